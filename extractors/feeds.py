@@ -1,0 +1,96 @@
+"""Feed parsing (RSS 0.9x/1.0/2.0, Atom, RDF, JSON Feed) through feedparser."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+
+from extractors.records import FeedEntry, FeedParse
+
+# Complaints about a missing or contradicting declared type or charset, not about the feed.
+_HARMLESS = (CharacterEncodingOverride, NonXMLContentType)
+
+
+def parse_feed(content: bytes, base_url: str, content_type: str = "") -> FeedParse:
+    """Parse feed bytes; a damaged feed yields what could be salvaged plus an error."""
+    if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return parse_json_feed(content, base_url)
+    headers = {"content-location": base_url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(content, response_headers=headers)
+    entries = tuple(entry for raw in parsed.entries if (entry := _entry(raw, base_url)) is not None)
+    error = None
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not (isinstance(problem, _HARMLESS) and entries):
+        error = f"damaged feed: {problem}"
+    if not entries and not parsed.get("version"):
+        error = error or "not a feed: no RSS, Atom, RDF or JSON Feed structure found"
+    language = parsed.get("feed", {}).get("language") or None
+    return FeedParse(entries=entries, error=error, language=language)
+
+
+def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
+    """JSON Feed 1.0/1.1 (jsonfeed.org), which feedparser does not read."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return FeedParse(entries=(), error=f"damaged JSON feed: {exc}")
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return FeedParse(entries=(), error="not a feed: JSON without an items list")
+    entries = []
+    for item in items:
+        link = item.get("url") or item.get("external_url") if isinstance(item, dict) else None
+        if not isinstance(link, str) or not link.strip():
+            continue
+        entries.append(
+            FeedEntry(
+                url=urljoin(base_url, link.strip()),
+                title=str(item.get("title") or "").strip(),
+                summary=str(item.get("summary") or item.get("content_text") or "").strip(),
+                published=_iso_date(item.get("date_published") or item.get("date_modified")),
+            )
+        )
+    return FeedParse(entries=tuple(entries), language=data.get("language"))
+
+
+def _iso_date(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _entry(raw: Any, base_url: str) -> FeedEntry | None:
+    link = raw.get("link") or raw.get("id") or ""
+    if not link or not isinstance(link, str):
+        return None
+    url = urljoin(base_url, link.strip())
+    if not url.startswith(("http://", "https://")):
+        return None
+    return FeedEntry(
+        url=url,
+        title=(raw.get("title") or "").strip(),
+        summary=(raw.get("summary") or "").strip(),
+        published=_published(raw),
+    )
+
+
+def _published(raw: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        # Plain dict lookup: feedparser's own maps one key onto the other with a warning.
+        value: time.struct_time | None = dict.get(raw, key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    return None

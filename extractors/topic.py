@@ -1,0 +1,195 @@
+"""Topic scoring: a transformer embedding plus multilingual term evidence, through one
+logistic head trained on labelled examples, so one threshold means the same in every language.
+
+The title and lead weigh double in the document embedding; the rest of a long article is cut
+into sentence windows rather than truncated: term evidence is read in all of them and the
+windows with the most evidence are embedded. The chunk that scores highest is the passage
+given as the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from extractors.records import TopicScore
+from extractors.terms import TopicTerms, find_terms
+
+MAX_CHARS = 30_000
+MAX_WINDOWS = 60
+# Encoding is the cost: the lead and at most this many windows per document are embedded.
+EMBEDDED_WINDOWS = 3
+WINDOW_WORDS = 60
+LEAD_WEIGHT = 2.0
+MIN_LETTER_SHARE = 0.3
+TERM_FEATURES = (
+    "russia",
+    "georgia",
+    "relations",
+    "all_in_window",
+    "all_in_lead",
+    "window_share",
+    "us_state",
+)
+_CORE = ("russia", "georgia", "relations")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
+
+
+class Embedder(Protocol):
+    ref: str
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """Logistic-regression weights over [embedding, term features]."""
+
+    model: str
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        logits = features @ np.asarray(self.coef, dtype=np.float64) + self.intercept
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
+        return result
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document cut into its lead and the windows worth embedding, with the term evidence
+    of the whole text (every window, embedded or not)."""
+
+    chunks: tuple[str, ...]
+    terms: dict[str, list[str]]
+    window_hits: tuple[frozenset[str], ...]
+    note: str | None
+
+
+def prepare(doc: Document, terms: TopicTerms) -> Prepared:
+    text = doc.text[:MAX_CHARS]
+    note = "text truncated for scoring" if len(doc.text) > MAX_CHARS else None
+    full = f"{doc.title}\n{text}".strip()
+    letters = sum(ch.isalpha() for ch in full)
+    if letters == 0 or letters / len(full) < MIN_LETTER_SHARE:
+        return Prepared((), {}, (), "no readable text")
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    lead_sentences = sentences[:2]
+    lead = " ".join([doc.title, *lead_sentences]).strip()
+    windows = [lead, *_windows(sentences[len(lead_sentences) :])]
+    hits = tuple(frozenset(find_terms(window, terms)) for window in windows)
+    chosen = _most_relevant(hits[1:], EMBEDDED_WINDOWS)
+    chunks = (lead, *(windows[i + 1] for i in chosen))
+    return Prepared(chunks, find_terms(full, terms), hits, note)
+
+
+def prepare_chunk(chunk: str, terms: TopicTerms) -> Prepared:
+    """One chunk scored as if it were a whole document, to find the passage behind a score."""
+    found = find_terms(chunk, terms)
+    return Prepared((chunk,), found, (frozenset(found),), None)
+
+
+def term_features(prepared: Prepared) -> np.ndarray:
+    core = set(_CORE)
+    full_windows = [hits >= core for hits in prepared.window_hits]
+    related = [len(hits & core) >= 2 and "relations" in hits for hits in prepared.window_hits]
+    values = [
+        *(float(concept in prepared.terms) for concept in _CORE),
+        float(any(full_windows)),
+        float(bool(full_windows) and full_windows[0]),
+        sum(related) / len(related) if related else 0.0,
+        float("us_state" in prepared.terms),
+    ]
+    return np.asarray(values, dtype=np.float64)
+
+
+def document_embedding(chunk_embeddings: np.ndarray) -> np.ndarray:
+    weights = np.ones(len(chunk_embeddings))
+    weights[0] = LEAD_WEIGHT
+    mean = (chunk_embeddings * weights[:, None]).sum(axis=0)
+    norm = np.linalg.norm(mean)
+    result: np.ndarray = mean / norm if norm else mean
+    return result
+
+
+class TopicClassifier:
+    """Scores documents in batches; the encoder is loaded once by the caller."""
+
+    def __init__(self, encoder: Embedder, terms: TopicTerms, head: Head, threshold: float):
+        self.encoder, self.terms, self.head, self.threshold = encoder, terms, head, threshold
+
+    def features(self, docs: Sequence[Document]) -> tuple[list[Prepared], list[np.ndarray]]:
+        """Per document: its preparation and a matrix whose row 0 is the document's features
+        and whose other rows are each chunk's features."""
+        prepared = [prepare(doc, self.terms) for doc in docs]
+        flat = [chunk for p in prepared for chunk in p.chunks]
+        embeddings = self.encoder.embed(flat)
+        matrices, start = [], 0
+        for p in prepared:
+            chunk_emb = embeddings[start : start + len(p.chunks)]
+            start += len(p.chunks)
+            matrices.append(self._matrix(p, chunk_emb))
+        return prepared, matrices
+
+    def score(self, docs: Sequence[Document]) -> list[TopicScore]:
+        prepared, matrices = self.features(docs)
+        return [self._score(p, m) for p, m in zip(prepared, matrices, strict=True)]
+
+    def _matrix(self, prepared: Prepared, chunk_emb: np.ndarray) -> np.ndarray:
+        if not prepared.chunks:
+            return np.zeros((0, 0))
+        rows = [np.concatenate([document_embedding(chunk_emb), term_features(prepared)])]
+        for chunk, emb in zip(prepared.chunks, chunk_emb, strict=True):
+            rows.append(np.concatenate([emb, term_features(prepare_chunk(chunk, self.terms))]))
+        return np.vstack(rows)
+
+    def _score(self, prepared: Prepared, matrix: np.ndarray) -> TopicScore:
+        if not prepared.chunks:
+            return TopicScore(0.0, False, "", (), self.encoder.ref, prepared.note)
+        probabilities = self.head.probability(matrix)
+        score = float(probabilities[0])
+        passage = prepared.chunks[int(np.argmax(probabilities[1:]))]
+        found = tuple(term for hits in prepared.terms.values() for term in hits)
+        return TopicScore(
+            round(score, 4),
+            score >= self.threshold,
+            passage,
+            found,
+            self.encoder.ref,
+            prepared.note,
+        )
+
+
+def _most_relevant(hits: tuple[frozenset[str], ...], count: int) -> list[int]:
+    """Indexes of the windows with the most topic evidence, in text order; without any
+    evidence, the first windows."""
+
+    def weight(i: int) -> tuple[int, int, int]:
+        return (len(hits[i] & set(_CORE)), "relations" in hits[i], -i)
+
+    return sorted(sorted(range(len(hits)), key=weight, reverse=True)[:count])
+
+
+def _windows(sentences: list[str]) -> list[str]:
+    windows: list[str] = []
+    current: list[str] = []
+    for sentence in sentences:
+        current.append(sentence)
+        if sum(len(s.split()) for s in current) >= WINDOW_WORDS or len(current) == 3:
+            windows.append(" ".join(current))
+            current = []
+        if len(windows) == MAX_WINDOWS:
+            return windows
+    if current:
+        windows.append(" ".join(current))
+    return windows

@@ -1,0 +1,1 @@
+"""Prefect flows and tasks: orchestration and its I/O."""

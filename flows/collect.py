@@ -1,0 +1,101 @@
+"""Collecting one source: fetch its feed or listing, find new entries, fetch and analyse them.
+Plain functions; flows/tasks.py wraps them as Prefect tasks."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, replace
+
+from extractors.analyse import analyse_page, failed_article
+from extractors.feeds import parse_feed
+from extractors.listing import ListingRule, extract_links
+from extractors.records import AnalysedArticle, FeedEntry, FeedParse, FetchedPage
+from extractors.urls import canonical_url
+from newsmon.fetch import FEED_TYPES, Fetcher, FetchError, NotModified, Validators
+from newsmon.settings import Source
+from newsmon.store import FetchOutcome, Store, now
+
+
+@dataclass(frozen=True)
+class Collected:
+    source: str
+    outcome: str
+    articles: tuple[AnalysedArticle, ...]
+    error: str | None = None
+
+
+def collect(
+    source: Source, fetcher: Fetcher, store: Store, run_id: str, max_articles: int
+) -> Collected:
+    """Poll one source; every failure is recorded against it, never raised past it."""
+    started, clock = now(), time.monotonic()
+    state = store.source_state(source.name)
+    # Validators belong to the URL they came from; a source moved to a new URL starts afresh.
+    same_url = state is not None and state.url == source.url
+    validators = Validators(state.etag, state.last_modified) if same_url and state else None
+
+    def outcome(kind: str, status: int | None, error: str | None = None) -> FetchOutcome:
+        elapsed = int((time.monotonic() - clock) * 1000)
+        return FetchOutcome(source.name, run_id, started, elapsed, kind, status, error)
+
+    try:
+        response = fetcher.get(source.url, source.name, FEED_TYPES, validators)
+    except FetchError as exc:
+        store.record_fetch(outcome("error", exc.status, str(exc)), source.outlet, source.url, 0)
+        return Collected(source.name, "error", (), str(exc))
+    if isinstance(response, NotModified):
+        retries = _fresh((), store, source.name)[:max_articles]
+        articles = tuple(_fetch_article(entry, source, fetcher) for entry in retries)
+        store.record_fetch(outcome("not_modified", 304), source.outlet, source.url, len(articles))
+        return Collected(source.name, "not_modified", articles)
+    parsed = parse_links(source, response)
+    fresh = _fresh(parsed.entries, store, source.name)[:max_articles]
+    articles = tuple(_fetch_article(entry, source, fetcher) for entry in fresh)
+    kind = "error" if parsed.error and not parsed.entries else "ok"
+    store.record_fetch(
+        replace(
+            outcome(kind, response.status, parsed.error),
+            entries=len(parsed.entries),
+            etag=response.etag,
+            last_modified=response.last_modified,
+            content_hash=hashlib.sha256(response.content).hexdigest(),
+        ),
+        source.outlet,
+        source.url,
+        len(articles),
+    )
+    return Collected(source.name, kind, articles, parsed.error)
+
+
+def parse_links(source: Source, page: FetchedPage) -> FeedParse:
+    if source.kind == "listing":
+        rule = ListingRule(source.links_css, source.links_xpath, source.link_pattern)
+        return extract_links(page.content, page.final_url, rule)
+    return parse_feed(page.content, page.final_url, page.content_type)
+
+
+def _fresh(entries: tuple[FeedEntry, ...], store: Store, source: str) -> list[FeedEntry]:
+    """Entries not stored yet, plus earlier failures of this source still worth a retry."""
+    first: dict[str, FeedEntry] = {}
+    for entry in entries:
+        first.setdefault(canonical_url(entry.url), entry)
+    for url in store.retryable(source):
+        first.setdefault(canonical_url(url), FeedEntry(url=url))
+    return [first[key] for key in store.unseen(list(first))]
+
+
+def _fetch_article(entry: FeedEntry, source: Source, fetcher: Fetcher) -> AnalysedArticle:
+    try:
+        page = fetcher.get(entry.url, source.name)
+    except FetchError as exc:
+        return failed_article(entry.url, source.name, source.outlet, str(exc), now())
+    if isinstance(page, NotModified):
+        return failed_article(
+            entry.url,
+            source.name,
+            source.outlet,
+            "unexpected 304 for an unconditional request",
+            now(),
+        )
+    return analyse_page(page, entry, source.outlet, source.language)

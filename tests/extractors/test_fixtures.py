@@ -1,0 +1,32 @@
+"""Every fixture feed, page and listing against the expected JSON beside it, exactly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.expected import (
+    FEEDS,
+    LISTINGS,
+    PAGES,
+    expected_path,
+    feed_result,
+    listing_result,
+    page_result,
+)
+
+CASES: list[tuple[Path, Callable[[Path], dict[str, Any]]]] = [
+    *((path, feed_result) for path in FEEDS),
+    *((path, page_result) for path in PAGES),
+    *((path, listing_result) for path in LISTINGS),
+]
+
+
+@pytest.mark.parametrize(("path", "make"), CASES, ids=[p.name for p, _ in CASES])
+def test_fixture_matches_expected(path: Path, make: Callable[[Path], dict[str, Any]]) -> None:
+    expected = json.loads(expected_path(path).read_text(encoding="utf-8"))
+    assert make(path) == expected

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from extractors.listing import ListingRule, extract_links
+
+PAGE = b"""<html><body>
+<div class="list"><h3><a href="/a-long-article-slug-about-things/">A</a></h3>
+<h3><a href="https://other.example/elsewhere-long-slug-here/">B</a></h3>
+<h3><a href="/category/world/">World</a></h3>
+<h3><a href="/a-long-article-slug-about-things/#comments">A again</a></h3></div>
+</body></html>"""
+BASE = "https://see.example/category/world/"
+
+
+def test_pattern_keeps_same_host_articles_once() -> None:
+    rule = ListingRule(link_pattern=r"^https://see\.example/(?!category/)[a-z-]{15,}/$")
+    parsed = extract_links(PAGE, BASE, rule)
+    assert [e.url for e in parsed.entries] == [
+        "https://see.example/a-long-article-slug-about-things/"
+    ]
+    assert parsed.error is None
+
+
+def test_css_selector_on_containers() -> None:
+    parsed = extract_links(PAGE, BASE, ListingRule(links_css="div.list h3"))
+    assert len(parsed.entries) == 2
+
+
+def test_xpath_selector() -> None:
+    parsed = extract_links(PAGE, BASE, ListingRule(links_xpath="//h3/a", same_host=False))
+    assert len(parsed.entries) == 3
+
+
+def test_bad_selector_and_no_match_are_errors() -> None:
+    assert extract_links(PAGE, BASE, ListingRule(links_xpath="//[")).error
+    assert extract_links(PAGE, BASE, ListingRule(link_pattern="nothing-matches")).error
+    assert extract_links(b"", BASE, ListingRule()).error

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from extractors.terms import compile_terms, find_terms
+from tests.conftest import ROOT
+
+TERMS = compile_terms(
+    tomllib.loads((ROOT / "config" / "topics" / "russia-georgia.toml").read_text(encoding="utf-8"))
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Россия готова к восстановлению дипломатических отношений с Грузией",
+        "რუსეთი მზადაა საქართველოსთან ურთიერთობების ნორმალიზებისთვის",
+        "أكد الكرملين استعداد روسيا لتطبيع العلاقات مع جورجيا",
+        "Kremlin reaffirms readiness to normalize ties with Georgia",
+        "Росія готова нормалізувати відносини з Грузією",
+        "Rusya Gürcistan ile ilişkileri normalleştirmeye hazır",
+        "Ռուսաստանը պատրաստ է Վրաստանի հետ հարաբերությունների կարգավորմանը",
+        "Rusiya Gürcüstanla münasibətləri normallaşdırmağa hazırdır",
+        "Russland ist zur Normalisierung der Beziehungen zu Georgien bereit",
+        "La Russie est prête à normaliser ses relations avec la Géorgie",
+    ],
+)
+def test_all_three_concepts_found_in_every_desk_language(text: str) -> None:
+    assert {"russia", "georgia", "relations"} <= set(find_terms(text, TERMS))
+
+
+def test_inflections_and_clitics() -> None:
+    found = find_terms("والتطبيع مع جورجيا", TERMS)
+    assert found["relations"] == ["والتطبيع"]
+    assert find_terms("с Грузией", TERMS)["georgia"] == ["грузией"]
+
+
+def test_us_state_markers() -> None:
+    assert "us_state" in find_terms("Atlanta, Georgia: Governor Brian Kemp", TERMS)
+
+
+def test_word_start_only() -> None:
+    assert "russia" not in find_terms("prussian history", TERMS)
+
+
+def test_bad_topic_file_is_rejected() -> None:
+    with pytest.raises(ValueError, match="concepts"):
+        compile_terms({"name": "x"})
+    with pytest.raises(ValueError, match="non-empty"):
+        compile_terms({"concepts": {"a": {"en": [""]}}})

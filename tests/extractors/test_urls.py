@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+from extractors.urls import canonical_url
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://civil.ge/archives/123",
+        "http://www.civil.ge/archives/123/",
+        "https://m.civil.ge/archives/123?utm_source=rss&utm_medium=feed",
+        "https://CIVIL.GE/archives/123?fbclid=abc#comments",
+        "https://civil.ge/archives/123/amp/",
+    ],
+)
+def test_variants_share_one_canonical_url(variant: str) -> None:
+    assert canonical_url(variant) == "https://civil.ge/archives/123"
+
+
+def test_meaningful_query_is_kept_and_sorted() -> None:
+    assert canonical_url("https://x.example/a?id=5&b=2&gclid=z") == "https://x.example/a?b=2&id=5"
+
+
+def test_port_is_kept() -> None:
+    assert canonical_url("http://127.0.0.1:8080/a") == "https://127.0.0.1:8080/a"

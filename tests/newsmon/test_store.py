@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from newsmon.store import MAX_ARTICLE_ATTEMPTS, Store
+from tests.newsmon.records import article
+
+URL = "https://civil.ge/archives/1?utm_source=rss"
+
+
+def _store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "raw")
+
+
+def test_flagged_article_queues_one_alert_per_recipient(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    assert store.save([article(URL)], ["desk@x.org", "ed@x.org"]) == ["https://civil.ge/archives/1"]
+    assert store.save([article(URL)], ["desk@x.org", "ed@x.org"]) == []
+    assert sorted(a.recipient for a in store.pending_alerts()) == ["desk@x.org", "ed@x.org"]
+    row = store.articles()[0]
+    assert Path(row.raw_path or "").is_file()
+
+
+def test_unflagged_article_is_stored_without_alert(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.save([article(URL, flagged=False)], ["desk@x.org"])
+    assert store.pending_alerts() == []
+    assert store.status()["articles"] == 1
+
+
+def test_tracking_variant_and_alias_are_not_new(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.save([article(URL)], ["desk@x.org"])
+    assert store.unseen(["https://civil.ge/archives/1"]) == []
+    mirror = article("https://mirror.example/copy-1", canonical="https://civil.ge/archives/1")
+    assert store.save([mirror], ["desk@x.org"]) == []
+    assert store.unseen(["https://mirror.example/copy-1"]) == []
+    assert len(store.pending_alerts()) == 1
+
+
+def test_failed_article_is_kept_and_retried_until_success(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.save([article(URL, error="HTTP 503 (after 3 attempts)")], ["desk@x.org"])
+    assert store.status()["failed_articles"] == 1
+    assert store.retryable("civil-ge-en") == [URL]
+    assert store.unseen(["https://civil.ge/archives/1"]) == ["https://civil.ge/archives/1"]
+    store.save([article(URL)], ["desk@x.org"])
+    status = store.status()
+    assert (status["articles"], status["failed_articles"]) == (1, 0)
+    assert len(store.pending_alerts()) == 1
+
+
+def test_failures_stop_being_retried_after_max_attempts(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    for _ in range(MAX_ARTICLE_ATTEMPTS):
+        store.save([article(URL, error="HTTP 500")], ["desk@x.org"])
+    assert store.retryable("civil-ge-en") == []
+    assert store.unseen(["https://civil.ge/archives/1"]) == []
+    assert store.articles()[0].error == "HTTP 500"
+
+
+def test_two_pollers_saving_at_once_store_and_alert_once(tmp_path: Path) -> None:
+    stores = [_store(tmp_path), _store(tmp_path)]
+    barrier = threading.Barrier(len(stores))
+    results: list[list[str]] = []
+
+    def poll(store: Store) -> None:
+        barrier.wait()
+        results.append(store.save([article(URL)], ["desk@x.org"]))
+
+    threads = [threading.Thread(target=poll, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0, 1]
+    assert len(stores[0].pending_alerts()) == 1
