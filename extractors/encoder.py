@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-MAX_TOKENS = 160
+MAX_TOKENS = 128
 BATCH_SIZE = 32
 
 

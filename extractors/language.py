@@ -59,9 +59,6 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if guess is None:
         return _from_hint(hint, "langdetect found no language")
     code, probability = guess
-    if script == "LATIN" and code == "et":
-        # Estonian is langdetect's answer for scripts it has no profile for; be sure.
-        probability = min(probability, 0.4)
     if len(letters) >= _SHORT_LETTERS and probability >= _CONFIDENT:
         return Language(code, round(probability, 3), "langdetect")
     hinted = hint.split("-")[0].lower() if hint else None

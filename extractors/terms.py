@@ -1,4 +1,10 @@
-"""Multilingual term evidence: which topic concepts a text names, in which words."""
+"""Multilingual term evidence: which topic concepts a text names, in which words.
+
+A term is one or more word beginnings ("normaliz", "восстановл отношени") matched at word
+starts, case-insensitively, so inflected forms match. Matching goes word by word through a
+prefix index rather than by one large regular expression: an article is read in
+milliseconds whatever the number of terms.
+"""
 
 from __future__ import annotations
 
@@ -6,53 +12,68 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# Arabic attaches conjunctions, prepositions and the article to the word they precede.
-_ARABIC_CLITICS = "(?:[وفبلك]?(?:ال)?)"
+_WORD = re.compile(r"\w+")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
+# Arabic attaches conjunctions, prepositions and the article to the word they follow.
+_ARABIC_CLITICS = re.compile(r"^(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})(?=\w{3})")
 
 
 @dataclass(frozen=True)
 class TopicTerms:
-    """Compiled term patterns per concept (e.g. ``russia``, ``georgia``, ``relations``)."""
+    """First-word prefix → (concept, the following words' prefixes), for every term."""
 
     name: str
-    patterns: Mapping[str, re.Pattern[str]]
+    concepts: tuple[str, ...]
+    index: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
 
 def compile_terms(data: Mapping[str, object]) -> TopicTerms:
-    """Build patterns from a topic file's contents (``[concepts.<name>]`` tables of lists)."""
+    """Build the index from a topic file's contents (``[concepts.<name>]`` tables of lists)."""
     concepts = data.get("concepts")
     if not isinstance(concepts, Mapping) or not concepts:
         raise ValueError("topic file has no [concepts.<name>] tables")
-    patterns = {}
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for concept, by_language in concepts.items():
         if not isinstance(by_language, Mapping):
             raise ValueError(f"concepts.{concept} must be a table of term lists")
-        terms = [term for words in by_language.values() for term in _strings(concept, words)]
-        alternatives = sorted((_term_pattern(term) for term in terms), key=len, reverse=True)
-        patterns[concept] = re.compile("|".join(alternatives), re.IGNORECASE)
-    return TopicTerms(name=str(data.get("name", "")), patterns=patterns)
+        for words in by_language.values():
+            for term in _strings(concept, words):
+                first, *rest = _WORD.findall(term.lower())
+                index.setdefault(first, []).append((concept, tuple(rest)))
+    return TopicTerms(
+        name=str(data.get("name", "")),
+        concepts=tuple(concepts),
+        index={prefix: tuple(entries) for prefix, entries in index.items()},
+    )
 
 
 def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
-    """Matched surface forms per concept, first occurrence order, lower-cased, unique."""
-    found: dict[str, list[str]] = {}
-    for concept, pattern in terms.patterns.items():
-        hits = dict.fromkeys(match.group(0).lower() for match in pattern.finditer(text))
-        if hits:
-            found[concept] = list(hits)
-    return found
+    """Matched surface forms per concept, in order of first occurrence, lower-cased, unique."""
+    words = _WORD.findall(text.lower())
+    found: dict[str, dict[str, None]] = {}
+    for position, word in enumerate(words):
+        for form in _forms(word):
+            for length in range(1, len(form) + 1):
+                for concept, rest in terms.index.get(form[:length], ()):
+                    following = words[position + 1 : position + 1 + len(rest)]
+                    if len(following) == len(rest) and all(
+                        w.startswith(p) for w, p in zip(following, rest, strict=True)
+                    ):
+                        surface = " ".join([word, *following])
+                        found.setdefault(concept, {})[surface] = None
+    return {concept: list(forms) for concept, forms in found.items()}
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    if _ARABIC.match(word):
+        bare = _ARABIC_CLITICS.sub("", word)
+        return (word, bare) if bare != word else (word,)
+    return (word,)
 
 
 def _strings(concept: str, words: object) -> Sequence[str]:
-    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+    if not isinstance(words, list) or not all(
+        isinstance(w, str) and _WORD.search(w) for w in words
+    ):
         raise ValueError(f"concepts.{concept}: every language must list non-empty strings")
     return words
-
-
-def _term_pattern(term: str) -> str:
-    words = term.lower().split()
-    parts = [re.escape(word) + r"\w*" for word in words]
-    lead = _ARABIC_CLITICS if _ARABIC.search(term) else ""
-    # Words may be joined by spaces, hyphens or dashes (U+2013).
-    return r"(?<!\w)" + lead + r"[\s\-\u2013]+".join(parts)

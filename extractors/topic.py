@@ -10,7 +10,7 @@ given as the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,9 +20,9 @@ from extractors.records import TopicScore
 from extractors.terms import TopicTerms, find_terms
 
 MAX_CHARS = 30_000
-MAX_WINDOWS = 60
+MAX_WINDOWS = 200
 # Encoding is the cost: the lead and at most this many windows per document are embedded.
-EMBEDDED_WINDOWS = 3
+EMBEDDED_WINDOWS = 1
 WINDOW_WORDS = 60
 LEAD_WEIGHT = 2.0
 MIN_LETTER_SHARE = 0.3
@@ -67,10 +67,11 @@ class Head:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document cut into its lead and the windows worth embedding, with the term evidence
-    of the whole text (every window, embedded or not)."""
+    """A document cut into its lead and the windows worth embedding (``chunks``), with the
+    concepts found in each chunk and in every window of the text, embedded or not."""
 
     chunks: tuple[str, ...]
+    chunk_hits: tuple[frozenset[str], ...]
     terms: dict[str, list[str]]
     window_hits: tuple[frozenset[str], ...]
     note: str | None
@@ -82,33 +83,39 @@ def prepare(doc: Document, terms: TopicTerms) -> Prepared:
     full = f"{doc.title}\n{text}".strip()
     letters = sum(ch.isalpha() for ch in full)
     if letters == 0 or letters / len(full) < MIN_LETTER_SHARE:
-        return Prepared((), {}, (), "no readable text")
+        return Prepared((), (), {}, (), "no readable text")
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     lead_sentences = sentences[:2]
     lead = " ".join([doc.title, *lead_sentences]).strip()
     windows = [lead, *_windows(sentences[len(lead_sentences) :])]
-    hits = tuple(frozenset(find_terms(window, terms)) for window in windows)
-    chosen = _most_relevant(hits[1:], EMBEDDED_WINDOWS)
-    chunks = (lead, *(windows[i + 1] for i in chosen))
-    return Prepared(chunks, find_terms(full, terms), hits, note)
+    found = [find_terms(window, terms) for window in windows]
+    hits = tuple(frozenset(f) for f in found)
+    chosen = [0, *(i + 1 for i in _most_relevant(hits[1:], EMBEDDED_WINDOWS))]
+    merged: dict[str, dict[str, None]] = {}
+    for window_terms in found:
+        for concept, forms in window_terms.items():
+            merged.setdefault(concept, {}).update(dict.fromkeys(forms))
+    return Prepared(
+        chunks=tuple(windows[i] for i in chosen),
+        chunk_hits=tuple(hits[i] for i in chosen),
+        terms={concept: list(forms) for concept, forms in merged.items()},
+        window_hits=hits,
+        note=note,
+    )
 
 
-def prepare_chunk(chunk: str, terms: TopicTerms) -> Prepared:
-    """One chunk scored as if it were a whole document, to find the passage behind a score."""
-    found = find_terms(chunk, terms)
-    return Prepared((chunk,), found, (frozenset(found),), None)
-
-
-def term_features(prepared: Prepared) -> np.ndarray:
+def term_features(present: Collection[str], window_hits: Sequence[frozenset[str]]) -> np.ndarray:
+    """Concepts present, all three in one window, in the lead, the share of windows about
+    relations between the two, and the US-state marker."""
     core = set(_CORE)
-    full_windows = [hits >= core for hits in prepared.window_hits]
-    related = [len(hits & core) >= 2 and "relations" in hits for hits in prepared.window_hits]
+    full_windows = [hits >= core for hits in window_hits]
+    related = [len(hits & core) >= 2 and "relations" in hits for hits in window_hits]
     values = [
-        *(float(concept in prepared.terms) for concept in _CORE),
+        *(float(concept in present) for concept in _CORE),
         float(any(full_windows)),
         float(bool(full_windows) and full_windows[0]),
         sum(related) / len(related) if related else 0.0,
-        float("us_state" in prepared.terms),
+        float("us_state" in present),
     ]
     return np.asarray(values, dtype=np.float64)
 
@@ -148,9 +155,11 @@ class TopicClassifier:
     def _matrix(self, prepared: Prepared, chunk_emb: np.ndarray) -> np.ndarray:
         if not prepared.chunks:
             return np.zeros((0, 0))
-        rows = [np.concatenate([document_embedding(chunk_emb), term_features(prepared)])]
-        for chunk, emb in zip(prepared.chunks, chunk_emb, strict=True):
-            rows.append(np.concatenate([emb, term_features(prepare_chunk(chunk, self.terms))]))
+        document = term_features(prepared.terms.keys(), prepared.window_hits)
+        rows = [np.concatenate([document_embedding(chunk_emb), document])]
+        # Each chunk on its own, as if it were a document, to find the passage behind a score.
+        for hits, emb in zip(prepared.chunk_hits, chunk_emb, strict=True):
+            rows.append(np.concatenate([emb, term_features(hits, (hits,))]))
         return np.vstack(rows)
 
     def _score(self, prepared: Prepared, matrix: np.ndarray) -> TopicScore:

@@ -131,16 +131,32 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def _serve(settings: Settings) -> None:
+    import asyncio
+
+    from prefect.runner import Runner
+
     from flows.poll import poll
 
-    typer.echo(f"polling {len(settings.sources)} sources every {settings.interval_seconds} s")
+    class DeskRunner(Runner):
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            # Prefect 3.8's own handler leaves its shutdown coroutine unawaited and can hang
+            # while a run is in flight. asyncio.run turns SIGINT into a clean cancellation of
+            # the runner, as on Ctrl-C.
+            signal.raise_signal(signal.SIGINT)
+
     # One poll at a time: a slow poll delays the next rather than overlapping it.
-    poll.serve(
+    runner = DeskRunner(name="newsmon", limit=1, pause_on_shutdown=True)
+    runner.add_flow(
+        poll,
         name="newsmon-poll",
         interval=settings.interval_seconds,
-        limit=1,
         parameters={"config_file": _config_arg()},
     )
+    typer.echo(f"polling {len(settings.sources)} sources every {settings.interval_seconds} s")
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        typer.echo("stopping")
 
 
 @app.command()

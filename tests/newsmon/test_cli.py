@@ -187,7 +187,11 @@ def test_serve_runs_on_schedule_with_its_own_server(
             assert len(smtp_server.messages) == 2, log.read_text()[-3000:]
         finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                pytest.fail("serve did not stop on SIGTERM:\n" + log.read_text()[-3000:])
     # The Prefect server it started kept its state under NEWSMON_HOME and was stopped.
     assert (tmp_path / "home" / "prefect" / "server.log").exists()
     api = re.search(r"local Prefect server at (http://\S+)/api", log.read_text())

@@ -1,0 +1,42 @@
+# One place for setting up and checking newsmon; README's commands call these targets.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export HF_HUB_OFFLINE := 1
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: install demo run check lint test benchmarks classifier
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# The CPU build on this machine's disk; an unpinned torch pulls a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/newsmon demo
+
+run: install
+	$(VENV)/bin/newsmon run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: install
+	$(PY) -m pytest
+
+check: lint test
+
+# Retrain the shipped classifier from the shipped labelled examples.
+classifier: install
+	$(VENV)/bin/newsmon train --labels seeds/labels.jsonl
+
+benchmarks: install
+	$(PY) benchmarks/topic.py
+	$(PY) benchmarks/language.py

@@ -1,0 +1,35 @@
+"""Shared helpers for the benchmarks: data locations, peak memory, article texts."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import resource
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        sys.exit(f"benchmark data not found: {path}")
+    return path
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scrapinghub_pages() -> list[tuple[str, bytes, str, str]]:
+    """(id, raw HTML, URL, ground-truth body) of the 181 benchmark pages."""
+    folder = require(DATA / "extraction" / "scrapinghub")
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, record in sorted(truth.items()):
+        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append((page_id, html, record.get("url", ""), record.get("articleBody") or ""))
+    return pages

