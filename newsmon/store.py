@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -318,7 +319,7 @@ class Store:
 
     # Reports
 
-    def status(self) -> dict[str, object]:
+    def status(self) -> dict[str, Any]:
         with self.session() as session:
             count = session.scalar(select(func.count()).select_from(ArticleRow)) or 0
             failed = session.scalar(select(func.count()).where(ArticleRow.status == "failed")) or 0

@@ -9,21 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.expected import (
-    FEEDS,
-    LISTINGS,
-    PAGES,
-    expected_path,
-    feed_result,
-    listing_result,
-    page_result,
-)
+from tests.fixtures.expected import cases, expected_path
 
-CASES: list[tuple[Path, Callable[[Path], dict[str, Any]]]] = [
-    *((path, feed_result) for path in FEEDS),
-    *((path, page_result) for path in PAGES),
-    *((path, listing_result) for path in LISTINGS),
-]
+CASES = cases()
 
 
 @pytest.mark.parametrize(("path", "make"), CASES, ids=[p.name for p, _ in CASES])

@@ -119,7 +119,7 @@ def test_server_error_recorded_against_source(settings: Settings, httpserver: HT
     httpserver.expect_request("/feed").respond_with_data("down", status=503)
     result, store = _run(settings, _source(httpserver))
     assert result.error == "HTTP 503 (after 2 attempts)"
-    [source] = store.status()["sources"]  # type: ignore[misc]
+    [source] = store.status()["sources"]
     assert source["last_error"] == "HTTP 503 (after 2 attempts)"
 
 

@@ -48,7 +48,7 @@ def test_poll_alerts_seed_coverage_once_and_records_broken_sources(
 
     settings = load_settings(config_file)
     status = Store(settings.database).status()
-    by_name = {s["name"]: s for s in status["sources"]}  # type: ignore[union-attr]
+    by_name = {s["name"]: s for s in status["sources"]}
     assert by_name["broken-500"]["consecutive_failures"] == 2
     assert by_name["demo-civil"]["last_error"] is None
     assert status["articles"] == 5 and status["alerts"] == {"sent": 2, "queued": 0}

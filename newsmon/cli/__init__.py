@@ -1,0 +1,26 @@
+"""The `newsmon` command: thin wrappers over the same functions and flows scheduled runs use."""
+
+from __future__ import annotations
+
+import typer
+
+from newsmon.cli import monitor, topic
+from newsmon.cli.common import main
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Watch news outlets, flag coverage of a topic, alert a desk once.",
+)
+app.callback()(main)
+for command in (monitor.run, monitor.demo, monitor.serve, monitor.backfill):
+    app.command()(command)
+for command in (topic.classify, topic.train):
+    app.command()(command)
+app.command(name="eval")(topic.evaluate)
+app.command()(topic.extract)
+app.command()(monitor.status)
+
+sources_app = typer.Typer(no_args_is_help=True, help="Inspect the configured sources.")
+sources_app.command("check")(monitor.sources_check)
+app.add_typer(sources_app, name="sources")
