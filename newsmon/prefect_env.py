@@ -18,7 +18,6 @@ def prefect_environment(prefect_home: Path) -> dict[str, str]:
         "DO_NOT_TRACK": "1",
         # A local ephemeral server can take a while to start on a busy 2-core machine.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-        "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1"),
         "TOKENIZERS_PARALLELISM": "false",
     }
 

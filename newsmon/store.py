@@ -349,6 +349,18 @@ class Store:
             "sources": sources,
         }
 
+    def sent_alerts(self, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(recipient, article title, where it was delivered) of the latest sent alerts."""
+        with self.session() as session:
+            rows = session.execute(
+                select(AlertRow.recipient, ArticleRow.title, AlertRow.delivered_to)
+                .join(ArticleRow, AlertRow.article_id == ArticleRow.id)
+                .where(AlertRow.sent_at.is_not(None))
+                .order_by(AlertRow.id.desc())
+                .limit(limit)
+            )
+            return [(recipient, title, where or "") for recipient, title, where in rows]
+
     def articles(self, limit: int = 50) -> list[ArticleRow]:
         with self.session() as session:
             return list(

@@ -210,7 +210,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
 def _print_articles(current: Settings) -> None:
     from newsmon.store import Store
 
-    for row in Store(current.database).articles(limit=20):
+    store = Store(current.database)
+    typer.echo("stored articles (newest first):")
+    for row in store.articles(limit=20):
         score = f"{row.score:.3f}" if row.score is not None else "  -  "
         mark = "FLAG" if row.flagged else ("ERR " if row.status == "failed" else "    ")
         when = (
@@ -219,3 +221,6 @@ def _print_articles(current: Settings) -> None:
         typer.echo(
             f"  {mark} {score} {row.lang or '-':3} {when} {row.outlet}: {row.title or row.error}"
         )
+    typer.echo("alerts delivered:")
+    for recipient, title, where in store.sent_alerts():
+        typer.echo(f"  to {recipient}: {title}\n    -> {where}")

