@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -320,14 +321,24 @@ class Store:
     # Reports
 
     def status(self) -> dict[str, Any]:
+        """Counts for `newsmon status`: articles, failures by reason, alerts, sources."""
         with self.session() as session:
-            count = session.scalar(select(func.count()).select_from(ArticleRow)) or 0
-            failed = session.scalar(select(func.count()).where(ArticleRow.status == "failed")) or 0
+            by_source: dict[str, Counter[str]] = defaultdict(Counter)
+            for source, state, count in session.execute(
+                select(ArticleRow.source, ArticleRow.status, func.count()).group_by(
+                    ArticleRow.source, ArticleRow.status
+                )
+            ):
+                by_source[source][state] = count
+            reasons = Counter(
+                _reason(error)
+                for error in session.scalars(
+                    select(ArticleRow.error).where(ArticleRow.status == "failed")
+                )
+            )
             flagged = session.scalar(select(func.count()).where(ArticleRow.flagged)) or 0
             sent = session.scalar(select(func.count()).where(AlertRow.sent_at.is_not(None))) or 0
             queued = session.scalar(select(func.count()).where(AlertRow.sent_at.is_(None))) or 0
-            counted = select(ArticleRow.source, func.count()).group_by(ArticleRow.source)
-            per_source = {source: count for source, count in session.execute(counted)}
             sources = [
                 {
                     "name": row.name,
@@ -337,13 +348,15 @@ class Store:
                     "last_ok_at": _iso(row.last_ok_at),
                     "last_error": row.last_error,
                     "consecutive_failures": row.consecutive_failures,
-                    "articles": per_source.get(row.name, 0),
+                    "articles": by_source[row.name]["stored"],
+                    "failed_articles": by_source[row.name]["failed"],
                 }
                 for row in session.scalars(select(SourceRow).order_by(SourceRow.name))
             ]
         return {
-            "articles": count - failed,
-            "failed_articles": failed,
+            "articles": sum(c["stored"] for c in by_source.values()),
+            "failed_articles": sum(reasons.values()),
+            "failed_by_reason": dict(reasons.most_common()),
             "flagged": flagged,
             "alerts": {"sent": sent, "queued": queued},
             "sources": sources,
@@ -402,6 +415,11 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     row.terms = list(topic.terms) if topic else None
     row.model = topic.model if topic else None
     row.note = "; ".join(n for n in (article.note, topic.note if topic else None) if n) or None
+
+
+def _reason(error: str | None) -> str:
+    """The kind of a failure without its details: "HTTP 404", "timed out", "unparseable"."""
+    return (error or "unknown").split(" (after")[0].split(":")[0]
 
 
 def _iso(value: datetime | None) -> str | None:

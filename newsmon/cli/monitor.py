@@ -152,12 +152,15 @@ def status(
         f"articles: {report['articles']} stored, {report['failed_articles']} failed, "
         f"{report['flagged']} flagged; alerts: {alerts['sent']} sent, {alerts['queued']} queued"
     )
+    for reason, count in report["failed_by_reason"].items():
+        typer.echo(f"  failed articles, {reason}: {count}")
     for source in report["sources"]:
         state = "ok"
         if source["last_error"]:
             state = f"ERROR x{source['consecutive_failures']}: {source['last_error']}"
         typer.echo(
-            f"  {source['name']:28} {source['articles']:5d} articles  "
+            f"  {source['name']:28} {source['articles']:5d} articles "
+            f"{source['failed_articles']:3d} failed  "
             f"last run {source['last_run_at'] or 'never'}  {state}"
         )
 

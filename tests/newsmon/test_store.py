@@ -58,6 +58,7 @@ def test_failures_stop_being_retried_after_max_attempts(tmp_path: Path) -> None:
     assert store.retryable("civil-ge-en") == []
     assert store.unseen(["https://civil.ge/archives/1"]) == []
     assert store.articles()[0].error == "HTTP 500"
+    assert store.status()["failed_by_reason"] == {"HTTP 500": 1}
 
 
 def test_two_pollers_saving_at_once_store_and_alert_once(tmp_path: Path) -> None:
