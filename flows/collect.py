@@ -3,7 +3,6 @@ Plain functions; flows/tasks.py wraps them as Prefect tasks."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, replace
 
@@ -23,6 +22,8 @@ class Collected:
     outcome: str
     articles: tuple[AnalysedArticle, ...]
     error: str | None = None
+    # To remember once the articles are stored; None when entries were left for later.
+    validators: Validators | None = None
 
 
 def collect(
@@ -50,22 +51,18 @@ def collect(
         store.record_fetch(outcome("not_modified", 304), source.outlet, source.url, len(articles))
         return Collected(source.name, "not_modified", articles)
     parsed = parse_links(source, response)
-    fresh = _fresh(parsed.entries, store, source.name)[:max_articles]
-    articles = tuple(_fetch_article(entry, source, fetcher) for entry in fresh)
+    fresh = _fresh(parsed.entries, store, source.name)
+    articles = tuple(_fetch_article(entry, source, fetcher) for entry in fresh[:max_articles])
     kind = "error" if parsed.error and not parsed.entries else "ok"
     store.record_fetch(
-        replace(
-            outcome(kind, response.status, parsed.error),
-            entries=len(parsed.entries),
-            etag=response.etag,
-            last_modified=response.last_modified,
-            content_hash=hashlib.sha256(response.content).hexdigest(),
-        ),
+        replace(outcome(kind, response.status, parsed.error), entries=len(parsed.entries)),
         source.outlet,
         source.url,
         len(articles),
     )
-    return Collected(source.name, kind, articles, parsed.error)
+    complete = len(fresh) <= max_articles and kind == "ok"
+    validators = Validators(response.etag, response.last_modified) if complete else None
+    return Collected(source.name, kind, articles, parsed.error, validators)
 
 
 def parse_links(source: Source, page: FetchedPage) -> FeedParse:

@@ -18,10 +18,11 @@ from flows.tasks import (
     classify_batch,
     collect_source,
     deliver_alerts,
+    remember_validators,
     save_articles,
 )
 from newsmon.fetch import Fetcher
-from newsmon.settings import Settings, load_settings
+from newsmon.settings import Settings, Source, load_settings
 from newsmon.store import FetchOutcome, Store, now
 
 
@@ -53,7 +54,8 @@ def run_poll(settings: Settings) -> PollSummary:
     run_id = flow_run.get_id() or uuid.uuid4().hex
     store = Store(settings.database, settings.raw_dir)
     summary = PollSummary(run_id=str(run_id))
-    articles = _collect_all(settings, store, summary)
+    collected = _collect_all(settings, store, summary)
+    articles = [article for _, result in collected for article in result.articles]
     summary.fetched = sum(a.error is None for a in articles)
     summary.failed_articles = sum(a.error is not None for a in articles)
     scored: list[AnalysedArticle] = []
@@ -61,6 +63,7 @@ def run_poll(settings: Settings) -> PollSummary:
         batch = articles[start : start + CLASSIFY_BATCH]
         scored += classify_batch(quote(batch), quote(settings))
     new = set(save_articles(quote(scored), quote(store), settings.alert_to))
+    remember_validators(quote(store), quote(collected))
     summary.new_articles = len(new)
     summary.flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
     delivery = deliver_alerts(quote(store), quote(settings))
@@ -70,10 +73,12 @@ def run_poll(settings: Settings) -> PollSummary:
     return summary
 
 
-def _collect_all(settings: Settings, store: Store, summary: PollSummary) -> list[AnalysedArticle]:
+def _collect_all(
+    settings: Settings, store: Store, summary: PollSummary
+) -> list[tuple[Source, Collected]]:
     sources = [source for source in settings.sources if source.enabled]
     summary.sources = len(sources)
-    articles: list[AnalysedArticle] = []
+    collected: list[tuple[Source, Collected]] = []
     with Fetcher(settings) as fetcher:
         futures = [
             (
@@ -91,7 +96,7 @@ def _collect_all(settings: Settings, store: Store, summary: PollSummary) -> list
         for source, future in futures:
             result = future.result(raise_on_failure=False)
             if isinstance(result, Collected):
-                articles.extend(result.articles)
+                collected.append((source, result))
                 if result.error:
                     summary.source_errors[source.name] = result.error
                 continue
@@ -104,4 +109,4 @@ def _collect_all(settings: Settings, store: Store, summary: PollSummary) -> list
                 source.url,
                 0,
             )
-    return articles
+    return collected

@@ -45,6 +45,16 @@ def save_articles(
     return store.save(articles, recipients, alert=alert)
 
 
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
+def remember_validators(store: Store, collected: Sequence[tuple[Source, Collected]]) -> None:
+    """After the articles are stored: a crash before this leaves the next poll unconditional."""
+    for source, result in collected:
+        if result.validators is not None:
+            store.remember_validators(
+                source.name, source.url, result.validators.etag, result.validators.last_modified
+            )
+
+
 @task(cache_policy=NO_CACHE)
 def deliver_alerts(store: Store, settings: Settings) -> Delivery:
     # Failures stay queued in the outbox table for the next run: no task-level retries.

@@ -51,7 +51,6 @@ class SourceRow(Base):
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
-    content_hash: Mapped[str | None] = mapped_column(String(64))
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_ok_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -130,9 +129,6 @@ class FetchOutcome:
     http_status: int | None = None
     error: str | None = None
     entries: int = 0
-    etag: str | None = None
-    last_modified: str | None = None
-    content_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,9 +174,6 @@ class Store:
             else:
                 row.last_error, row.consecutive_failures = None, 0
                 row.last_ok_at = outcome.started_at
-                row.etag = outcome.etag or row.etag
-                row.last_modified = outcome.last_modified or row.last_modified
-                row.content_hash = outcome.content_hash or row.content_hash
             session.add(
                 FetchLogRow(
                     run_id=outcome.run_id,
@@ -194,6 +187,17 @@ class Store:
                     new_articles=new,
                 )
             )
+
+    def remember_validators(
+        self, source: str, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Keep a source's ETag and Last-Modified for conditional requests. Called only once
+        every entry of that response is stored: a crash or a per-poll cap before then must
+        not turn the next poll into "not modified" and lose the rest."""
+        with self.session() as session:
+            row = session.get(SourceRow, source)
+            if row is not None and row.url == url:
+                row.etag, row.last_modified = etag, last_modified
 
     # Articles
 

@@ -42,11 +42,20 @@ def _source(server: HTTPServer, path: str = "/feed") -> Source:
     return Source(name="s", outlet="S", kind="feed", url=server.url_for(path))
 
 
-def _run(settings: Settings, source: Source) -> tuple[Collected, Store]:
+def _run(settings: Settings, source: Source, cap: int = 50) -> tuple[Collected, Store]:
     store = Store(settings.database)
     with Fetcher(settings) as fetcher:
-        result = collect(source, fetcher, store, "run-1", 50)
+        result = collect(source, fetcher, store, "run-1", cap)
     return result, store
+
+
+def _store_all(store: Store, source: Source, result: Collected) -> None:
+    """What the poll flow does after collecting: store, then remember the validators."""
+    store.save(result.articles, ["d@x"])
+    if result.validators:
+        store.remember_validators(
+            source.name, source.url, result.validators.etag, result.validators.last_modified
+        )
 
 
 def _feed(server: HTTPServer, **headers: str) -> None:
@@ -68,22 +77,48 @@ def test_new_entries_fetched_and_analysed(settings: Settings, httpserver: HTTPSe
     assert titles == ["Headline 1", "Headline 2"]
 
 
-def test_conditional_get_gives_not_modified(settings: Settings, httpserver: HTTPServer) -> None:
+def _conditional_feed(server: HTTPServer) -> None:
     def conditional(request: Request) -> Response:
         if request.headers.get("If-None-Match") == '"v1"':
             return Response(status=304)
-        base = httpserver.url_for("").rstrip("/")
+        base = server.url_for("").rstrip("/")
         return Response(
             FEED.format(base=base), headers={"ETag": '"v1"'}, content_type="application/rss+xml"
         )
 
-    httpserver.expect_request("/feed").respond_with_handler(conditional)
-    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
-    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
-    first, store = _run(settings, _source(httpserver))
-    store.save(first.articles, ["d@x"])
-    second, _ = _run(settings, _source(httpserver))
+    server.expect_request("/feed").respond_with_handler(conditional)
+    for n in (1, 2):
+        server.expect_request(f"/a/{n}").respond_with_data(
+            PAGE.format(n=n), content_type="text/html"
+        )
+
+
+def test_conditional_get_gives_not_modified(settings: Settings, httpserver: HTTPServer) -> None:
+    _conditional_feed(httpserver)
+    source = _source(httpserver)
+    first, store = _run(settings, source)
+    assert first.validators is not None and first.validators.etag == '"v1"'
+    _store_all(store, source, first)
+    second, _ = _run(settings, source)
     assert second.outcome == "not_modified" and second.articles == ()
+
+
+def test_validators_wait_until_every_entry_is_stored(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    _conditional_feed(httpserver)
+    source = _source(httpserver)
+    # A per-poll cap leaves an entry for later: no validators, or the next poll would be 304.
+    capped, store = _run(settings, source, cap=1)
+    assert [a.title for a in capped.articles] == ["Headline 1"] and capped.validators is None
+    _store_all(store, source, capped)
+    # A crash after collecting but before storing leaves nothing remembered either.
+    crashed, _ = _run(settings, source)
+    assert [a.title for a in crashed.articles] == ["Headline 2"]
+    rerun, _ = _run(settings, source)
+    assert [a.title for a in rerun.articles] == ["Headline 2"]
+    _store_all(store, source, rerun)
+    assert _run(settings, source)[0].outcome == "not_modified"
 
 
 def test_failed_article_is_recorded_then_retried(
