@@ -23,7 +23,6 @@ class TopicTerms:
     """First-word prefix → (concept, the following words' prefixes), for every term."""
 
     name: str
-    concepts: tuple[str, ...]
     index: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
 
@@ -42,7 +41,6 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
                 index.setdefault(first, []).append((concept, tuple(rest)))
     return TopicTerms(
         name=str(data.get("name", "")),
-        concepts=tuple(concepts),
         index={prefix: tuple(entries) for prefix, entries in index.items()},
     )
 

@@ -11,30 +11,22 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from extractors.analyse import analyse_page, failed_article
 from extractors.records import AnalysedArticle, FeedEntry
 from extractors.urls import canonical_url
+from flows.collect import fetch_article
 from flows.tasks import CLASSIFY_BATCH, classify_batch, save_articles
-from newsmon.fetch import Fetcher, FetchError, NotModified
+from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, load_settings
-from newsmon.store import Store, now
+from newsmon.store import Store
 
 BACKFILL_SOURCE = "backfill"
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def fetch_batch(urls: list[str], fetcher: Fetcher) -> list[AnalysedArticle]:
-    return [fetch_one(url, fetcher) for url in urls]
-
-
-def fetch_one(url: str, fetcher: Fetcher) -> AnalysedArticle:
-    try:
-        page = fetcher.get(url, BACKFILL_SOURCE)
-    except FetchError as exc:
-        return failed_article(url, BACKFILL_SOURCE, _outlet(url), str(exc), now())
-    if isinstance(page, NotModified):
-        return failed_article(url, BACKFILL_SOURCE, _outlet(url), "unexpected 304", now())
-    return analyse_page(page, FeedEntry(url=url), _outlet(url))
+    return [
+        fetch_article(FeedEntry(url=url), BACKFILL_SOURCE, _outlet(url), fetcher) for url in urls
+    ]
 
 
 @flow(name="newsmon-backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))

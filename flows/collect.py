@@ -18,7 +18,6 @@ from newsmon.store import FetchOutcome, Store, now
 
 @dataclass(frozen=True)
 class Collected:
-    source: str
     outcome: str
     articles: tuple[AnalysedArticle, ...]
     error: str | None = None
@@ -44,15 +43,21 @@ def collect(
         response = fetcher.get(source.url, source.name, FEED_TYPES, validators)
     except FetchError as exc:
         store.record_fetch(outcome("error", exc.status, str(exc)), source.outlet, source.url, 0)
-        return Collected(source.name, "error", (), str(exc))
+        return Collected("error", (), str(exc))
     if isinstance(response, NotModified):
         retries = _fresh((), store, source.name)[:max_articles]
-        articles = tuple(_fetch_article(entry, source, fetcher) for entry in retries)
+        articles = tuple(
+            fetch_article(entry, source.name, source.outlet, fetcher, source.language)
+            for entry in retries
+        )
         store.record_fetch(outcome("not_modified", 304), source.outlet, source.url, len(articles))
-        return Collected(source.name, "not_modified", articles)
+        return Collected("not_modified", articles)
     parsed = parse_links(source, response)
     fresh = _fresh(parsed.entries, store, source.name)
-    articles = tuple(_fetch_article(entry, source, fetcher) for entry in fresh[:max_articles])
+    articles = tuple(
+        fetch_article(entry, source.name, source.outlet, fetcher, source.language)
+        for entry in fresh[:max_articles]
+    )
     kind = "error" if parsed.error and not parsed.entries else "ok"
     store.record_fetch(
         replace(outcome(kind, response.status, parsed.error), entries=len(parsed.entries)),
@@ -62,7 +67,7 @@ def collect(
     )
     complete = len(fresh) <= max_articles and kind == "ok"
     validators = Validators(response.etag, response.last_modified) if complete else None
-    return Collected(source.name, kind, articles, parsed.error, validators)
+    return Collected(kind, articles, parsed.error, validators)
 
 
 def parse_links(source: Source, page: FetchedPage) -> FeedParse:
@@ -82,17 +87,16 @@ def _fresh(entries: tuple[FeedEntry, ...], store: Store, source: str) -> list[Fe
     return [first[key] for key in store.unseen(list(first))]
 
 
-def _fetch_article(entry: FeedEntry, source: Source, fetcher: Fetcher) -> AnalysedArticle:
+def fetch_article(
+    entry: FeedEntry, source: str, outlet: str, fetcher: Fetcher, language: str | None = None
+) -> AnalysedArticle:
+    """Fetch and analyse one article page; a failure becomes an article carrying its error."""
     try:
-        page = fetcher.get(entry.url, source.name)
+        page = fetcher.get(entry.url, source)
     except FetchError as exc:
-        return failed_article(entry.url, source.name, source.outlet, str(exc), now())
+        return failed_article(entry.url, source, outlet, str(exc), now())
     if isinstance(page, NotModified):
         return failed_article(
-            entry.url,
-            source.name,
-            source.outlet,
-            "unexpected 304 for an unconditional request",
-            now(),
+            entry.url, source, outlet, "unexpected 304 for an unconditional request", now()
         )
-    return analyse_page(page, entry, source.outlet, source.language)
+    return analyse_page(page, entry, outlet, language)

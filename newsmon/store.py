@@ -125,7 +125,7 @@ class FetchOutcome:
     run_id: str
     started_at: datetime
     duration_ms: int
-    outcome: str  # ok | not_modified | unchanged | error
+    outcome: str  # ok | not_modified | error
     http_status: int | None = None
     error: str | None = None
     entries: int = 0
