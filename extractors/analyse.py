@@ -36,7 +36,9 @@ def analyse_page(
         raw_html=page.content,
     )
     try:
-        extracted = with_feed_fallback(extract_article(page.content, page.final_url), entry)
+        extracted = with_feed_fallback(
+            extract_article(page.content, page.final_url, page.content_type), entry
+        )
     except Unparseable as exc:
         return replace(base, error=f"unparseable: {exc}")
     if not extracted.text:

@@ -51,6 +51,7 @@ class ExtractedArticle:
     site_name: str | None
     html_lang: str | None
     note: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)

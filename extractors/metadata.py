@@ -1,0 +1,168 @@
+"""Article metadata from a parsed page: what the publisher declares in ``<meta>`` tags,
+``<link rel=canonical>`` and JSON-LD, with htmldate for pages that declare no date.
+
+Declared metadata is what publishers write for search engines and social cards, so it is
+both the most reliable and the cheapest to read; scanning the page is left to htmldate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from htmldate import find_date
+
+_ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
+_EARLIEST_YEAR = 1990
+_DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+[|»]\s*")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+
+
+def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
+    """Title, author, publication time, canonical link and site name of a parsed page."""
+    meta = _meta_tags(tree)
+    linked = _json_ld_article(tree)
+    canonical = _absolute(_first(tree.xpath("//link[@rel='canonical']/@href"))) or _absolute(
+        meta.get("og:url")
+    )
+    site_name = (
+        meta.get("og:site_name")
+        or _name(linked.get("publisher"))
+        or meta.get("application-name")
+        or _host(canonical or url)
+    )
+    published = (
+        _parse_time(meta.get("article:published_time"))
+        or _parse_time(linked.get("datePublished"))
+        or _parse_time(meta.get("datepublished"))
+        or _parse_time(meta.get("pubdate"))
+        or _parse_time(_first(tree.xpath(_DATE_ELEMENTS)))
+        or _parse_time(find_date(tree, original_date=True, url=url))
+    )
+    return PageMetadata(
+        title=_title(tree, meta, linked, site_name),
+        author=_author(meta, linked),
+        published=published,
+        canonical_url=canonical,
+        site_name=site_name,
+    )
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.iter("meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
+        value = " ".join((node.get("content") or "").split())
+        if key and value:
+            found.setdefault(key, value)
+    return found
+
+
+def _json_ld_article(tree: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object typed as an article (inside lists and ``@graph`` too)."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _objects(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                return item
+    return {}
+
+
+def _objects(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [item for element in data for item in _objects(element)]
+    if isinstance(data, dict):
+        return [data, *_objects(data.get("@graph", []))]
+    return []
+
+
+def _title(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], linked: dict[str, Any], site: str | None
+) -> str:
+    for candidate in (meta.get("og:title"), linked.get("headline"), meta.get("twitter:title")):
+        if isinstance(candidate, str) and candidate.strip():
+            return _without_site_name(" ".join(candidate.split()), site)
+    heading = _first(tree.xpath("//h1[1]"))
+    if heading is not None and heading.text_content().strip():
+        return " ".join(heading.text_content().split())
+    title = _first(tree.xpath("//title[1]"))
+    return (
+        _without_site_name(" ".join(title.text_content().split()), site)
+        if title is not None
+        else ""
+    )
+
+
+def _without_site_name(title: str, site: str | None) -> str:
+    """Drop a trailing or leading site name ("Headline | Outlet")."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site and parts[-1].strip().lower() == site.lower():
+        return title[: title.rfind(parts[-1])].rstrip(" |–—·:-»")
+    if site and parts[0].strip().lower() == site.lower():
+        return title[len(parts[0]) :].lstrip(" |–—·:-»")
+    return title
+
+
+def _author(meta: dict[str, str], linked: dict[str, Any]) -> str | None:
+    names = _name(linked.get("author")) or meta.get("author") or meta.get("article:author")
+    # Some CMSs put the author's profile page here instead of a name.
+    return names if names and not names.startswith(("http://", "https://")) else None
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return str(value.get("name") or "").strip()
+    if isinstance(value, list):
+        return ", ".join(name for name in (_name(item) for item in value) if name)
+    return ""
+
+
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _first(found: Any) -> Any:
+    return found[0] if isinstance(found, list) and found else None
+
+
+def _absolute(candidate: Any) -> str | None:
+    if isinstance(candidate, str) and candidate.strip().startswith(("http://", "https://")):
+        return candidate.strip()
+    return None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.year < _EARLIEST_YEAR:  # placeholders such as 0001-01-01
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
