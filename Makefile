@@ -40,3 +40,4 @@ classifier: install
 benchmarks: install
 	$(PY) benchmarks/topic.py
 	$(PY) benchmarks/language.py
+	$(PY) benchmarks/extraction.py
