@@ -49,6 +49,7 @@ def analyse_page(
     return replace(
         base,
         title=extracted.title,
+        author=extracted.author,
         text=extracted.text,
         language=language,
         published=extracted.published,

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 import feedparser
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
+from extractors.dates import iso_datetime
 from extractors.records import FeedEntry, FeedParse
 
 # Complaints about a missing or contradicting declared type or charset, not about the feed.
@@ -56,20 +57,10 @@ def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
                 url=urljoin(base_url, link.strip()),
                 title=str(item.get("title") or "").strip(),
                 summary=str(item.get("summary") or item.get("content_text") or "").strip(),
-                published=_iso_date(item.get("date_published") or item.get("date_modified")),
+                published=iso_datetime(item.get("date_published") or item.get("date_modified")),
             )
         )
     return FeedParse(entries=tuple(entries), language=data.get("language"))
-
-
-def _iso_date(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _entry(raw: Any, base_url: str) -> FeedEntry | None:

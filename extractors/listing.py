@@ -1,16 +1,20 @@
-"""Article links from listing pages of sites without feeds (CSS or XPath selectors)."""
+"""Article links from listing pages of sites without feeds (CSS or XPath selectors), with
+each item's title and date where the page shows them."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from dateutil import parser as date_parser
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPathError
 
 from extractors.records import FeedEntry, FeedParse
+from extractors.urls import canonical_url
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,9 @@ class ListingRule:
     links_xpath: str | None = None
     link_pattern: str | None = None
     same_host: bool = True
+    # Inside the node the link selector matched (an item's container).
+    title_css: str | None = None
+    date_css: str | None = None
 
 
 def extract_links(html: bytes, base_url: str, rule: ListingRule) -> FeedParse:
@@ -30,28 +37,42 @@ def extract_links(html: bytes, base_url: str, rule: ListingRule) -> FeedParse:
     except (ParserError, ValueError) as exc:
         return FeedParse(entries=(), error=f"unparseable listing page: {exc}")
     try:
-        anchors = _anchors(tree, rule)
+        items = _items(tree, rule)
+        title_of = CSSSelector(rule.title_css) if rule.title_css else None
+        date_of = CSSSelector(rule.date_css) if rule.date_css else None
     except (XPathError, SyntaxError) as exc:
         return FeedParse(entries=(), error=f"bad selector: {exc}")
     pattern = re.compile(rule.link_pattern) if rule.link_pattern else None
     host = urlsplit(base_url).hostname
-    seen: set[str] = set()
-    entries = []
-    for anchor in anchors:
+    entries: dict[str, FeedEntry] = {}
+    for item, anchor in items:
         url = urljoin(base_url, (anchor.get("href") or "").strip()).split("#", 1)[0]
-        if not url.startswith(("http://", "https://")) or url in seen:
+        if not url.startswith(("http://", "https://")):
             continue
         if rule.same_host and urlsplit(url).hostname != host:
             continue
-        if pattern and not pattern.search(url):
+        # Tried without the query too: pages add tracking parameters to some links only.
+        if pattern and not (pattern.search(url) or pattern.search(url.split("?", 1)[0])):
             continue
-        seen.add(url)
-        entries.append(FeedEntry(url=url, title=" ".join(anchor.text_content().split())))
+        key = canonical_url(url)
+        title_node = _first(title_of, item)
+        title = " ".join((title_node if title_node is not None else anchor).text_content().split())
+        if key not in entries:
+            entries[key] = FeedEntry(
+                url=url, title=title, published=_published(_first(date_of, item))
+            )
+        elif not entries[key].title and title:
+            # An image link first, the headline link after it.
+            entries[key] = replace(entries[key], title=title)
     error = None if entries else "no article links matched the listing rule"
-    return FeedParse(entries=tuple(entries), error=error, language=tree.get("lang"))
+    return FeedParse(entries=tuple(entries.values()), error=error, language=tree.get("lang"))
 
 
-def _anchors(tree: lxml.html.HtmlElement, rule: ListingRule) -> list[lxml.html.HtmlElement]:
+Item = tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]
+
+
+def _items(tree: lxml.html.HtmlElement, rule: ListingRule) -> list[Item]:
+    """(matched node, its link) pairs."""
     if rule.links_css:
         found = CSSSelector(rule.links_css)(tree)
     elif rule.links_xpath:
@@ -59,11 +80,31 @@ def _anchors(tree: lxml.html.HtmlElement, rule: ListingRule) -> list[lxml.html.H
     else:
         found = tree.iter("a")
     # A selector may point at a container; take the first link inside it.
-    anchors = []
+    items = []
     for node in found:
         if not isinstance(node, lxml.html.HtmlElement):
             continue
         anchor = node if node.tag == "a" else next(node.iter("a"), None)
         if anchor is not None and anchor.get("href"):
-            anchors.append(anchor)
-    return anchors
+            items.append((node, anchor))
+    return items
+
+
+def _first(
+    selector: CSSSelector | None, item: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement | None:
+    found = selector(item) if selector is not None else []
+    return found[0] if found else None
+
+
+def _published(node: lxml.html.HtmlElement | None) -> datetime | None:
+    """A listing's date: a ``datetime`` attribute, or the text as the page prints it
+    ("Tue 15 Apr 2025 | 08:18 AM")."""
+    if node is None:
+        return None
+    raw = node.get("datetime") or " ".join(node.text_content().replace("|", " ").split())
+    try:
+        parsed: datetime = date_parser.parse(raw, fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 from htmldate import find_date
 
+from extractors.dates import iso_datetime
+
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
-_EARLIEST_YEAR = 1990
 _DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+[|»]\s*")
 
@@ -46,12 +47,12 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
         or _host(canonical or url)
     )
     published = (
-        _parse_time(meta.get("article:published_time"))
-        or _parse_time(linked.get("datePublished"))
-        or _parse_time(meta.get("datepublished"))
-        or _parse_time(meta.get("pubdate"))
-        or _parse_time(_first(tree.xpath(_DATE_ELEMENTS)))
-        or _parse_time(find_date(tree, original_date=True, url=url))
+        iso_datetime(meta.get("article:published_time"))
+        or iso_datetime(linked.get("datePublished"))
+        or iso_datetime(meta.get("datepublished"))
+        or iso_datetime(meta.get("pubdate"))
+        or iso_datetime(_first(tree.xpath(_DATE_ELEMENTS)))
+        or iso_datetime(find_date(tree, original_date=True, url=url))
     )
     return PageMetadata(
         title=_title(tree, meta, linked, site_name),
@@ -153,16 +154,3 @@ def _absolute(candidate: Any) -> str | None:
     if isinstance(candidate, str) and candidate.strip().startswith(("http://", "https://")):
         return candidate.strip()
     return None
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.year < _EARLIEST_YEAR:  # placeholders such as 0001-01-01
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

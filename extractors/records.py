@@ -88,6 +88,7 @@ class AnalysedArticle:
     title: str = ""
     text: str = ""
     language: Language | None = None
+    author: str | None = None
     published: datetime | None = None
     topic: TopicScore | None = None
     note: str | None = None

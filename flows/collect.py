@@ -3,6 +3,7 @@ Plain functions; flows/tasks.py wraps them as Prefect tasks."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, replace
 
@@ -10,10 +11,14 @@ from extractors.analyse import analyse_page, failed_article
 from extractors.feeds import parse_feed
 from extractors.listing import ListingRule, extract_links
 from extractors.records import AnalysedArticle, FeedEntry, FeedParse, FetchedPage
+from extractors.sitemaps import parse_sitemap
 from extractors.urls import canonical_url
 from newsmon.fetch import FEED_TYPES, Fetcher, FetchError, NotModified, Validators
 from newsmon.settings import Source
 from newsmon.store import FetchOutcome, Store, now
+
+# An index lists sitemaps newest first; new articles are in the first few.
+SITEMAPS_PER_INDEX = 3
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,11 @@ def collect(
     state = store.source_state(source.name)
     # Validators belong to the URL they came from; a source moved to a new URL starts afresh.
     same_url = state is not None and state.url == source.url
-    validators = Validators(state.etag, state.last_modified) if same_url and state else None
+    validators = (
+        Validators(state.etag, state.last_modified, state.content_hash)
+        if same_url and state
+        else None
+    )
 
     def outcome(kind: str, status: int | None, error: str | None = None) -> FetchOutcome:
         elapsed = int((time.monotonic() - clock) * 1000)
@@ -44,15 +53,20 @@ def collect(
     except FetchError as exc:
         store.record_fetch(outcome("error", exc.status, str(exc)), source.outlet, source.url, 0)
         return Collected("error", (), str(exc))
-    if isinstance(response, NotModified):
+    # Servers that ignore conditional requests, or send an unchanged ETag for a changed
+    # feed, are judged by the body itself.
+    digest = None if isinstance(response, NotModified) else content_hash(response.content)
+    if isinstance(response, NotModified) or (validators and digest == validators.content_hash):
         retries = _fresh((), store, source.name)[:max_articles]
         articles = tuple(
             fetch_article(entry, source.name, source.outlet, fetcher, source.language)
             for entry in retries
         )
-        store.record_fetch(outcome("not_modified", 304), source.outlet, source.url, len(articles))
+        store.record_fetch(
+            outcome("not_modified", response.status), source.outlet, source.url, len(articles)
+        )
         return Collected("not_modified", articles)
-    parsed = parse_links(source, response)
+    parsed = parse_links(source, response, fetcher)
     fresh = _fresh(parsed.entries, store, source.name)
     articles = tuple(
         fetch_article(entry, source.name, source.outlet, fetcher, source.language)
@@ -66,15 +80,46 @@ def collect(
         len(articles),
     )
     complete = len(fresh) <= max_articles and kind == "ok"
-    validators = Validators(response.etag, response.last_modified) if complete else None
+    validators = Validators(response.etag, response.last_modified, digest) if complete else None
     return Collected(kind, articles, parsed.error, validators)
 
 
-def parse_links(source: Source, page: FetchedPage) -> FeedParse:
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def parse_links(source: Source, page: FetchedPage, fetcher: Fetcher) -> FeedParse:
+    """The entries a source's page lists; a sitemap index's newest sitemaps are fetched."""
+    if source.kind == "sitemap":
+        return _sitemap_links(source, page, fetcher)
     if source.kind == "listing":
-        rule = ListingRule(source.links_css, source.links_xpath, source.link_pattern)
+        rule = ListingRule(
+            source.links_css,
+            source.links_xpath,
+            source.link_pattern,
+            title_css=source.title_css,
+            date_css=source.date_css,
+        )
         return extract_links(page.content, page.final_url, rule)
     return parse_feed(page.content, page.final_url, page.content_type)
+
+
+def _sitemap_links(source: Source, page: FetchedPage, fetcher: Fetcher) -> FeedParse:
+    parsed = parse_sitemap(page.content)
+    entries, errors = list(parsed.links.entries), [parsed.links.error] if parsed.links.error else []
+    for child in parsed.children[:SITEMAPS_PER_INDEX]:
+        try:
+            response = fetcher.get(child, source.name, FEED_TYPES)
+        except FetchError as exc:
+            errors.append(f"{child}: {exc}")
+            continue
+        if isinstance(response, NotModified):
+            continue
+        found = parse_sitemap(response.content)
+        entries.extend(found.links.entries)
+        if found.links.error:
+            errors.append(f"{child}: {found.links.error}")
+    return FeedParse(tuple(entries), "; ".join(errors) or None)
 
 
 def _fresh(entries: tuple[FeedEntry, ...], store: Store, source: str) -> list[FeedEntry]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -50,9 +50,7 @@ def remember_validators(store: Store, collected: Sequence[tuple[Source, Collecte
     """After the articles are stored: a crash before this leaves the next poll unconditional."""
     for source, result in collected:
         if result.validators is not None:
-            store.remember_validators(
-                source.name, source.url, result.validators.etag, result.validators.last_modified
-            )
+            store.remember_validators(source.name, source.url, *astuple(result.validators))
 
 
 @task(cache_policy=NO_CACHE)

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -17,6 +18,9 @@ from newsmon.store import now
 FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "html", "text/plain")
 PAGE_TYPES = ("html", "xhtml", "text/plain")
 MAX_RETRY_AFTER = 120.0
+ROBOTS_TTL_SECONDS = 3600.0
+# A robots.txt that could not be read is asked for again after this long, not per request.
+ROBOTS_RETRY_SECONDS = 300.0
 
 
 class FetchError(Exception):
@@ -35,8 +39,12 @@ class NotModified:
 
 @dataclass(frozen=True)
 class Validators:
+    """What the last complete response of a source looked like: its ETag and Last-Modified
+    for a conditional request, and a hash of its body for servers whose validators lie."""
+
     etag: str | None = None
     last_modified: str | None = None
+    content_hash: str | None = None
 
 
 class Fetcher:
@@ -51,7 +59,9 @@ class Fetcher:
             max_redirects=5,
         )
         self._host_locks: dict[str, threading.Lock] = {}
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._last_request: dict[str, float] = {}
+        self._robots: dict[str, tuple[float, RobotFileParser | FetchError]] = {}
         self._guard = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -67,7 +77,9 @@ class Fetcher:
         accept: tuple[str, ...] = PAGE_TYPES,
         validators: Validators | None = None,
     ) -> FetchedPage | NotModified:
-        """GET with retries on connection errors, timeouts, 429 and 5xx."""
+        """GET with retries on connection errors, timeouts, 429 and 5xx, if robots.txt
+        allows it."""
+        self._check_robots(url)
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -84,6 +96,12 @@ class Fetcher:
         raise AssertionError("unreachable")
 
     def _once(
+        self, url: str, source: str, accept: tuple[str, ...], headers: dict[str, str]
+    ) -> FetchedPage | NotModified:
+        with self._slot(url):
+            return self._request(url, source, accept, headers)
+
+    def _request(
         self, url: str, source: str, accept: tuple[str, ...], headers: dict[str, str]
     ) -> FetchedPage | NotModified:
         self._wait_turn(url)
@@ -132,6 +150,51 @@ class Fetcher:
                 raise FetchError(f"body exceeds the {cap}-byte cap", response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        with self._guard:
+            read_at, rules = self._robots.get(robots_url, (0.0, None))
+        ttl = ROBOTS_RETRY_SECONDS if isinstance(rules, FetchError) else ROBOTS_TTL_SECONDS
+        if rules is None or time.monotonic() - read_at > ttl:
+            try:
+                rules = self._read_robots(robots_url)
+            except FetchError as exc:
+                rules = exc
+            with self._guard:
+                self._robots[robots_url] = (time.monotonic(), rules)
+        if isinstance(rules, FetchError):
+            raise FetchError(str(rules))
+        if not rules.can_fetch(self._settings.user_agent, url):
+            raise FetchError(f"disallowed by {robots_url}")
+
+    def _read_robots(self, robots_url: str) -> RobotFileParser:
+        """The host's rules. As RFC 9309 says: none (4xx) allows everything; an unreachable
+        or failing robots.txt (timeout, 5xx) allows nothing until it can be read."""
+        parser = RobotFileParser(robots_url)
+        try:
+            with self._slot(robots_url):
+                self._wait_turn(robots_url)
+                response = self._client.get(
+                    robots_url, timeout=self._settings.robots_timeout_seconds
+                )
+        except httpx.HTTPError as exc:
+            raise FetchError(f"robots.txt unreachable, not fetching: {exc!r}") from exc
+        if response.status_code >= 500:
+            raise FetchError(f"robots.txt answered HTTP {response.status_code}, not fetching")
+        parser.parse([] if response.status_code >= 400 else response.text.splitlines())
+        return parser
+
+    def _slot(self, url: str) -> threading.BoundedSemaphore:
+        """At most ``host_concurrency`` requests in flight to one host."""
+        host = urlsplit(url).netloc
+        with self._guard:
+            if host not in self._host_slots:
+                self._host_slots[host] = threading.BoundedSemaphore(
+                    max(1, self._settings.host_concurrency)
+                )
+            return self._host_slots[host]
 
     def _wait_turn(self, url: str) -> None:
         host = urlsplit(url).netloc

@@ -14,7 +14,7 @@ import platformdirs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = PROJECT_ROOT / "config" / "newsmon.toml"
-SOURCE_KINDS = ("feed", "listing")
+SOURCE_KINDS = ("feed", "listing", "sitemap")
 
 
 class ConfigError(Exception):
@@ -32,6 +32,8 @@ class Source:
     links_css: str | None = None
     links_xpath: str | None = None
     link_pattern: str | None = None
+    title_css: str | None = None
+    date_css: str | None = None
     enabled: bool = True
 
 
@@ -53,6 +55,8 @@ class Settings:
     timeout_seconds: float = 20.0
     max_bytes: int = 10_000_000
     host_delay_seconds: float = 1.0
+    host_concurrency: int = 2
+    robots_timeout_seconds: float = 10.0
     max_workers: int = 8
     retry_attempts: int = 3
     retry_backoff_seconds: float = 2.0
@@ -88,6 +92,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "timeout_seconds",
         "max_bytes",
         "host_delay_seconds",
+        "host_concurrency",
+        "robots_timeout_seconds",
         "max_workers",
         "retry_attempts",
         "retry_backoff_seconds",

@@ -29,7 +29,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +53,7 @@ class SourceRow(Base):
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_ok_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -83,6 +86,7 @@ class ArticleRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str | None] = mapped_column(String(16))
     lang_method: Mapped[str | None] = mapped_column(String(64))
@@ -149,6 +153,7 @@ class Store:
         self.engine = make_engine(url)
         self.raw_dir = raw_dir
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -189,15 +194,21 @@ class Store:
             )
 
     def remember_validators(
-        self, source: str, url: str, etag: str | None, last_modified: str | None
+        self,
+        source: str,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        content_hash: str | None,
     ) -> None:
-        """Keep a source's ETag and Last-Modified for conditional requests. Called only once
-        every entry of that response is stored: a crash or a per-poll cap before then must
-        not turn the next poll into "not modified" and lose the rest."""
+        """Keep a source's ETag, Last-Modified and body hash for the next poll. Called only
+        once every entry of that response is stored: a crash or a per-poll cap before then
+        must not turn the next poll into "not modified" and lose the rest."""
         with self.session() as session:
             row = session.get(SourceRow, source)
             if row is not None and row.url == url:
                 row.etag, row.last_modified = etag, last_modified
+                row.content_hash = content_hash
 
     # Articles
 
@@ -411,6 +422,7 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     topic = article.topic
     row.status, row.error = "stored", None
     row.title, row.text, row.published_at = article.title, article.text, article.published
+    row.author = article.author
     row.lang = article.language.code if article.language else None
     row.lang_method = article.language.method if article.language else None
     row.score = topic.score if topic else None
@@ -428,3 +440,20 @@ def _reason(error: str | None) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added since a database was created (nullable, so old rows stay valid):
+    ``create_all`` makes missing tables only."""
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    connection.execute(
+                        text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                    )

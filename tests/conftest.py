@@ -101,3 +101,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _robots_txt_absent(request: pytest.FixtureRequest) -> None:
+    """Test sites have no robots.txt (a 404 allows everything) unless a test serves one."""
+    if "httpserver" in request.fixturenames:
+        server = request.getfixturevalue("httpserver")
+        server.expect_request("/robots.txt").respond_with_data("", status=404)

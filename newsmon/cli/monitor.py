@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,9 @@ import typer
 
 from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, read_text, settings
 from newsmon.settings import Settings
+
+# After a SIGTERM, how long the runner gets to wind down before it is interrupted.
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def run(ctx: typer.Context) -> None:
@@ -87,8 +91,13 @@ def _serve(current: Settings, config: str | None) -> None:
         def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
             # Prefect 3.8's own handler leaves its shutdown coroutine unawaited and can hang
             # while a run is in flight. asyncio.run turns SIGINT into a clean cancellation of
-            # the runner, as on Ctrl-C.
+            # the runner, as on Ctrl-C. A cancellation that lands inside Prefect's run
+            # bookkeeping can be swallowed; a second SIGINT makes asyncio raise
+            # KeyboardInterrupt outright, as a second Ctrl-C does.
             signal.raise_signal(signal.SIGINT)
+            second = threading.Timer(SHUTDOWN_GRACE_SECONDS, signal.raise_signal, (signal.SIGINT,))
+            second.daemon = True
+            second.start()
 
     # One poll at a time: a slow poll delays the next rather than overlapping it.
     runner = DeskRunner(name="newsmon", limit=1, pause_on_shutdown=True)
@@ -185,7 +194,7 @@ def sources_check(ctx: typer.Context) -> None:
                 continue
             # No validators were sent, so the answer is never "not modified".
             assert not isinstance(page, NotModified)
-            parsed = parse_links(source, page)
+            parsed = parse_links(source, page, fetcher)
             failures += not parsed.entries
             problem = f"; {parsed.error}" if parsed.error else ""
             typer.echo(

@@ -154,6 +154,7 @@ def _extracted(path: Path, page_url: str) -> dict[str, Any]:
         "path": str(path),
         "url": page_url,
         "title": article.title,
+        "author": article.author,
         "text": article.text,
         "lang": article.language.code if article.language else None,
         "published": article.published.isoformat() if article.published else None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from flows.collect import Collected, collect
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, Source, load_settings
 from newsmon.store import Store
+from tests.conftest import ROOT
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>One</title><link>{base}/a/1</link></item>
@@ -53,9 +54,7 @@ def _store_all(store: Store, source: Source, result: Collected) -> None:
     """What the poll flow does after collecting: store, then remember the validators."""
     store.save(result.articles, ["d@x"])
     if result.validators:
-        store.remember_validators(
-            source.name, source.url, result.validators.etag, result.validators.last_modified
-        )
+        store.remember_validators(source.name, source.url, *astuple(result.validators))
 
 
 def _feed(server: HTTPServer, **headers: str) -> None:
@@ -186,3 +185,164 @@ def test_bad_article_bodies_become_failed_articles(
     first, second = result.articles
     assert first.error and error in first.error
     assert second.error is None
+
+
+def test_same_etag_but_changed_content_is_read(settings: Settings, httpserver: HTTPServer) -> None:
+    """A server that ignores If-None-Match and keeps its ETag: the body's hash decides."""
+    base = httpserver.url_for("").rstrip("/")
+    one_item = FEED.format(base=base).replace(
+        f"<item><title>Two</title><link>{base}/a/2</link></item>", ""
+    )
+    httpserver.expect_oneshot_request("/feed").respond_with_data(
+        one_item, content_type="application/rss+xml", headers={"ETag": '"same"'}
+    )
+    _feed(httpserver, ETag='"same"')
+    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    source = _source(httpserver)
+    first, store = _run(settings, source)
+    _store_all(store, source, first)
+    changed, store = _run(settings, source)
+    assert changed.outcome == "ok"
+    assert [a.url for a in changed.articles] == [f"{base}/a/2"]
+    _store_all(store, source, changed)
+    # The same body again, validators or not: nothing to parse.
+    unchanged, _ = _run(settings, source)
+    assert (unchanged.outcome, unchanged.articles) == ("not_modified", ())
+
+
+def test_robots_txt_disallow_is_honoured(settings: Settings, httpserver: HTTPServer) -> None:
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /a/2\n", content_type="text/plain"
+    )
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    result, _ = _run(settings, _source(httpserver))
+    allowed, disallowed = result.articles
+    assert allowed.error is None
+    assert disallowed.error and "disallowed by" in disallowed.error
+    assert all(request.path != "/a/2" for request, _ in httpserver.log)
+
+
+def test_failing_robots_txt_blocks_the_host_only(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/robots.txt").respond_with_data("down", status=503)
+    _feed(httpserver)
+    result, store = _run(settings, _source(httpserver))
+    assert result.outcome == "error" and "robots.txt answered HTTP 503" in (result.error or "")
+    assert store.status()["sources"][0]["last_error"] == result.error
+
+
+def test_fifty_megabyte_body_is_refused_unread(settings: Settings, httpserver: HTTPServer) -> None:
+    chunk = b"<p>" + b"x" * (1024 * 1024 - 3)
+
+    def huge(request: Request) -> Response:
+        # Streamed without a Content-Length, so only the running count can stop it.
+        return Response((chunk for _ in range(50)), content_type="text/html")
+
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_handler(huge)
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    result, _ = _run(replace(settings, max_bytes=10_000_000), _source(httpserver))
+    huge_page, normal = result.articles
+    assert huge_page.error and "exceeds the 10000000-byte cap" in huge_page.error
+    assert normal.error is None
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # The charset only in the HTTP header, none in the page.
+        (PAGE.format(n="Россия и Грузия").encode("cp1251"), "text/html; charset=windows-1251"),
+        # UTF-8 with no charset anywhere.
+        (PAGE.format(n="Россия и Грузия").encode("utf-8"), "text/html"),
+    ],
+    ids=["windows-1251-header-only", "utf-8-undeclared"],
+)
+def test_page_charsets(
+    settings: Settings, httpserver: HTTPServer, body: bytes, content_type: str
+) -> None:
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(body, content_type=content_type)
+    httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
+    result, _ = _run(settings, _source(httpserver))
+    assert result.articles[0].title == "Headline Россия и Грузия"
+
+
+def test_listing_source_with_item_titles_and_dates(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    listing = (ROOT / "tests" / "fixtures" / "listings" / "see_news_world.html").read_text(
+        encoding="utf-8"
+    )
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/category/world/").respond_with_data(
+        listing.replace("https://see.news", base), content_type="text/html; charset=utf-8"
+    )
+    for slug in (
+        "kremlin-ready-for-steps-toward-georgia-ties",
+        "egypt-opens-new-grain-terminal-at-damietta",
+        "tbilisi-and-moscow-discuss-upper-lars-traffic",
+    ):
+        httpserver.expect_request(f"/{slug}").respond_with_data(
+            PAGE.format(n=slug), content_type="text/html"
+        )
+    source = Source(
+        name="see",
+        outlet="See",
+        kind="listing",
+        url=f"{base}/category/world/",
+        links_css="article.post-item",
+        title_css=".post-title",
+        date_css=".post-date",
+    )
+    result, _ = _run(settings, source)
+    assert result.outcome == "ok"
+    assert [a.title for a in result.articles] == [
+        "Headline kremlin-ready-for-steps-toward-georgia-ties",
+        "Headline egypt-opens-new-grain-terminal-at-damietta",
+        "Headline tbilisi-and-moscow-discuss-upper-lars-traffic",
+    ]
+    assert result.articles[0].published and result.articles[0].published.hour == 8
+
+
+def test_sitemap_index_reads_the_newest_sitemaps(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    folder = ROOT / "tests" / "fixtures" / "sitemaps"
+    index = (folder / "sitemap_index.xml").read_text(encoding="utf-8")
+    news = (folder / "news_sitemap.xml").read_text(encoding="utf-8")
+    httpserver.expect_request("/sitemap_index.xml").respond_with_data(
+        index.replace("https://news.example", base), content_type="application/xml"
+    )
+    httpserver.expect_request("/sitemap-news.xml").respond_with_data(
+        news.replace("https://news.example", base), content_type="application/xml"
+    )
+    httpserver.expect_request("/sitemap-2025-04.xml").respond_with_data("gone", status=404)
+    httpserver.expect_request("/sitemap-2025-03.xml").respond_with_data(
+        news.replace("https://news.example", base), content_type="application/xml"
+    )
+    for path in (
+        "/2025/04/15/kremlin-open-to-normalization",
+        "/2025/04/14/trade-talks-resume",
+        "/about",
+    ):
+        httpserver.expect_request(path).respond_with_data(
+            PAGE.format(n=path), content_type="text/html"
+        )
+    source = Source(name="map", outlet="Map", kind="sitemap", url=f"{base}/sitemap_index.xml")
+    result, store = _run(settings, source)
+    assert result.outcome == "ok"
+    assert [a.url for a in result.articles] == [
+        f"{base}/2025/04/15/kremlin-open-to-normalization",
+        f"{base}/2025/04/14/trade-talks-resume",
+        f"{base}/about",
+    ]
+    # The missing child sitemap is recorded against the source, the rest still read.
+    assert result.error == f"{base}/sitemap-2025-04.xml: HTTP 404"
+    assert store.status()["sources"][0]["last_error"] is None

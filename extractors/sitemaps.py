@@ -1,0 +1,88 @@
+"""Article links from XML sitemaps: news sitemaps, plain URL sets and sitemap indexes.
+
+A news sitemap (Google's ``news:`` extension) carries each article's title and publication
+time; a plain one only ``lastmod``. An index lists further sitemaps, newest first once sorted,
+which the caller fetches.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from extractors.dates import iso_datetime
+from extractors.records import FeedEntry, FeedParse
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class SitemapParse:
+    """Entries of a URL set, or the child sitemaps of an index (newest first)."""
+
+    links: FeedParse
+    children: tuple[str, ...] = ()
+
+
+def parse_sitemap(content: bytes) -> SitemapParse:
+    """Entries newest first (undated last, in document order), or an index's children."""
+    if content[:2] == b"\x1f\x8b":
+        try:
+            content = gzip.decompress(content)
+        except (OSError, EOFError, zlib.error) as exc:
+            return SitemapParse(FeedParse((), error=f"broken gzip sitemap: {exc}"))
+    try:
+        root = etree.fromstring(content, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        return SitemapParse(FeedParse((), error=f"not a sitemap: {exc}"))
+    if root is None:
+        return SitemapParse(FeedParse((), error="not a sitemap: empty document"))
+    kind = etree.QName(root).localname
+    if kind == "sitemapindex":
+        children = [
+            (iso_datetime(_child_text(node, "lastmod")), loc)
+            for node in root
+            if _local(node) == "sitemap" and (loc := _child_text(node, "loc"))
+        ]
+        ordered = sorted(children, key=lambda pair: pair[0] or _OLDEST, reverse=True)
+        error = None if children else "sitemap index lists no sitemaps"
+        return SitemapParse(FeedParse((), error=error), tuple(loc for _, loc in ordered))
+    if kind != "urlset":
+        return SitemapParse(FeedParse((), error=f"not a sitemap: root element <{kind}>"))
+    entries = [_entry(node) for node in root if _local(node) == "url"]
+    found = [entry for entry in entries if entry is not None]
+    found.sort(key=lambda entry: entry.published or _OLDEST, reverse=True)
+    error = None if found else "sitemap lists no URLs"
+    return SitemapParse(FeedParse(tuple(found), error=error))
+
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _entry(node: etree._Element) -> FeedEntry | None:
+    url = _child_text(node, "loc")
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    news = next((child for child in node if _local(child) == "news"), None)
+    title = _child_text(news, "title") if news is not None else ""
+    published = iso_datetime(_child_text(news, "publication_date")) if news is not None else None
+    return FeedEntry(
+        url=url, title=title, published=published or iso_datetime(_child_text(node, "lastmod"))
+    )
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def _child_text(node: etree._Element | None, name: str) -> str:
+    if node is None:
+        return ""
+    for child in node:
+        if _local(child) == name:
+            return " ".join((child.text or "").split())
+    return ""

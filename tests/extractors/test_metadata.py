@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import lxml.html
+
+from extractors.metadata import read_metadata
+
+PAGE = """<html lang="en"><head>
+<title>Talks resume | Example News</title>
+<meta property="og:site_name" content="Example News">
+<link rel="canonical" href="https://news.example/2025/talks-resume">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "Example News"},
+  {"@type": "NewsArticle", "headline": "Talks resume between Tbilisi and Moscow",
+   "datePublished": "2025-04-15T08:18:00+04:00",
+   "author": [{"@type": "Person", "name": "Nino K."}, {"@type": "Person", "name": "Ivan P."}]}
+]}
+</script>
+</head><body><h1>Talks resume</h1><p>Text.</p></body></html>"""
+
+
+def test_declared_metadata() -> None:
+    meta = read_metadata(lxml.html.fromstring(PAGE), "https://news.example/?p=1")
+    assert meta.title == "Talks resume between Tbilisi and Moscow"
+    assert meta.author == "Nino K., Ivan P."
+    assert meta.published == datetime(2025, 4, 15, 4, 18, tzinfo=UTC)
+    assert meta.canonical_url == "https://news.example/2025/talks-resume"
+    assert meta.site_name == "Example News"
+
+
+def test_title_without_site_name_and_placeholder_dates_ignored() -> None:
+    page = """<html><head><title>Talks resume | Example News</title>
+    <meta property="og:site_name" content="Example News">
+    <meta property="article:published_time" content="0001-01-01T00:00:00Z">
+    <meta name="author" content="https://news.example/author/nino">
+    </head><body><p>Text.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://www.news.example/a")
+    assert meta.title == "Talks resume"
+    assert meta.published is None or meta.published.year > 1990
+    assert meta.author is None
+
+
+def test_site_name_falls_back_to_host() -> None:
+    meta = read_metadata(
+        lxml.html.fromstring("<html><body><p>x</p></body></html>"), "https://www.news.example/a"
+    )
+    assert meta.site_name == "news.example"
