@@ -62,6 +62,7 @@ class Fetcher:
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, tuple[float, RobotFileParser | FetchError]] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -155,14 +156,16 @@ class Fetcher:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         with self._guard:
+            reading = self._robots_locks.setdefault(robots_url, threading.Lock())
+        # One read per host, however many sources on it start at once.
+        with reading:
             read_at, rules = self._robots.get(robots_url, (0.0, None))
-        ttl = ROBOTS_RETRY_SECONDS if isinstance(rules, FetchError) else ROBOTS_TTL_SECONDS
-        if rules is None or time.monotonic() - read_at > ttl:
-            try:
-                rules = self._read_robots(robots_url)
-            except FetchError as exc:
-                rules = exc
-            with self._guard:
+            ttl = ROBOTS_RETRY_SECONDS if isinstance(rules, FetchError) else ROBOTS_TTL_SECONDS
+            if rules is None or time.monotonic() - read_at > ttl:
+                try:
+                    rules = self._read_robots(robots_url)
+                except FetchError as exc:
+                    rules = exc
                 self._robots[robots_url] = (time.monotonic(), rules)
         if isinstance(rules, FetchError):
             raise FetchError(str(rules))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,9 +13,6 @@ import typer
 
 from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, read_text, settings
 from newsmon.settings import Settings
-
-# After a SIGTERM, how long the runner gets to wind down before it is interrupted.
-SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def run(ctx: typer.Context) -> None:
@@ -64,6 +60,9 @@ def serve(ctx: typer.Context) -> None:
     # A service manager stops us with SIGTERM: unwind so the local server is stopped too
     # (the runner installs its own handler once serving; this covers start-up).
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    # Shells start background jobs with SIGINT ignored, and children inherit that; asyncio
+    # then installs no Ctrl-C handler and the SIGTERM handler below could not stop the runner.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if os.environ.get("PREFECT_API_URL"):
         _serve(current, config_file(ctx))
         return
@@ -91,13 +90,8 @@ def _serve(current: Settings, config: str | None) -> None:
         def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
             # Prefect 3.8's own handler leaves its shutdown coroutine unawaited and can hang
             # while a run is in flight. asyncio.run turns SIGINT into a clean cancellation of
-            # the runner, as on Ctrl-C. A cancellation that lands inside Prefect's run
-            # bookkeeping can be swallowed; a second SIGINT makes asyncio raise
-            # KeyboardInterrupt outright, as a second Ctrl-C does.
+            # the runner, as on Ctrl-C.
             signal.raise_signal(signal.SIGINT)
-            second = threading.Timer(SHUTDOWN_GRACE_SECONDS, signal.raise_signal, (signal.SIGINT,))
-            second.daemon = True
-            second.start()
 
     # One poll at a time: a slow poll delays the next rather than overlapping it.
     runner = DeskRunner(name="newsmon", limit=1, pause_on_shutdown=True)
