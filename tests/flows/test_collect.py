@@ -57,6 +57,14 @@ def _store_all(store: Store, source: Source, result: Collected) -> None:
         store.remember_validators(source.name, source.url, *astuple(result.validators))
 
 
+def _articles(server: HTTPServer, *paths: str) -> None:
+    """An article page at each path, headlined with the path."""
+    for path in paths:
+        server.expect_request(path).respond_with_data(
+            PAGE.format(n=path.lstrip("/")), content_type="text/html"
+        )
+
+
 def _feed(server: HTTPServer, **headers: str) -> None:
     base = server.url_for("").rstrip("/")
     server.expect_request("/feed").respond_with_data(
@@ -283,14 +291,12 @@ def test_listing_source_with_item_titles_and_dates(
     httpserver.expect_request("/category/world/").respond_with_data(
         listing.replace("https://see.news", base), content_type="text/html; charset=utf-8"
     )
-    for slug in (
-        "kremlin-ready-for-steps-toward-georgia-ties",
-        "egypt-opens-new-grain-terminal-at-damietta",
-        "tbilisi-and-moscow-discuss-upper-lars-traffic",
-    ):
-        httpserver.expect_request(f"/{slug}").respond_with_data(
-            PAGE.format(n=slug), content_type="text/html"
-        )
+    _articles(
+        httpserver,
+        "/kremlin-ready-for-steps-toward-georgia-ties",
+        "/egypt-opens-new-grain-terminal-at-damietta",
+        "/tbilisi-and-moscow-discuss-upper-lars-traffic",
+    )
     source = Source(
         name="see",
         outlet="See",
@@ -327,14 +333,12 @@ def test_sitemap_index_reads_the_newest_sitemaps(
     httpserver.expect_request("/sitemap-2025-03.xml").respond_with_data(
         news.replace("https://news.example", base), content_type="application/xml"
     )
-    for path in (
+    _articles(
+        httpserver,
         "/2025/04/15/kremlin-open-to-normalization",
         "/2025/04/14/trade-talks-resume",
         "/about",
-    ):
-        httpserver.expect_request(path).respond_with_data(
-            PAGE.format(n=path), content_type="text/html"
-        )
+    )
     source = Source(name="map", outlet="Map", kind="sitemap", url=f"{base}/sitemap_index.xml")
     result, store = _run(settings, source)
     assert result.outcome == "ok"
