@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from newsmon.cli import monitor, topic
+from newsmon.cli import alerts, monitor, topic
 from newsmon.cli.common import main
 
 app = typer.Typer(
@@ -24,3 +24,8 @@ app.command()(monitor.status)
 sources_app = typer.Typer(no_args_is_help=True, help="Inspect the configured sources.")
 sources_app.command("check")(monitor.sources_check)
 app.add_typer(sources_app, name="sources")
+
+alerts_app = typer.Typer(no_args_is_help=True, help="Look at and send queued alerts.")
+alerts_app.command("preview")(alerts.preview)
+alerts_app.command("flush")(alerts.flush)
+app.add_typer(alerts_app, name="alerts")

@@ -19,8 +19,11 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from newsmon.cli import app
-from tests.conftest import ROOT, Mailbox
+from newsmon.settings import load_settings
+from newsmon.store import Store
+from tests.conftest import ROOT, Mailbox, free_port
 from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
+from tests.newsmon.records import article
 
 runner = CliRunner()
 NEWSMON = [sys.executable, "-m", "newsmon.cli"]
@@ -206,3 +209,27 @@ def test_serve_runs_on_schedule_with_its_own_server(
     assert api is not None
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{api.group(1)}/api/health", timeout=2)
+
+
+def test_alerts_preview_sends_nothing_then_flush_sends_once(
+    tmp_path: Path, home: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = load_settings()
+    store = Store(current.database)
+    store.save([article("https://civil.ge/archives/9")], current.alert_to)
+    monkeypatch.setenv("NEWSMON_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")
+    down = runner.invoke(app, ["alerts", "flush"])
+    assert down.exit_code == 1 and "0 sent" in down.output and "still queued" in down.output
+
+    preview = runner.invoke(app, ["alerts", "preview", "--out", str(tmp_path / "preview")])
+    assert preview.exit_code == 0, preview.output
+    [page] = (tmp_path / "preview").glob("*.html")
+    assert "<blockquote>Peskov said Russia is ready.</blockquote>" in page.read_text()
+    assert smtp_server.messages == [] and len(store.pending_alerts()) == 1
+
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    sent = runner.invoke(app, ["alerts", "flush"])
+    assert sent.exit_code == 0 and sent.output.startswith("1 sent")
+    again = runner.invoke(app, ["alerts", "flush"])
+    assert again.output.startswith("0 sent")
+    assert len(smtp_server.messages) == 1
