@@ -19,6 +19,8 @@ FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "html", "text/plain")
 PAGE_TYPES = ("html", "xhtml", "text/plain")
 MAX_RETRY_AFTER = 120.0
 ROBOTS_TTL_SECONDS = 3600.0
+# A Crawl-delay above this would stall a poll; the host is still asked at this pace.
+MAX_CRAWL_DELAY = 30.0
 # A robots.txt that could not be read is asked for again after this long, not per request.
 ROBOTS_RETRY_SECONDS = 300.0
 
@@ -63,6 +65,7 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, tuple[float, RobotFileParser | FetchError]] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
+        self._crawl_delay: dict[str, float] = {}
         self._guard = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -169,6 +172,10 @@ class Fetcher:
                 self._robots[robots_url] = (time.monotonic(), rules)
         if isinstance(rules, FetchError):
             raise FetchError(str(rules))
+        crawl_delay = rules.crawl_delay(self._settings.user_agent)
+        if crawl_delay:
+            with self._guard:
+                self._crawl_delay[parts.netloc] = min(float(crawl_delay), MAX_CRAWL_DELAY)
         if not rules.can_fetch(self._settings.user_agent, url):
             raise FetchError(f"disallowed by {robots_url}")
 
@@ -204,7 +211,8 @@ class Fetcher:
         with self._guard:
             lock = self._host_locks.setdefault(host, threading.Lock())
         with lock:
-            delay = self._settings.host_delay_seconds
+            # A host's robots.txt may ask for more spacing than configured, never less.
+            delay = max(self._settings.host_delay_seconds, self._crawl_delay.get(host, 0.0))
             wait = self._last_request.get(host, 0.0) + delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)

@@ -234,6 +234,20 @@ def test_robots_txt_disallow_is_honoured(settings: Settings, httpserver: HTTPSer
     assert all(request.path != "/a/2" for request, _ in httpserver.log)
 
 
+def test_robots_txt_crawl_delay_spaces_requests(settings: Settings, httpserver: HTTPServer) -> None:
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nCrawl-delay: 1\n", content_type="text/plain"
+    )
+    _feed(httpserver)
+    _articles(httpserver, "/a/1", "/a/2")
+    started = time.monotonic()
+    result, _ = _run(settings, _source(httpserver))
+    assert [a.error for a in result.articles] == [None, None]
+    # robots.txt, the feed and two pages, one second apart (the configured delay is 0).
+    assert time.monotonic() - started >= 3.0
+
+
 def test_failing_robots_txt_blocks_the_host_only(
     settings: Settings, httpserver: HTTPServer
 ) -> None:
