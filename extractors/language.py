@@ -17,7 +17,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from extractors.furniture import script_of
 from extractors.records import Language
-from extractors.words import LISTED, best_fit, unknown_to, words_of
+from extractors.words import LISTED, WORD, best_fit, unknown_to, words_of
 
 UNDETERMINED = "und"
 _SAMPLE_LETTERS = 4000
@@ -50,7 +50,6 @@ _WORDS_MARGIN = 0.3
 # (Ukrainian "вiн" with a Latin i; Azerbaijani "bölmә" with a Cyrillic schwa).
 _LATIN_TO_CYRILLIC = str.maketrans("aceiopxyAEIOPCXBHKMT", "асеіорхуАЕІОРСХВНКМТ")
 _CYRILLIC_TO_LATIN = str.maketrans("асеіорхуәАЕІОРСХӘ", "aceiopxyəAEIOPCXƏ")
-_MIXED_WORD = re.compile(r"[^\W\d_]+")
 
 _FULLY_LISTED = {
     script
@@ -109,14 +108,14 @@ def _by_words(text: str, script: str, guess: Guess) -> Guess:
     if not words:
         return guess
     best, fits = best_fit(words, script)
+    if best is None:
+        return guess
     current = fits.get(code)
     # Where every language langdetect could answer has a word list, unknown words (names)
     # weigh the same for all and need not be outnumbered.
-    enough = best is not None and (best.known >= _WORDS_KNOWN or script in _FULLY_LISTED)
-    better = best is not None and (
-        current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN
-    )
-    if best and best.language != code and enough and better:
+    enough = best.known >= _WORDS_KNOWN or script in _FULLY_LISTED
+    better = current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN
+    if best.language != code and enough and better:
         code, probability, method = best.language, best.known, "words"
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"
@@ -128,7 +127,7 @@ def _azerbaijani_words(text: str, known_to_turkish: float) -> bool:
     Capitalised words are left out: Turkish text is full of foreign names and brands."""
     if known_to_turkish >= _TURKISH_KNOWN:
         return False
-    lower = [word for word in _MIXED_WORD.findall(text) if word[0].islower()]
+    lower = [word for word in WORD.findall(text) if word[0].islower()]
     return any(set(word) & _NOT_TURKISH for word in unknown_to(lower, "tr"))
 
 
@@ -146,7 +145,7 @@ def _without_homoglyphs(text: str) -> str:
         # is two words run together.
         return swapped if len({script_of(ch) for ch in swapped}) == 1 else word
 
-    return _MIXED_WORD.sub(one, text)
+    return WORD.sub(one, text)
 
 
 def _langdetect(text: str, script: str) -> Guess | None:

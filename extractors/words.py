@@ -23,7 +23,7 @@ LISTED = {
     ),
     "CYRILLIC": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
-_WORD = re.compile(r"[^\W\d_]+")
+WORD = re.compile(r"[^\W\d_]+")
 _FLOOR = 1e-8
 
 
@@ -38,7 +38,7 @@ class WordFit:
 
 
 def words_of(text: str) -> list[str]:
-    return [word.lower() for word in _WORD.findall(text)]
+    return [word.lower() for word in WORD.findall(text)]
 
 
 def fit(words: list[str], language: str) -> WordFit:

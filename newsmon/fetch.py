@@ -169,13 +169,15 @@ class Fetcher:
                     rules = self._read_robots(robots_url)
                 except FetchError as exc:
                     rules = exc
+                else:
+                    crawl_delay = rules.crawl_delay(self._settings.user_agent)
+                    with self._guard:
+                        self._crawl_delay[parts.netloc] = min(
+                            float(crawl_delay or 0.0), MAX_CRAWL_DELAY
+                        )
                 self._robots[robots_url] = (time.monotonic(), rules)
         if isinstance(rules, FetchError):
             raise FetchError(str(rules))
-        crawl_delay = rules.crawl_delay(self._settings.user_agent)
-        if crawl_delay:
-            with self._guard:
-                self._crawl_delay[parts.netloc] = min(float(crawl_delay), MAX_CRAWL_DELAY)
         if not rules.can_fetch(self._settings.user_agent, url):
             raise FetchError(f"disallowed by {robots_url}")
 

@@ -65,6 +65,15 @@ def _articles(server: HTTPServer, *paths: str) -> None:
         )
 
 
+def _fixture_at(server: HTTPServer, route: str, fixture: str, host: str, kind: str) -> str:
+    """Serve a fixture file at ``route``, its links to ``host`` pointed at the test server;
+    the server's base URL."""
+    base = server.url_for("").rstrip("/")
+    text = (ROOT / "tests" / "fixtures" / fixture).read_text(encoding="utf-8")
+    server.expect_request(route).respond_with_data(text.replace(host, base), content_type=kind)
+    return base
+
+
 def _feed(server: HTTPServer, **headers: str) -> None:
     base = server.url_for("").rstrip("/")
     server.expect_request("/feed").respond_with_data(
@@ -298,12 +307,12 @@ def test_page_charsets(
 def test_listing_source_with_item_titles_and_dates(
     settings: Settings, httpserver: HTTPServer
 ) -> None:
-    listing = (ROOT / "tests" / "fixtures" / "listings" / "see_news_world.html").read_text(
-        encoding="utf-8"
-    )
-    base = httpserver.url_for("").rstrip("/")
-    httpserver.expect_request("/category/world/").respond_with_data(
-        listing.replace("https://see.news", base), content_type="text/html; charset=utf-8"
+    base = _fixture_at(
+        httpserver,
+        "/category/world/",
+        "listings/see_news_world.html",
+        "https://see.news",
+        "text/html; charset=utf-8",
     )
     _articles(
         httpserver,
@@ -333,20 +342,11 @@ def test_listing_source_with_item_titles_and_dates(
 def test_sitemap_index_reads_the_newest_sitemaps(
     settings: Settings, httpserver: HTTPServer
 ) -> None:
-    base = httpserver.url_for("").rstrip("/")
-    folder = ROOT / "tests" / "fixtures" / "sitemaps"
-    index = (folder / "sitemap_index.xml").read_text(encoding="utf-8")
-    news = (folder / "news_sitemap.xml").read_text(encoding="utf-8")
-    httpserver.expect_request("/sitemap_index.xml").respond_with_data(
-        index.replace("https://news.example", base), content_type="application/xml"
-    )
-    httpserver.expect_request("/sitemap-news.xml").respond_with_data(
-        news.replace("https://news.example", base), content_type="application/xml"
-    )
+    host, xml = "https://news.example", "application/xml"
+    base = _fixture_at(httpserver, "/sitemap_index.xml", "sitemaps/sitemap_index.xml", host, xml)
+    _fixture_at(httpserver, "/sitemap-news.xml", "sitemaps/news_sitemap.xml", host, xml)
     httpserver.expect_request("/sitemap-2025-04.xml").respond_with_data("gone", status=404)
-    httpserver.expect_request("/sitemap-2025-03.xml").respond_with_data(
-        news.replace("https://news.example", base), content_type="application/xml"
-    )
+    _fixture_at(httpserver, "/sitemap-2025-03.xml", "sitemaps/news_sitemap.xml", host, xml)
     _articles(
         httpserver,
         "/2025/04/15/kremlin-open-to-normalization",
