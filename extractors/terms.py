@@ -18,12 +18,18 @@ _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _ARABIC_CLITICS = re.compile(r"^(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})(?=\w{3})")
 
 
+# Share of a text's letters that must be in a script for the script to imply a concept.
+IMPLYING_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class TopicTerms:
-    """First-word prefix → (concept, the following words' prefixes), for every term."""
+    """First-word prefix → (concept, the following words' prefixes), for every term; and the
+    concepts a text implies by being written mostly in one script."""
 
     name: str
     index: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    implied_by_script: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 def compile_terms(data: Mapping[str, object]) -> TopicTerms:
@@ -42,7 +48,18 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
     return TopicTerms(
         name=str(data.get("name", "")),
         index={prefix: tuple(entries) for prefix, entries in index.items()},
+        implied_by_script=_scripts(data.get("implied_by_script", {})),
     )
+
+
+def implied_concepts(text: str, terms: TopicTerms) -> list[str]:
+    """Concepts the text implies by the script most of its letters are in."""
+    letters = sum(ch.isalpha() for ch in text)
+    return [
+        concept
+        for concept, script in terms.implied_by_script
+        if letters and len(script.findall(text)) / letters >= IMPLYING_SHARE
+    ]
 
 
 def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
@@ -67,6 +84,15 @@ def _forms(word: str) -> tuple[str, ...]:
         bare = _ARABIC_CLITICS.sub("", word)
         return (word, bare) if bare != word else (word,)
     return (word,)
+
+
+def _scripts(data: object) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if not isinstance(data, Mapping) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError("implied_by_script must map concepts to character classes")
+    try:
+        return tuple((concept, re.compile(f"[{chars}]")) for concept, chars in data.items())
+    except re.error as exc:
+        raise ValueError(f"implied_by_script: {exc}") from exc
 
 
 def _strings(concept: str, words: object) -> Sequence[str]:

@@ -3,8 +3,8 @@ logistic head trained on labelled examples, so one threshold means the same in e
 
 The title and lead weigh double in the document embedding; the rest of a long article is cut
 into sentence windows rather than truncated: term evidence is read in all of them and the
-windows with the most evidence are embedded. The chunk that scores highest is the passage
-given as the reason.
+windows with the most evidence are embedded. The reason given is one sentence: of the chunk
+the head scores highest, the sentence with the most topic evidence.
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ from typing import Protocol
 
 import numpy as np
 
+from extractors.furniture import strip_furniture
 from extractors.records import TopicScore
-from extractors.terms import TopicTerms, find_terms
+from extractors.terms import TopicTerms, find_terms, implied_concepts
 
 MAX_CHARS = 30_000
 MAX_WINDOWS = 200
-# Encoding is the cost: the lead and at most this many windows per document are embedded.
+# Encoding is the cost: the lead and at most this many windows per document are embedded,
+# and a window only when it names one of the core concepts (most news names none).
 EMBEDDED_WINDOWS = 1
 WINDOW_WORDS = 60
 LEAD_WEIGHT = 2.0
 MIN_LETTER_SHARE = 0.3
+# A text without sentence punctuation is one "sentence": the reason shown is cut to this.
+PASSAGE_CHARS = 400
 TERM_FEATURES = (
     "russia",
     "georgia",
@@ -34,6 +38,7 @@ TERM_FEATURES = (
     "all_in_lead",
     "window_share",
     "us_state",
+    "third_in_lead",
 )
 _CORE = ("russia", "georgia", "relations")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
@@ -67,10 +72,11 @@ class Head:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document cut into its lead and the windows worth embedding (``chunks``), with the
-    concepts found in each chunk and in every window of the text, embedded or not."""
+    """A document cut into its lead and the windows worth embedding (``chunks``, each a run of
+    sentences), with the concepts found in each chunk and in every window of the text,
+    embedded or not."""
 
-    chunks: tuple[str, ...]
+    chunks: tuple[tuple[str, ...], ...]
     chunk_hits: tuple[frozenset[str], ...]
     terms: dict[str, list[str]]
     window_hits: tuple[frozenset[str], ...]
@@ -78,19 +84,22 @@ class Prepared:
 
 
 def prepare(doc: Document, terms: TopicTerms) -> Prepared:
-    text = doc.text[:MAX_CHARS]
+    # Texts given raw (classify, eval, pasted pages) would otherwise open on navigation and
+    # mastheads instead of their lead; extracted articles are stripped already.
+    text = strip_furniture(doc.text[:MAX_CHARS])
     note = "text truncated for scoring" if len(doc.text) > MAX_CHARS else None
     full = f"{doc.title}\n{text}".strip()
     letters = sum(ch.isalpha() for ch in full)
     if letters == 0 or letters / len(full) < MIN_LETTER_SHARE:
         return Prepared((), (), {}, (), "no readable text")
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    lead_sentences = sentences[:2]
-    lead = " ".join([doc.title, *lead_sentences]).strip()
-    windows = [lead, *_windows(sentences[len(lead_sentences) :])]
-    found = [find_terms(window, terms) for window in windows]
+    lead = tuple(s for s in [doc.title.strip(), *sentences[:2]] if s)
+    windows = [lead, *_windows(sentences[2:])]
+    implied = implied_concepts(full, terms)
+    found = [_with_implied(find_terms(" ".join(window), terms), implied) for window in windows]
     hits = tuple(frozenset(f) for f in found)
-    chosen = [0, *(i + 1 for i in _most_relevant(hits[1:], EMBEDDED_WINDOWS))]
+    relevant = _most_relevant(hits[1:], EMBEDDED_WINDOWS)
+    chosen = [0, *(i + 1 for i in relevant if hits[i + 1] & set(_CORE))]
     merged: dict[str, dict[str, None]] = {}
     for window_terms in found:
         for concept, forms in window_terms.items():
@@ -106,7 +115,7 @@ def prepare(doc: Document, terms: TopicTerms) -> Prepared:
 
 def term_features(present: Collection[str], window_hits: Sequence[frozenset[str]]) -> np.ndarray:
     """Concepts present, all three in one window, in the lead, the share of windows about
-    relations between the two, and the US-state marker."""
+    relations between the two, the US-state marker and a third country named in the lead."""
     core = set(_CORE)
     full_windows = [hits >= core for hits in window_hits]
     related = [len(hits & core) >= 2 and "relations" in hits for hits in window_hits]
@@ -116,6 +125,7 @@ def term_features(present: Collection[str], window_hits: Sequence[frozenset[str]
         float(bool(full_windows) and full_windows[0]),
         sum(related) / len(related) if related else 0.0,
         float("us_state" in present),
+        float(bool(window_hits) and "third_country" in window_hits[0]),
     ]
     return np.asarray(values, dtype=np.float64)
 
@@ -139,7 +149,7 @@ class TopicClassifier:
         """Per document: its preparation and a matrix whose row 0 is the document's features
         and whose other rows are each chunk's features."""
         prepared = [prepare(doc, self.terms) for doc in docs]
-        flat = [chunk for p in prepared for chunk in p.chunks]
+        flat = [" ".join(chunk) for p in prepared for chunk in p.chunks]
         embeddings = self.encoder.embed(flat)
         matrices, start = [], 0
         for p in prepared:
@@ -167,7 +177,7 @@ class TopicClassifier:
             return TopicScore(0.0, False, "", (), self.encoder.ref, prepared.note)
         probabilities = self.head.probability(matrix)
         score = float(probabilities[0])
-        passage = prepared.chunks[int(np.argmax(probabilities[1:]))]
+        passage = self._best_sentence(prepared.chunks[int(np.argmax(probabilities[1:]))])
         found = tuple(term for hits in prepared.terms.values() for term in hits)
         return TopicScore(
             round(score, 4),
@@ -178,10 +188,29 @@ class TopicClassifier:
             prepared.note,
         )
 
+    def _best_sentence(self, sentences: tuple[str, ...]) -> str:
+        """The sentence naming most of the topic's concepts (the first of equals)."""
+
+        def evidence(sentence: str) -> tuple[int, bool]:
+            hits = find_terms(sentence, self.terms).keys()
+            return (len(hits & set(_CORE)), "relations" in hits)
+
+        best = max(sentences, key=evidence)
+        return best if len(best) <= PASSAGE_CHARS else best[: PASSAGE_CHARS - 1] + "…"
+
+
+def _with_implied(found: dict[str, list[str]], implied: list[str]) -> dict[str, list[str]]:
+    """Add the concepts implied by the text's script, unless the window names a third country
+    (then its relations are likely that country's)."""
+    if "third_country" in found:
+        return found
+    for concept in implied:
+        found.setdefault(concept, []).append(f"({concept} implied by script)")
+    return found
+
 
 def _most_relevant(hits: tuple[frozenset[str], ...], count: int) -> list[int]:
-    """Indexes of the windows with the most topic evidence, in text order; without any
-    evidence, the first windows."""
+    """Indexes of the windows with the most topic evidence, in text order."""
 
     def weight(i: int) -> tuple[int, int, int]:
         return (len(hits[i] & set(_CORE)), "relations" in hits[i], -i)
@@ -189,16 +218,16 @@ def _most_relevant(hits: tuple[frozenset[str], ...], count: int) -> list[int]:
     return sorted(sorted(range(len(hits)), key=weight, reverse=True)[:count])
 
 
-def _windows(sentences: list[str]) -> list[str]:
-    windows: list[str] = []
+def _windows(sentences: list[str]) -> list[tuple[str, ...]]:
+    windows: list[tuple[str, ...]] = []
     current: list[str] = []
     for sentence in sentences:
         current.append(sentence)
         if sum(len(s.split()) for s in current) >= WINDOW_WORDS or len(current) == 3:
-            windows.append(" ".join(current))
+            windows.append(tuple(current))
             current = []
         if len(windows) == MAX_WINDOWS:
             return windows
     if current:
-        windows.append(" ".join(current))
+        windows.append(tuple(current))
     return windows

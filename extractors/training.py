@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from extractors.topic import Document, Head, TopicClassifier
 
 REGULARIZATION_C = 4.0
+CALIBRATION_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,9 @@ class Counts:
 
 
 def fit_head(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Head:
-    """Train the logistic head over document features (and each chunk as its own example,
-    so that passages are scored on the same scale as documents)."""
+    """Train the logistic head over document features, then calibrate it: Platt scaling fitted
+    on out-of-fold scores, folded into the weights, so that a score is a probability and not
+    the near-certainty a head shows on its own training examples."""
     labels = [example.label for example in examples]
     if len(set(labels)) < 2:
         raise ValueError("training needs both positive and negative examples")
@@ -53,13 +56,26 @@ def fit_head(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Head:
         if len(matrix):
             rows.append(matrix[0])
             targets.append(label)
+    features, y = np.vstack(rows), np.asarray(targets)
     model = LogisticRegression(C=REGULARIZATION_C, class_weight="balanced", max_iter=2000)
-    model.fit(np.vstack(rows), np.asarray(targets))
+    scale, shift = _platt(model, features, y)
+    model.fit(features, y)
     return Head(
         model=classifier.encoder.ref,
-        coef=tuple(float(c) for c in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
+        coef=tuple(float(c) * scale for c in model.coef_[0]),
+        intercept=float(model.intercept_[0]) * scale + shift,
     )
+
+
+def _platt(model: LogisticRegression, features: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Scale and shift of the logit that calibrate the model, from out-of-fold logits."""
+    folds = min(CALIBRATION_FOLDS, int(np.bincount(y.astype(int)).min()))
+    if folds < 2:
+        return 1.0, 0.0
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    logits = cross_val_predict(model, features, y, cv=splitter, method="decision_function")
+    platt = LogisticRegression(max_iter=1000).fit(logits.reshape(-1, 1), y)
+    return float(platt.coef_[0][0]), float(platt.intercept_[0])
 
 
 def confusion(scores: Sequence[float], labels: Sequence[bool], threshold: float) -> Counts:

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from extractors.terms import compile_terms, find_terms
+from extractors.terms import compile_terms, find_terms, implied_concepts
 from tests.conftest import ROOT
 
 TERMS = compile_terms(
@@ -43,6 +43,25 @@ def test_us_state_markers() -> None:
 
 def test_word_start_only() -> None:
     assert "russia" not in find_terms("prussian history", TERMS)
+    # Rustavi and Rustaveli are Georgian, not Russian.
+    assert "russia" not in find_terms("რუსთავის აქცია რუსთაველის გამზირზე", TERMS)
+
+
+def test_georgian_script_implies_georgia_and_others_do_not() -> None:
+    assert implied_concepts("ოპოზიცია ხელისუფლებას აკრიტიკებს", TERMS) == ["georgia"]
+    assert implied_concepts("Опозиция критикует власти", TERMS) == []
+    # A Georgian quote inside an English article does not make the article Georgian.
+    assert implied_concepts("The banner read 'თავისუფლება' outside parliament.", TERMS) == []
+
+
+def test_third_countries_are_found() -> None:
+    found = find_terms("Армения и Азербайджан обсудили нормализацию в Москве", TERMS)
+    assert {"third_country", "relations", "russia"} <= set(found)
+
+
+def test_bad_script_class_is_rejected() -> None:
+    with pytest.raises(ValueError, match="implied_by_script"):
+        compile_terms({"concepts": {"a": {"en": ["x"]}}, "implied_by_script": {"a": "z-a"}})
 
 
 def test_bad_topic_file_is_rejected() -> None:

