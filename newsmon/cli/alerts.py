@@ -2,35 +2,68 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newsmon.cli.common import settings
+
+if TYPE_CHECKING:
+    from newsmon.settings import Settings
+    from newsmon.store import PendingDigest, Store
 
 
 def preview(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Folder for the HTML files.")] = Path("alert-preview"),
 ) -> None:
-    """Write each queued alert as the HTML its recipient would see; sends nothing.
+    """Write each queued alert and digest, and the next digest so far, as the HTML its
+    recipient would see; sends nothing.
 
     Example: newsmon alerts preview --out /tmp/preview
     """
-    from newsmon.alerts import render
-    from newsmon.store import Store
+    from newsmon.messages import render, render_digest
+    from newsmon.store import open_store
 
     current = settings(ctx)
-    pending = Store(current.database).pending_alerts()
+    store = open_store(current)
     out.mkdir(parents=True, exist_ok=True)
-    for alert in pending:
-        html = render(alert, current).get_body(preferencelist=("html",))
-        assert html is not None  # render always adds an HTML part
-        path = out / f"{alert.id:06d}-{alert.recipient.replace('@', '_at_')}.html"
-        path.write_text(html.get_content(), encoding="utf-8")
-        typer.echo(f"{path}  to {alert.recipient}: {alert.article.outlet}: {alert.article.title}")
-    typer.echo(f"{len(pending)} queued alerts previewed in {out}")
+    written = 0
+    for alert in store.pending_alerts():
+        title = f"{alert.article.outlet}: {alert.article.title}"
+        _write_html(out / f"alert-{alert.id:06d}", alert.recipient, render(alert, current), title)
+        written += 1
+    for digest in [*store.pending_digests(), *_next_digests(store, current)]:
+        name = "next-digest" if digest.id == 0 else f"digest-{digest.id:06d}"
+        title = f"{len(digest.stories)} stories"
+        _write_html(out / name, digest.recipient, render_digest(digest, current), title)
+        written += 1
+    typer.echo(f"{written} messages previewed in {out}")
+
+
+def _next_digests(store: Store, current: Settings) -> list[PendingDigest]:
+    """The digest each digest recipient would get for the period so far."""
+    from newsmon.digests import current_period
+    from newsmon.store import PendingDigest, digest_key, now
+
+    period = current_period(current.digest_cron, current.digest_timezone, now())
+    stories = store.period_stories(period.start, period.end)
+    if not stories:
+        return []
+    return [
+        PendingDigest(0, digest_key(r, period.end), r, 0, period.start, period.end, stories)
+        for r in current.digest_to
+    ]
+
+
+def _write_html(stem: Path, recipient: str, message: EmailMessage, title: str) -> None:
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None  # every message newsmon renders has an HTML part
+    path = stem.with_name(f"{stem.name}-{recipient.replace('@', '_at_')}.html")
+    path.write_text(body.get_content(), encoding="utf-8")
+    typer.echo(f"{path}  to {recipient}: {title}")
 
 
 def flush(ctx: typer.Context) -> None:
@@ -39,10 +72,10 @@ def flush(ctx: typer.Context) -> None:
     Example: newsmon alerts flush
     """
     from newsmon.alerts import deliver_pending
-    from newsmon.store import Store
+    from newsmon.store import open_store
 
     current = settings(ctx)
-    delivery = deliver_pending(Store(current.database), current)
+    delivery = deliver_pending(open_store(current), current)
     typer.echo(
         f"{len(delivery.sent)} sent to {delivery.destination}, "
         f"{len(delivery.failed)} failed (kept queued)"

@@ -144,9 +144,9 @@ def status(
 
     Example: newsmon status --json
     """
-    from newsmon.store import Store
+    from newsmon.store import open_store
 
-    report = Store(settings(ctx).database).status()
+    report = open_store(settings(ctx)).status()
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -214,9 +214,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def _print_articles(current: Settings) -> None:
-    from newsmon.store import Store
+    from newsmon.store import open_store
 
-    store = Store(current.database)
+    store = open_store(current)
     typer.echo("stored articles (newest first):")
     for row in store.articles(limit=20):
         score = f"{row.score:.3f}" if row.score is not None else "  -  "

@@ -14,6 +14,10 @@ def article(
     title: str = "Kremlin ready to normalize ties",
     error: str | None = None,
     canonical: str | None = None,
+    outlet: str = "Civil.ge",
+    text: str = "Peskov said Russia is ready.",
+    lang: str = "en",
+    fetched_at: datetime = datetime(2025, 4, 15, 8, 30, tzinfo=UTC),
 ) -> AnalysedArticle:
     topic = TopicScore(
         0.93 if flagged else 0.05,
@@ -24,14 +28,14 @@ def article(
     )
     return AnalysedArticle(
         source="civil-ge-en",
-        outlet="Civil.ge",
+        outlet=outlet,
         url=url,
         request_key=canonical_url(url),
         canonical_url=canonical_url(canonical or url),
-        fetched_at=datetime(2025, 4, 15, 8, 30, tzinfo=UTC),
+        fetched_at=fetched_at,
         title=title if not error else "",
-        text="Peskov said Russia is ready." if not error else "",
-        language=None if error else Language("en", 1.0, "langdetect"),
+        text=text if not error else "",
+        language=None if error else Language(lang, 1.0, "langdetect"),
         published=datetime(2025, 4, 15, 8, 18, tzinfo=UTC),
         topic=None if error else topic,
         error=error,

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -8,9 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from newsmon.alerts import deliver_pending
+from newsmon.digests import last_period
 from newsmon.settings import Settings, load_settings
-from newsmon.store import AlertRow, Store
-from tests.conftest import Mailbox, free_port
+from newsmon.store import AlertRow, FetchOutcome, SourceRow, Store, now
+from tests.conftest import FIXTURES, ROOT, Mailbox, free_port
 from tests.newsmon.records import article
 
 
@@ -99,3 +105,209 @@ def test_outbox_folder_without_smtp(tmp_path: Path) -> None:
     assert message["To"] == "desk@x.org"
     assert deliver_pending(store, settings).sent == []
     assert len(list(settings.outbox_dir.iterdir())) == 1
+
+
+def _story_text(name: str) -> str:
+    return (FIXTURES / "stories" / name).read_text(encoding="utf-8")
+
+
+def test_same_story_from_three_outlets_is_one_alert(tmp_path: Path, smtp_server: Mailbox) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    copies = [
+        article("https://tass.com/politics/1", outlet="TASS", text=_story_text("tass_like.txt")),
+        article(
+            "https://agenda.ge/en/news/2025/1",
+            outlet="Agenda.ge",
+            title="Peskov: Moscow ready for steps toward Tbilisi",
+            text=_story_text("agenda_like.txt"),
+        ),
+        article(
+            "https://see.news/kremlin-georgia",
+            outlet="Sada El-Balad",
+            title="Kremlin Reaffirms Readiness to Normalize Ties with Georgia",
+            text=_story_text("see_like.txt"),
+        ),
+    ]
+    store.save(copies, settings.alert_to)
+    assert len(deliver_pending(store, settings).sent) == 1
+    assert deliver_pending(store, settings).sent == []
+    [message] = smtp_server.messages
+    assert message["Subject"].startswith("[newsmon] TASS and 2 more: ")
+    text = _parts(message)["text/plain"]
+    assert "Outlets: TASS, Agenda.ge, Sada El-Balad" in text
+    for copy in copies:
+        assert copy.url in text
+
+
+def test_same_url_with_tracking_parameters_is_not_alerted_again(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    store.save([article("https://civil.ge/archives/7")], settings.alert_to)
+    deliver_pending(store, settings)
+    tracked = "https://www.civil.ge/archives/7?utm_source=twitter&fbclid=abc#top"
+    assert store.save([article(tracked)], settings.alert_to) == []
+    assert deliver_pending(store, settings).sent == []
+    assert len(smtp_server.messages) == 1
+
+
+def test_later_copy_is_a_follow_up_threaded_under_the_alert(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    wire = article("https://tass.com/politics/1", outlet="TASS", text=_story_text("tass_like.txt"))
+    store.save([wire], settings.alert_to)
+    [first] = deliver_pending(store, settings).sent
+    copy = article(
+        "https://agenda.ge/en/news/2025/1",
+        outlet="Agenda.ge",
+        title="Peskov: Moscow ready",
+        text=_story_text("agenda_like.txt"),
+    )
+    other = article(
+        "https://civil.ge/archives/9",
+        title="Kobakhidze: our red lines stand",
+        text=_story_text("other_story.txt"),
+    )
+    store.save([copy, other], settings.alert_to)
+    assert len(deliver_pending(store, settings).sent) == 2
+    assert deliver_pending(store, settings).sent == []
+    later = smtp_server.messages[1:]
+    [follow_up] = [m for m in later if m["In-Reply-To"]]
+    [new_story] = [m for m in later if not m["In-Reply-To"]]
+    assert follow_up["In-Reply-To"] == follow_up["References"] == f"<{first}@newsmon>"
+    assert follow_up["Subject"].startswith("Re: [newsmon] TASS: ")
+    assert "Also carried by Agenda.ge" in _parts(follow_up)["text/plain"]
+    assert "red lines" in new_story["Subject"]
+
+
+def test_crash_after_the_server_accepted_resends_only_that_message(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    """The sending process is killed once the server has the second message but before it
+    could record it: the rerun sends that one again, with its Message-ID, and the third."""
+    store, settings = _setup(tmp_path, smtp_server.url)
+    for number in range(3):
+        store.save(
+            [article(f"https://civil.ge/archives/{number}", title=f"Story number {number}")],
+            settings.alert_to,
+        )
+    env = {
+        **os.environ,
+        "NEWSMON_HOME": str(tmp_path),
+        "NEWSMON_SMTP_URL": smtp_server.url,
+        "NEWSMON_ALERT_TO": "desk@x.org",
+    }
+    sender = subprocess.Popen(
+        [sys.executable, "-c", "from newsmon.cli import app; app()", "alerts", "flush"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def crash_on_second(_message: Message) -> None:
+        if len(smtp_server.messages) == 2:
+            sender.kill()
+            sender.wait()
+
+    smtp_server.on_accept = crash_on_second
+    assert sender.wait(timeout=60) == -signal.SIGKILL
+    smtp_server.on_accept = None
+    assert len(deliver_pending(store, settings).sent) == 2
+    ids = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(ids) == 4 and ids[1] == ids[2] and len(set(ids)) == 3
+    assert deliver_pending(store, settings).sent == []
+
+
+def test_digest_holds_every_story_of_the_period_once(tmp_path: Path, smtp_server: Mailbox) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    settings = replace(
+        settings,
+        digest_to=("editor@x.org",),
+        digest_cron="0 8 * * *",
+        digest_timezone="Asia/Tbilisi",
+    )
+    period = last_period(settings.digest_cron, settings.digest_timezone, now())
+    inside, before = period.end - timedelta(hours=2), period.start - timedelta(hours=2)
+    wire = _story_text("tass_like.txt")
+    store.save(
+        [
+            article("https://tass.com/1", outlet="TASS", text=wire, fetched_at=inside),
+            article(
+                "https://agenda.ge/1",
+                outlet="Agenda.ge",
+                title="Peskov: Moscow ready",
+                text=_story_text("agenda_like.txt"),
+                fetched_at=inside,
+            ),
+            article(
+                "https://civil.ge/9",
+                title="Kobakhidze: red lines <stand>",
+                text=_story_text("other_story.txt"),
+                fetched_at=inside,
+            ),
+            article("https://civil.ge/old", title="Last week's story", fetched_at=before),
+            article("https://civil.ge/other", flagged=False, title="Wine", fetched_at=inside),
+        ],
+        settings.alert_to,
+    )
+    deliver_pending(store, settings)
+    assert deliver_pending(store, settings).sent == []
+    [digest] = [m for m in smtp_server.messages if m["To"] == "editor@x.org"]
+    assert digest["Subject"] == "[newsmon] Digest: 2 stories"
+    text = _parts(digest)["text/plain"]
+    assert text.count("https://tass.com/1") == 1 and text.count("https://agenda.ge/1") == 1
+    assert "Outlets: TASS, Agenda.ge" in text and "Kobakhidze" in text
+    assert "Last week" not in text and "Wine" not in text
+    assert "red lines &lt;stand&gt;" in _parts(digest)["text/html"]
+    # Immediate recipients had one alert per story (the one before the period included).
+    assert len([m for m in smtp_server.messages if m["To"] == "desk@x.org"]) == 3
+
+
+def _run(store: Store, source: str, ok: bool, new: int = 0) -> None:
+    outcome = FetchOutcome(
+        source,
+        "run",
+        now(),
+        5,
+        "ok" if ok else "error",
+        500 if not ok else 200,
+        None if ok else "HTTP 500",
+    )
+    store.record_fetch(outcome, "Civil.ge", "https://civil.ge/feed", new)
+
+
+def test_failing_source_warns_once_and_recovers_once(tmp_path: Path, smtp_server: Mailbox) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    settings = replace(settings, admin_to=("admin@x.org",), health_failures=3)
+    sources = [("civil-ge-en", None)]
+    changes = []
+    for ok in (False, False, False, False, True, True):
+        _run(store, "civil-ge-en", ok)
+        changes += store.update_health(sources, settings.health_failures, settings.admin_to)
+        deliver_pending(store, settings)
+    assert changes == [("civil-ge-en", "failing"), ("civil-ge-en", "ok")]
+    warning, recovery = smtp_server.messages
+    assert warning["Subject"] == "[newsmon] source failing: civil-ge-en"
+    assert warning["To"] == "admin@x.org"
+    assert "3 runs in a row failed; last error: HTTP 500" in _parts(warning)["text/plain"]
+    assert recovery["Subject"] == "[newsmon] source recovered: civil-ge-en"
+
+
+def test_silent_source_warns_once(tmp_path: Path, smtp_server: Mailbox) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    _run(store, "civil-ge-en", ok=True, new=2)
+    with store.session() as session:
+        session.get_one(SourceRow, "civil-ge-en").last_new_at = now() - timedelta(hours=30)
+    for _ in range(2):
+        _run(store, "civil-ge-en", ok=True)
+        store.update_health([("civil-ge-en", 24.0)], 3, ("admin@x.org",))
+        deliver_pending(store, settings)
+    [warning] = smtp_server.messages
+    assert warning["Subject"] == "[newsmon] source silent: civil-ge-en"
+    assert "expected every 24 hours" in _parts(warning)["text/plain"]
+    _run(store, "civil-ge-en", ok=True, new=1)
+    assert store.update_health([("civil-ge-en", 24.0)], 3, ("admin@x.org",)) == [
+        ("civil-ge-en", "ok")
+    ]

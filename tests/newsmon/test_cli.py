@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from newsmon.cli import app
 from newsmon.settings import load_settings
-from newsmon.store import Store
+from newsmon.store import Store, now
 from tests.conftest import ROOT, Mailbox, free_port
 from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
 from tests.newsmon.records import article
@@ -214,17 +214,21 @@ def test_serve_runs_on_schedule_with_its_own_server(
 def test_alerts_preview_sends_nothing_then_flush_sends_once(
     tmp_path: Path, home: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("NEWSMON_DIGEST_TO", "editor@x.org")
     current = load_settings()
     store = Store(current.database)
-    store.save([article("https://civil.ge/archives/9")], current.alert_to)
+    store.save([article("https://civil.ge/archives/9", fetched_at=now())], current.alert_to)
     monkeypatch.setenv("NEWSMON_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")
     down = runner.invoke(app, ["alerts", "flush"])
     assert down.exit_code == 1 and "0 sent" in down.output and "still queued" in down.output
 
     preview = runner.invoke(app, ["alerts", "preview", "--out", str(tmp_path / "preview")])
     assert preview.exit_code == 0, preview.output
-    [page] = (tmp_path / "preview").glob("*.html")
+    page, digest = sorted((tmp_path / "preview").glob("*.html"))
     assert "<blockquote>Peskov said Russia is ready.</blockquote>" in page.read_text()
+    # The digest the editor would get for the period so far, not queued.
+    assert digest.name == "next-digest-editor_at_x.org.html"
+    assert "1 flagged story" in digest.read_text()
     assert smtp_server.messages == [] and len(store.pending_alerts()) == 1
 
     monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
