@@ -40,5 +40,6 @@ classifier: install
 benchmarks: install
 	$(PY) benchmarks/topic.py
 	$(PY) benchmarks/topic_quality.py
+	$(PY) benchmarks/latency.py
 	$(PY) benchmarks/language.py
 	$(PY) benchmarks/extraction.py

@@ -103,16 +103,22 @@ def _html(
         for name, value in fields
     )
     link = html.escape(article.url, quote=True)
-    return (
-        "<!doctype html><html><body style='font-family:sans-serif'>"
-        + (f"<p><strong>{html.escape(heading)}</strong></p>" if heading else "")
+    return _page(
+        (f"<p><strong>{html.escape(heading)}</strong></p>" if heading else "")
         + f'<h2><a href="{link}">{html.escape(_title(article))}</a></h2>'
         f"<table>{rows}</table>"
         "<h3>Why it was flagged</h3>"
         f"<blockquote>{html.escape(article.passage or '')}</blockquote>"
         f"<h3>Carried by</h3>{story_links_html(story)}"
         f'<p><a href="{link}">{html.escape(article.url)}</a></p>'
-        "</body></html>"
+    )
+
+
+def _page(body: str) -> str:
+    """A whole HTML document; the charset is declared for pages saved outside the email."""
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'></head>"
+        f"<body style='font-family:sans-serif'>{body}</body></html>"
     )
 
 
@@ -129,7 +135,6 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
     message["X-Newsmon-Key"] = digest.key
     text = [f"{count} flagged {'story' if count == 1 else 'stories'}, {period}", ""]
     parts = [
-        "<!doctype html><html><body style='font-family:sans-serif'>",
         f"<h2>{count} flagged {'story' if count == 1 else 'stories'}</h2>",
         f"<p>{html.escape(period)}</p>",
     ]
@@ -151,7 +156,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
             story_links_html(story),
         ]
     message.set_content("\n".join(text))
-    message.add_alternative("".join([*parts, "</body></html>"]), "html")
+    message.add_alternative(_page("".join(parts)), "html")
     return message
 
 
@@ -166,5 +171,5 @@ def render_notice(notice: NoticeRow, settings: Settings) -> EmailMessage:
     message["X-Newsmon-Key"] = notice.key
     message.set_content(notice.body)
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in notice.body.split("\n\n"))
-    message.add_alternative(f"<!doctype html><html><body>{paragraphs}</body></html>", "html")
+    message.add_alternative(_page(paragraphs), "html")
     return message

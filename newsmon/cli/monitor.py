@@ -158,7 +158,7 @@ def status(
     for reason, count in report["failed_by_reason"].items():
         typer.echo(f"  failed articles, {reason}: {count}")
     for source in report["sources"]:
-        state = "ok"
+        state = "ok" if source["health"] == "ok" else source["health"].upper()
         if source["last_error"]:
             state = f"ERROR x{source['consecutive_failures']}: {source['last_error']}"
         typer.echo(
