@@ -107,6 +107,8 @@ class ArticleRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     raw_path: Mapped[str | None] = mapped_column(Text)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    # Stored without alerts (a backfill): in no digest, and no follow-up is sent for it.
+    quiet: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class StoryRow(Base):
@@ -393,7 +395,7 @@ class Store:
         for article in articles:
             raw_path = self._keep_raw(article)
             try:
-                if self._save_one(article, raw_path, recipients if alert else ()):
+                if self._save_one(article, raw_path, recipients if alert else (), not alert):
                     stored.append(article.canonical_url)
             except IntegrityError:
                 # Another poller stored it first: theirs stands, with its alerts.
@@ -401,7 +403,11 @@ class Store:
         return stored
 
     def _save_one(
-        self, article: AnalysedArticle, raw_path: str | None, recipients: Sequence[str]
+        self,
+        article: AnalysedArticle,
+        raw_path: str | None,
+        recipients: Sequence[str],
+        quiet: bool = False,
     ) -> bool:
         with self.session() as session:
             row = session.scalar(
@@ -422,16 +428,21 @@ class Store:
                 row = ArticleRow(attempts=0)
                 session.add(row)
             _fill(row, article, raw_path)
+            row.quiet = quiet or None
             session.flush()
             if row.flagged:
-                story, new = self._story_for(session, row)
+                story = self._story_for(session, row)
                 row.story_id = story.id
-                # A later copy is not a new alert: follow-ups and digests list it.
-                for recipient in recipients if new else ():
+                # A later copy is not a new alert (follow-ups and digests list it), unless
+                # the story was only ever stored quietly.
+                alerted = set(
+                    session.scalars(select(AlertRow.recipient).where(AlertRow.story_id == story.id))
+                )
+                for recipient in [r for r in recipients if r not in alerted]:
                     session.add(_alert_row(row, recipient, "alert", story.id))
             return row.status == "stored"
 
-    def _story_for(self, session: Session, row: ArticleRow) -> tuple[StoryRow, bool]:
+    def _story_for(self, session: Session, row: ArticleRow) -> StoryRow:
         """The story a flagged article belongs to, made for it if it is new coverage."""
         key = story_key(row.title, row.text, row.outlet)
         when = row.published_at or row.fetched_at
@@ -442,7 +453,7 @@ class Store:
         )
         for story in nearby:
             if same_story(key, StoryKey(story.normalized_title, tuple(story.signature))):
-                return story, False
+                return story
         story = StoryRow(
             key=row.canonical_url,
             title=row.title,
@@ -453,7 +464,7 @@ class Store:
         )
         session.add(story)
         session.flush()
-        return story, True
+        return story
 
     def _keep_raw(self, article: AnalysedArticle) -> str | None:
         if self.raw_dir is None or not article.raw_html:
@@ -504,10 +515,17 @@ class Store:
             listed: dict[tuple[int, str], set[int]] = defaultdict(set)
             for alert in sent:
                 listed[(alert.story_id or 0, alert.recipient)].update(alert.covers or [])
-            queued_for = set(session.execute(select(AlertRow.article_id, AlertRow.recipient)))
+            queued_for = set(
+                session.execute(
+                    select(AlertRow.article_id, AlertRow.recipient).where(
+                        AlertRow.story_id.in_({story_id for story_id, _ in listed})
+                    )
+                )
+            )
             for (story_id, recipient), covered in listed.items():
                 for article in self._story_articles(session, story_id):
-                    if article.id in covered or (article.id, recipient) in queued_for:
+                    done = article.id in covered or (article.id, recipient) in queued_for
+                    if done or article.quiet:
                         continue
                     session.add(_alert_row(article, recipient, "followup", story_id))
                     queued += 1
@@ -572,6 +590,7 @@ class Store:
                 select(ArticleRow.story_id)
                 .where(
                     ArticleRow.story_id.is_not(None),
+                    ArticleRow.quiet.is_not(True),
                     ArticleRow.fetched_at > start,
                     ArticleRow.fetched_at <= end,
                 )

@@ -311,3 +311,40 @@ def test_silent_source_warns_once(tmp_path: Path, smtp_server: Mailbox) -> None:
     assert store.update_health([("civil-ge-en", 24.0)], 3, ("admin@x.org",)) == [
         ("civil-ge-en", "ok")
     ]
+
+
+def test_backfilled_story_is_alerted_when_live_coverage_joins_it(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    """A backfill sends nothing and puts nothing in digests; a live copy of a story met only
+    in a backfill is the desk's first news of it."""
+    store, settings = _setup(tmp_path, smtp_server.url)
+    settings = replace(settings, digest_to=("editor@x.org",), digest_cron="0 * * * *")
+    in_last_period = last_period("0 * * * *", "UTC", now()).end - timedelta(seconds=1)
+    archive = article(
+        "https://tass.com/1", outlet="TASS", text=_story_text("tass_like.txt"), fetched_at=now()
+    )
+    store.save([archive], settings.alert_to, alert=False)
+    store.save(
+        [
+            article(
+                "https://civil.ge/archives/8",
+                title="Archived elsewhere",
+                text="Short text.",
+                fetched_at=in_last_period,
+            )
+        ],
+        settings.alert_to,
+        alert=False,
+    )
+    assert deliver_pending(store, settings).sent == []
+    live = article(
+        "https://agenda.ge/1",
+        outlet="Agenda.ge",
+        title="Peskov: Moscow ready",
+        text=_story_text("agenda_like.txt"),
+    )
+    store.save([live], settings.alert_to)
+    deliver_pending(store, settings)
+    [alert] = smtp_server.messages
+    assert alert["To"] == "desk@x.org" and "Agenda.ge" in alert["Subject"] + str(alert)
