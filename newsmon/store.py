@@ -518,7 +518,7 @@ class Store:
             queued_for = set(
                 session.execute(
                     select(AlertRow.article_id, AlertRow.recipient).where(
-                        AlertRow.story_id.in_({story_id for story_id, _ in listed})
+                        AlertRow.story_id.in_(sorted({story_id for story_id, _ in listed}))
                     )
                 )
             )

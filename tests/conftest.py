@@ -56,6 +56,39 @@ def prefect_api() -> Iterator[None]:
         yield
 
 
+# The PostgreSQL that .ci/run starts; without it, PostgreSQL runs are skipped (failed in CI).
+POSTGRES_URL = os.environ.get("NEWSMON_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The store's database: each test once on SQLite and once on PostgreSQL, with empty
+    tables. Set as NEWSMON_DATABASE_URL, so processes a test starts use it too."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    elif POSTGRES_URL:
+        url = POSTGRES_URL
+        _drop_tables(url)
+    elif os.environ.get("CI"):
+        pytest.fail("NEWSMON_TEST_POSTGRES_URL is not set: .ci/run starts PostgreSQL")
+    else:
+        pytest.skip("no PostgreSQL: set NEWSMON_TEST_POSTGRES_URL")
+    monkeypatch.setenv("NEWSMON_DATABASE_URL", url)
+    yield url
+    if request.param == "postgres":
+        _drop_tables(url)
+
+
+def _drop_tables(url: str) -> None:
+    from newsmon.store import Base, make_engine
+
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEWSMON_HOME", str(tmp_path / "home"))

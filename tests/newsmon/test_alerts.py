@@ -10,6 +10,7 @@ from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from newsmon.alerts import deliver_pending
@@ -19,11 +20,18 @@ from newsmon.store import AlertRow, FetchOutcome, SourceRow, Store, now
 from tests.conftest import FIXTURES, ROOT, Mailbox, free_port
 from tests.newsmon.records import article
 
+pytestmark = pytest.mark.usefixtures("database_url")
+
 
 def _setup(tmp_path: Path, smtp_url: str = "") -> tuple[Store, Settings]:
-    settings = load_settings(environ={"NEWSMON_HOME": str(tmp_path)})
+    environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_DATABASE_URL": _database()}
+    settings = load_settings(environ=environ)
     settings = replace(settings, smtp_url=smtp_url, alert_to=("desk@x.org",))
     return Store(settings.database), settings
+
+
+def _database() -> str:
+    return os.environ["NEWSMON_DATABASE_URL"]  # set by the database_url fixture
 
 
 def _parts(message: Message) -> dict[str, str]:

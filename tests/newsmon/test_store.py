@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
+
+import pytest
 
 from newsmon.store import MAX_ARTICLE_ATTEMPTS, Store
 from tests.newsmon.records import article
 
 URL = "https://civil.ge/archives/1?utm_source=rss"
+pytestmark = pytest.mark.usefixtures("database_url")
 
 
 def _store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "raw")
+    return Store(os.environ["NEWSMON_DATABASE_URL"], tmp_path / "raw")
 
 
 def test_flagged_article_queues_one_alert_per_recipient(tmp_path: Path) -> None:
