@@ -61,11 +61,12 @@ def queued_messages(store: Store, settings: Settings) -> list[Outgoing]:
     for recipient in settings.digest_to:
         store.queue_digest(recipient, period.start, period.end)
     alerts = [
-        Outgoing(
-            a.key,
+        _outgoing(
+            a,
             render(a, settings),
-            partial(store.mark_sent, a.id, covers=_covers(a)),
-            partial(store.mark_failed, a.id),
+            # The articles the message lists: later copies get follow-ups, these do not.
+            partial(store.mark_sent, covers=[article.id for article in a.story]),
+            store.mark_failed,
         )
         for a in store.pending_alerts()
     ]
@@ -81,7 +82,7 @@ def queued_messages(store: Store, settings: Settings) -> list[Outgoing]:
 
 
 def _outgoing(
-    row: PendingDigest | NoticeRow,
+    row: PendingAlert | PendingDigest | NoticeRow,
     message: EmailMessage,
     sent: Callable[[int, str], None],
     failed: Callable[[int, str], None],
@@ -160,8 +161,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
-
-
-def _covers(alert: PendingAlert) -> list[int]:
-    """The articles the message listed: later copies get follow-ups, these do not."""
-    return [article.id for article in alert.story or (alert.article,)]

@@ -14,25 +14,20 @@ from newsmon.store import ArticleRow, NoticeRow, PendingAlert, PendingDigest, no
 
 
 def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
-    first, article = alert.story[0] if alert.story else alert.article, alert.article
-    subject = f"[newsmon] {_outlets_label(alert.story or (article,))}: {_title(first)}"
-    message = EmailMessage()
-    message["From"] = settings.alert_from
-    message["To"] = alert.recipient
-    message["Date"] = format_datetime(now())
-    message["Message-ID"] = message_id(alert.key)
-    message["X-Newsmon-Key"] = alert.key
+    first, article, story = alert.story[0], alert.article, alert.story
     if alert.kind == "followup":
-        # Mail clients thread on these: the follow-up sits under the story's alert.
-        message["Subject"] = f"Re: [newsmon] {first.outlet}: {_title(first)}"
-        message["In-Reply-To"] = message["References"] = message_id(alert.thread_key)
+        subject = f"Re: [newsmon] {first.outlet}: {_title(first)}"
         heading = f"Also carried by {article.outlet}"
     else:
-        message["Subject"] = subject
+        subject = f"[newsmon] {_outlets_label(story)}: {_title(first)}"
         heading = ""
-    fields = story_fields(article, alert.story or (article,), settings)
-    message.set_content(_text(article, heading, fields, alert.story or (article,)))
-    message.add_alternative(_html(article, heading, fields, alert.story or (article,)), "html")
+    message = _message(alert.key, alert.recipient, subject, settings)
+    if alert.kind == "followup":
+        # Mail clients thread on these: the follow-up sits under the story's alert.
+        message["In-Reply-To"] = message["References"] = message_id(alert.thread_key)
+    fields = _story_fields(article, story, settings)
+    message.set_content(_text(article, heading, fields, story))
+    message.add_alternative(_html(article, heading, fields, story), "html")
     return message
 
 
@@ -40,7 +35,19 @@ def message_id(key: str) -> str:
     return f"<{key}@newsmon>"
 
 
-def story_fields(
+def _message(key: str, recipient: str, subject: str, settings: Settings) -> EmailMessage:
+    """A message's headers; its Message-ID is its idempotency key, so a resend is the same."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.alert_from
+    message["To"] = recipient
+    message["Date"] = format_datetime(now())
+    message["Message-ID"] = message_id(key)
+    message["X-Newsmon-Key"] = key
+    return message
+
+
+def _story_fields(
     article: ArticleRow, story: tuple[ArticleRow, ...], settings: Settings
 ) -> list[tuple[str, str]]:
     published = article.published_at.isoformat(timespec="minutes") if article.published_at else ""
@@ -61,7 +68,19 @@ def story_fields(
     ]
 
 
-def story_links_html(story: tuple[ArticleRow, ...]) -> str:
+def _fields_html(fields: list[tuple[str, str]]) -> str:
+    rows = "".join(
+        f"<tr><th align='left'>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
+        for name, value in fields
+    )
+    return f"<table>{rows}</table>"
+
+
+def _carried_by(story: tuple[ArticleRow, ...], indent: str) -> list[str]:
+    return [f"{indent}{a.outlet} ({a.lang or 'und'}): {a.url}" for a in story]
+
+
+def _links_html(story: tuple[ArticleRow, ...]) -> str:
     items = "".join(
         f"<li>{html.escape(a.outlet)} ({html.escape(a.lang or 'und')}): "
         f'<a href="{html.escape(a.url, quote=True)}">{html.escape(_title(a))}</a></li>'
@@ -70,7 +89,7 @@ def story_links_html(story: tuple[ArticleRow, ...]) -> str:
     return f"<ul>{items}</ul>"
 
 
-def one_line(value: str) -> str:
+def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
@@ -80,7 +99,7 @@ def _outlets_label(story: tuple[ArticleRow, ...]) -> str:
 
 
 def _title(article: ArticleRow) -> str:
-    return one_line(article.title) or article.url
+    return _one_line(article.title) or article.url
 
 
 def _text(
@@ -89,8 +108,8 @@ def _text(
     lines = [heading, ""] if heading else []
     lines += [_title(article), ""]
     lines += [f"{name}: {value}" for name, value in fields]
-    lines += ["", "Why it was flagged:", f"  {one_line(article.passage or '')}", "", "Carried by:"]
-    lines += [f"  {a.outlet} ({a.lang or 'und'}): {a.url}" for a in story]
+    lines += ["", "Why it was flagged:", f"  {_one_line(article.passage or '')}", "", "Carried by:"]
+    lines += _carried_by(story, "  ")
     lines += ["", f"Link: {article.url}", ""]
     return "\n".join(lines)
 
@@ -98,18 +117,14 @@ def _text(
 def _html(
     article: ArticleRow, heading: str, fields: list[tuple[str, str]], story: tuple[ArticleRow, ...]
 ) -> str:
-    rows = "".join(
-        f"<tr><th align='left'>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
-        for name, value in fields
-    )
     link = html.escape(article.url, quote=True)
     return _page(
         (f"<p><strong>{html.escape(heading)}</strong></p>" if heading else "")
         + f'<h2><a href="{link}">{html.escape(_title(article))}</a></h2>'
-        f"<table>{rows}</table>"
-        "<h3>Why it was flagged</h3>"
+        + _fields_html(fields)
+        + "<h3>Why it was flagged</h3>"
         f"<blockquote>{html.escape(article.passage or '')}</blockquote>"
-        f"<h3>Carried by</h3>{story_links_html(story)}"
+        f"<h3>Carried by</h3>{_links_html(story)}"
         f'<p><a href="{link}">{html.escape(article.url)}</a></p>'
     )
 
@@ -126,34 +141,25 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
     """Every story of the period once, with its outlets, reasons and links."""
     period = Period(digest.period_start, digest.period_end).label(settings.digest_timezone)
     count = len(digest.stories)
-    message = EmailMessage()
-    message["Subject"] = f"[newsmon] Digest: {count} {'story' if count == 1 else 'stories'}"
-    message["From"] = settings.alert_from
-    message["To"] = digest.recipient
-    message["Date"] = format_datetime(now())
-    message["Message-ID"] = message_id(digest.key)
-    message["X-Newsmon-Key"] = digest.key
-    text = [f"{count} flagged {'story' if count == 1 else 'stories'}, {period}", ""]
+    noun = "story" if count == 1 else "stories"
+    message = _message(digest.key, digest.recipient, f"[newsmon] Digest: {count} {noun}", settings)
+    text = [f"{count} flagged {noun}, {period}", ""]
     parts = [
-        f"<h2>{count} flagged {'story' if count == 1 else 'stories'}</h2>",
+        f"<h2>{count} flagged {noun}</h2>",
         f"<p>{html.escape(period)}</p>",
     ]
     for number, story in enumerate(digest.stories, start=1):
         lead = max(story, key=lambda a: a.score or 0.0)
-        fields = story_fields(lead, story, settings)
+        fields = _story_fields(lead, story, settings)
         text += [f"{number}. {_title(story[0])}"]
         text += [f"   {name}: {value}" for name, value in fields]
-        text += [f"   Why: {one_line(lead.passage or '')}"]
-        text += [f"   {a.outlet} ({a.lang or 'und'}): {a.url}" for a in story] + [""]
-        rows = "".join(
-            f"<tr><th align='left'>{html.escape(n)}</th><td>{html.escape(v)}</td></tr>"
-            for n, v in fields
-        )
+        text += [f"   Why: {_one_line(lead.passage or '')}"]
+        text += [*_carried_by(story, "   "), ""]
         parts += [
             f"<h3>{number}. {html.escape(_title(story[0]))}</h3>",
-            f"<table>{rows}</table>",
+            _fields_html(fields),
             f"<blockquote>{html.escape(lead.passage or '')}</blockquote>",
-            story_links_html(story),
+            _links_html(story),
         ]
     message.set_content("\n".join(text))
     message.add_alternative(_page("".join(parts)), "html")
@@ -162,13 +168,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
 
 def render_notice(notice: NoticeRow, settings: Settings) -> EmailMessage:
     """A source's health changed: the admin's warning or recovery notice."""
-    message = EmailMessage()
-    message["Subject"] = notice.subject
-    message["From"] = settings.alert_from
-    message["To"] = notice.recipient
-    message["Date"] = format_datetime(now())
-    message["Message-ID"] = message_id(notice.key)
-    message["X-Newsmon-Key"] = notice.key
+    message = _message(notice.key, notice.recipient, notice.subject, settings)
     message.set_content(notice.body)
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in notice.body.split("\n\n"))
     message.add_alternative(_page(paragraphs), "html")

@@ -117,7 +117,6 @@ class StoryRow(Base):
     __tablename__ = "stories"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(2048), unique=True)
-    title: Mapped[str] = mapped_column(Text)
     normalized_title: Mapped[str] = mapped_column(Text)
     signature: Mapped[list[int]] = mapped_column(JSON)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -207,14 +206,13 @@ class PendingAlert:
     recipient: str
     attempts: int
     article: ArticleRow
+    story: tuple[ArticleRow, ...]
     kind: str = "alert"
-    story: tuple[ArticleRow, ...] = ()
 
     @property
     def thread_key(self) -> str:
         """The key of the story's first alert to this recipient, which follow-ups answer."""
-        first = self.story[0] if self.story else self.article
-        return alert_key(first.canonical_url, self.recipient)
+        return alert_key(self.story[0].canonical_url, self.recipient)
 
 
 @dataclass(frozen=True)
@@ -456,7 +454,6 @@ class Store:
                 return story
         story = StoryRow(
             key=row.canonical_url,
-            title=row.title,
             normalized_title=key.title,
             signature=list(key.signature),
             first_seen_at=row.fetched_at,
@@ -492,8 +489,9 @@ class Store:
                     a.recipient,
                     a.attempts,
                     art,
-                    a.kind or "alert",
+                    # Alerts queued before stories existed are about their article alone.
                     self._story_articles(session, art.story_id) or (art,),
+                    a.kind or "alert",
                 )
                 for a, art in rows
             ]
@@ -709,7 +707,12 @@ def make_engine(url: str) -> Engine:
 
 def alert_key(canonical_url: str, recipient: str) -> str:
     """Idempotency key of one alert: the same article and recipient give the same key."""
-    return hashlib.sha256(f"{canonical_url}\n{recipient.lower()}".encode()).hexdigest()[:40]
+    return _key(canonical_url, recipient.lower())
+
+
+def _key(*parts: str) -> str:
+    """An idempotency key (and Message-ID) from what names a message."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
 def _alert_row(article: ArticleRow, recipient: str, kind: str, story_id: int) -> AlertRow:
@@ -725,8 +728,7 @@ def _alert_row(article: ArticleRow, recipient: str, kind: str, story_id: int) ->
 
 def digest_key(recipient: str, period_end: datetime) -> str:
     """One digest per recipient and period, named by the period's end."""
-    stamp = period_end.astimezone(UTC).isoformat()
-    return hashlib.sha256(f"digest\n{recipient.lower()}\n{stamp}".encode()).hexdigest()[:40]
+    return _key("digest", recipient.lower(), period_end.astimezone(UTC).isoformat())
 
 
 def _health(row: SourceRow, failures: int, expected_hours: float | None, moment: datetime) -> str:
@@ -755,8 +757,7 @@ def _health_notice(row: SourceRow, health: str, expected_hours: float | None) ->
 
 
 def _notice_key(source: str, health: str, moment: datetime, recipient: str) -> str:
-    stamp = f"health\n{source}\n{health}\n{moment.isoformat()}\n{recipient.lower()}"
-    return hashlib.sha256(stamp.encode()).hexdigest()[:40]
+    return _key("health", source, health, moment.isoformat(), recipient.lower())
 
 
 def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> None:

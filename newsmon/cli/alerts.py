@@ -35,8 +35,9 @@ def preview(
         title = f"{alert.article.outlet}: {alert.article.title}"
         _write_html(out / f"alert-{alert.id:06d}", alert.recipient, render(alert, current), title)
         written += 1
-    for digest in [*store.pending_digests(), *_next_digests(store, current)]:
-        name = "next-digest" if digest.id == 0 else f"digest-{digest.id:06d}"
+    digests = [(f"digest-{d.id:06d}", d) for d in store.pending_digests()]
+    digests += [("next-digest", d) for d in _next_digests(store, current)]
+    for name, digest in digests:
         title = f"{len(digest.stories)} stories"
         _write_html(out / name, digest.recipient, render_digest(digest, current), title)
         written += 1
@@ -44,7 +45,7 @@ def preview(
 
 
 def _next_digests(store: Store, current: Settings) -> list[PendingDigest]:
-    """The digest each digest recipient would get for the period so far."""
+    """The digest each digest recipient would get for the period so far (not queued: id 0)."""
     from newsmon.digests import current_period
     from newsmon.store import PendingDigest, digest_key, now
 
