@@ -21,11 +21,17 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
 
 
 @dataclass(frozen=True)
+class ChildSitemap:
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SitemapParse:
     """Entries of a URL set, or the child sitemaps of an index (newest first)."""
 
     links: FeedParse
-    children: tuple[str, ...] = ()
+    children: tuple[ChildSitemap, ...] = ()
 
 
 def parse_sitemap(content: bytes) -> SitemapParse:
@@ -44,13 +50,13 @@ def parse_sitemap(content: bytes) -> SitemapParse:
     kind = etree.QName(root).localname
     if kind == "sitemapindex":
         children = [
-            (iso_datetime(_child_text(node, "lastmod")), loc)
+            ChildSitemap(loc, iso_datetime(_child_text(node, "lastmod")))
             for node in root
             if _local(node) == "sitemap" and (loc := _child_text(node, "loc"))
         ]
-        ordered = sorted(children, key=lambda pair: pair[0] or _OLDEST, reverse=True)
+        children.sort(key=lambda child: child.lastmod or _OLDEST, reverse=True)
         error = None if children else "sitemap index lists no sitemaps"
-        return SitemapParse(FeedParse((), error=error), tuple(loc for _, loc in ordered))
+        return SitemapParse(FeedParse((), error=error), tuple(children))
     if kind != "urlset":
         return SitemapParse(FeedParse((), error=f"not a sitemap: root element <{kind}>"))
     entries = [_entry(node) for node in root if _local(node) == "url"]

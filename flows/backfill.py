@@ -1,72 +1,297 @@
-"""The backfill flow: a list of article URLs through the same stages, without alert emails."""
+"""The backfill flow: URL files, sitemaps or WARC archives through the live stages, in a date
+range, resumable, writing a report instead of sending alerts.
+
+Work goes in batches of ``backfill_batch``: each batch is analysed and classified as one task
+(on threads or a Dask cluster) and stored as soon as it is done, so an interrupted backfill
+redoes at most the batches in flight, and a rerun finds everything else already stored.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from itertools import chain, islice
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from extractors.records import AnalysedArticle, FeedEntry
+from extractors.analyse import analyse_page
+from extractors.records import AnalysedArticle, FeedEntry, FetchedPage
 from extractors.urls import canonical_url
-from flows.collect import fetch_article
-from flows.tasks import CLASSIFY_BATCH, classify_batch, save_articles
+from flows.backfill_inputs import (
+    Candidate,
+    DateRange,
+    InputProblems,
+    archived_candidates,
+    archived_total,
+    listed_urls,
+    same_site,
+    sitemap_candidates,
+)
+from flows.collect import fetch_page
+from flows.tasks import score_articles
+from newsmon.alerts import deliver_pending
 from newsmon.fetch import Fetcher
-from newsmon.settings import Settings, load_settings
-from newsmon.store import open_store
+from newsmon.progress import ProgressBar
+from newsmon.report import write_report
+from newsmon.settings import ConfigError, Settings, load_settings
+from newsmon.store import ArticleRow, Store, failure_reason, open_store, utc
 
 BACKFILL_SOURCE = "backfill"
+IN_FLIGHT = 4
+
+
+@dataclass(frozen=True)
+class BackfillRequest:
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+    urls_file: str | None = None
+    sitemaps: tuple[str, ...] = ()
+    warcs: tuple[str, ...] = ()
+    report_dir: str | None = None
+    alert: bool = False
+
+    @property
+    def job_id(self) -> str:
+        """The same inputs and range are the same job, however often it is run."""
+        named = (self.since, self.until, self.source, self.urls_file, self.sitemaps, self.warcs)
+        return hashlib.sha256(repr(named).encode()).hexdigest()[:12]
+
+
+@dataclass
+class BackfillSummary:
+    job_id: str
+    run_id: str
+    candidates: int = 0
+    already_stored: int = 0
+    stored: int = 0
+    failed: int = 0
+    flagged: int = 0
+    out_of_range: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    input_errors: list[str] = field(default_factory=list)
+    report: dict[str, str] = field(default_factory=dict)
+    digests_sent: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Who an article is filed under: a configured source, or the site it is on."""
+
+    source: str
+    outlet: str | None = None
+    language: str | None = None
+    site: str | None = None
+
+    def outlet_of(self, url: str) -> str:
+        if self.outlet:
+            return self.outlet
+        return url.split("/")[2] if url.count("/") >= 2 else url
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One candidate ready for analysis: its page, or the article its failed fetch became;
+    an archived page's capture time stands in for an unknown publication date."""
+
+    entry: FeedEntry
+    got: FetchedPage | AnalysedArticle
+    outlet: str
+    captured: datetime | None = None
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def fetch_batch(urls: list[str], fetcher: Fetcher) -> list[AnalysedArticle]:
-    return [
-        fetch_article(FeedEntry(url=url), BACKFILL_SOURCE, _outlet(url), fetcher) for url in urls
+def analyse_batch(
+    work: list[WorkItem], language: str | None, settings: Settings
+) -> list[AnalysedArticle]:
+    """Extraction, language and topic score of one batch: the CPU-heavy part."""
+    articles = [
+        analyse_page(item.got, item.entry, item.outlet, language)
+        if isinstance(item.got, FetchedPage)
+        else item.got
+        for item in work
     ]
+    return score_articles(articles, settings)
 
 
-@flow(name="newsmon-backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))
-def backfill(urls: list[str], config_file: str | None = None) -> list[dict[str, object]]:
-    """Fetch, analyse, classify and store the given article URLs; send no alerts."""
+@flow(name="newsmon-backfill", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def backfill(
+    request: BackfillRequest, config_file: str | None = None, show_progress: bool = False
+) -> dict[str, object]:
+    """Backfill the request's inputs; store, report, and send no alert unless asked."""
     settings = load_settings(Path(config_file) if config_file else None)
-    return run_backfill(settings, urls)
+    return run_backfill(settings, request, show_progress).as_dict()
 
 
-def run_backfill(settings: Settings, urls: list[str]) -> list[dict[str, object]]:
+def run_backfill(
+    settings: Settings, request: BackfillRequest, show_progress: bool = False
+) -> BackfillSummary:
     store = open_store(settings)
-    todo = store.unseen([canonical_url(url) for url in urls])
-    wanted = set(todo)
-    originals = [url for url in dict.fromkeys(urls) if canonical_url(url) in wanted]
-    with Fetcher(settings) as fetcher:
-        futures = [
-            fetch_batch.submit(originals[i : i + 50], quote(fetcher))
-            for i in range(0, len(originals), 50)
-        ]
-        articles = [article for future in futures for article in future.result()]
-    scored: list[AnalysedArticle] = []
-    for start in range(0, len(articles), CLASSIFY_BATCH):
-        scored += classify_batch(quote(articles[start : start + CLASSIFY_BATCH]), quote(settings))
-    save_articles(quote(scored), quote(store), settings.alert_to, alert=False)
-    run = flow_run.get_id() or uuid.uuid4().hex
-    return [_row(article, str(run)) for article in scored]
+    origin = _origin(settings, request.source)
+    dates = DateRange(request.since, request.until)
+    run_id = str(flow_run.get_id() or uuid.uuid4().hex)
+    summary = BackfillSummary(request.job_id, run_id)
+    problems = InputProblems(summary.input_errors)
+    keys: dict[str, None] = {}
+    warcs = [Path(path) for path in request.warcs]
+    with Fetcher(settings) as fetcher, ThreadPoolExecutor(settings.max_workers) as pool:
+        listed = _listed(request, origin, fetcher, dates, problems)
+        bar = ProgressBar(show_progress, len(listed) + archived_total(warcs))
+        archived = archived_candidates(warcs, origin.source, settings.max_bytes, problems)
+        wanted = _wanted(chain(listed, archived), origin, keys, summary, bar.advance)
+        in_flight: deque[tuple[list[WorkItem], PrefectFuture[list[AnalysedArticle]]]] = deque()
+        with bar:
+            for batch in _batches(wanted, settings.backfill_batch):
+                work = _fetched(store, batch, origin, fetcher, pool, summary, bar.advance)
+                if work:
+                    future = analyse_batch.submit(quote(work), origin.language, quote(settings))
+                    in_flight.append((work, future))
+                # Finished batches are stored at once; a few ahead keep the workers busy
+                # and bound what a crash redoes.
+                while in_flight and (
+                    len(in_flight) > IN_FLIGHT or in_flight[0][1].state.is_final()
+                ):
+                    _store_batch(store, *in_flight.popleft(), dates, summary, bar.advance)
+            while in_flight:
+                _store_batch(store, *in_flight.popleft(), dates, summary, bar.advance)
+    rows = [r for r in store.lookup(list(keys)) if dates.holds(_published(r))]
+    folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"
+    summary.report = write_report(folder, f"backfill-{request.job_id}", rows, summary.as_dict())
+    if request.alert:
+        _queue_digest(store, settings, request, rows)
+        summary.digests_sent = len(deliver_pending(store, settings).sent)
+    get_run_logger().info("backfill %s: %s", summary.job_id, summary.as_dict())
+    return summary
 
 
-def _row(article: AnalysedArticle, run_id: str) -> dict[str, object]:
-    topic = article.topic
-    return {
-        "run_id": run_id,
-        "url": article.url,
-        "title": article.title,
-        "lang": article.language.code if article.language else None,
-        "score": topic.score if topic else None,
-        "flag": bool(topic and topic.flag),
-        "error": article.error,
-    }
+def _origin(settings: Settings, name: str | None) -> _Origin:
+    if name is None:
+        return _Origin(BACKFILL_SOURCE)
+    for source in settings.sources:
+        if source.name == name:
+            return _Origin(source.name, source.outlet, source.language, source.url)
+    raise ConfigError(f"--source {name}: no configured source of that name")
 
 
-def _outlet(url: str) -> str:
-    return url.split("/")[2] if url.count("/") >= 2 else url
+def _listed(
+    request: BackfillRequest,
+    origin: _Origin,
+    fetcher: Fetcher,
+    dates: DateRange,
+    problems: InputProblems,
+) -> list[Candidate]:
+    found = listed_urls(Path(request.urls_file)) if request.urls_file else []
+    for sitemap in request.sitemaps:
+        found += sitemap_candidates(sitemap, fetcher, origin.source, dates, problems)
+    return found
+
+
+def _wanted(
+    candidates: Iterable[Candidate],
+    origin: _Origin,
+    keys: dict[str, None],
+    summary: BackfillSummary,
+    advance: Callable[[int], None],
+) -> Iterator[Candidate]:
+    """Candidates worth a look: article pages, on the source's site, each URL once."""
+    skipped: Counter[str] = Counter()
+    for candidate in candidates:
+        summary.candidates += 1
+        key = canonical_url(candidate.entry.url)
+        reason = candidate.skipped
+        if reason is None and origin.site and not same_site(candidate.entry.url, origin.site):
+            reason = f"not on {origin.source}'s site"
+        if reason is None and key in keys:
+            reason = "listed twice"
+        if reason is not None:
+            skipped[reason] += 1
+            summary.skipped = dict(skipped.most_common())
+            advance(1)
+            continue
+        keys[key] = None
+        yield candidate
+
+
+def _batches(items: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _fetched(
+    store: Store,
+    batch: list[Candidate],
+    origin: _Origin,
+    fetcher: Fetcher,
+    pool: ThreadPoolExecutor,
+    summary: BackfillSummary,
+    advance: Callable[[int], None],
+) -> list[WorkItem]:
+    """The batch's unstored candidates with their pages: archived, or fetched now."""
+    todo = set(store.unseen([canonical_url(c.entry.url) for c in batch]))
+    fresh = [c for c in batch if canonical_url(c.entry.url) in todo]
+    summary.already_stored += len(batch) - len(fresh)
+    advance(len(batch) - len(fresh))
+
+    def item(candidate: Candidate) -> WorkItem:
+        entry, outlet = candidate.entry, origin.outlet_of(candidate.entry.url)
+        if candidate.page is not None:
+            return WorkItem(entry, candidate.page, outlet, candidate.page.fetched_at)
+        return WorkItem(entry, fetch_page(entry, origin.source, outlet, fetcher), outlet)
+
+    return list(pool.map(item, fresh))
+
+
+def _store_batch(
+    store: Store,
+    work: list[WorkItem],
+    future: PrefectFuture[list[AnalysedArticle]],
+    dates: DateRange,
+    summary: BackfillSummary,
+    advance: Callable[[int], None],
+) -> None:
+    articles = future.result()
+    kept = []
+    for item, article in zip(work, articles, strict=True):
+        when = article.published or item.entry.published or item.captured
+        if article.error is None and not dates.holds(when):
+            summary.out_of_range += 1
+        else:
+            kept.append(article)
+    new = set(store.save(kept, (), alert=False))
+    summary.stored += len(new)
+    failed = Counter(failure_reason(a.error) for a in kept if a.error)
+    summary.failed += sum(failed.values())
+    summary.failures = dict((Counter(summary.failures) + failed).most_common())
+    summary.flagged += sum(bool(a.topic and a.topic.flag) for a in kept if a.canonical_url in new)
+    advance(len(work))
+
+
+def _published(row: ArticleRow) -> datetime | None:
+    return utc(row.published_at) if row.published_at else None
+
+
+def _queue_digest(
+    store: Store, settings: Settings, request: BackfillRequest, rows: list[ArticleRow]
+) -> None:
+    stories = list(dict.fromkeys(row.story_id for row in rows if row.flagged and row.story_id))
+    dated = [when for row in rows if (when := _published(row))]
+    start = request.since or min(dated, default=None)
+    end = request.until or max(dated, default=None)
+    for recipient in settings.digest_to or settings.alert_to:
+        store.queue_backfill_digest(request.job_id, recipient, start, end, stories)

@@ -109,16 +109,16 @@ def _sitemap_links(source: Source, page: FetchedPage, fetcher: Fetcher) -> FeedP
     entries, errors = list(parsed.links.entries), [parsed.links.error] if parsed.links.error else []
     for child in parsed.children[:SITEMAPS_PER_INDEX]:
         try:
-            response = fetcher.get(child, source.name, FEED_TYPES)
+            response = fetcher.get(child.url, source.name, FEED_TYPES)
         except FetchError as exc:
-            errors.append(f"{child}: {exc}")
+            errors.append(f"{child.url}: {exc}")
             continue
         if isinstance(response, NotModified):
             continue
         found = parse_sitemap(response.content)
         entries.extend(found.links.entries)
         if found.links.error:
-            errors.append(f"{child}: {found.links.error}")
+            errors.append(f"{child.url}: {found.links.error}")
     return FeedParse(tuple(entries), "; ".join(errors) or None)
 
 
@@ -136,6 +136,14 @@ def fetch_article(
     entry: FeedEntry, source: str, outlet: str, fetcher: Fetcher, language: str | None = None
 ) -> AnalysedArticle:
     """Fetch and analyse one article page; a failure becomes an article carrying its error."""
+    page = fetch_page(entry, source, outlet, fetcher)
+    return analyse_page(page, entry, outlet, language) if isinstance(page, FetchedPage) else page
+
+
+def fetch_page(
+    entry: FeedEntry, source: str, outlet: str, fetcher: Fetcher
+) -> FetchedPage | AnalysedArticle:
+    """One article page, or the article its failed fetch becomes."""
     try:
         page = fetcher.get(entry.url, source)
     except FetchError as exc:
@@ -144,4 +152,4 @@ def fetch_article(
         return failed_article(
             entry.url, source, outlet, "unexpected 304 for an unconditional request", now()
         )
-    return analyse_page(page, entry, outlet, language)
+    return page

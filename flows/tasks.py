@@ -32,6 +32,13 @@ def collect_source(
 def classify_batch(
     articles: Sequence[AnalysedArticle], settings: Settings
 ) -> list[AnalysedArticle]:
+    return score_articles(articles, settings)
+
+
+def score_articles(
+    articles: Sequence[AnalysedArticle], settings: Settings
+) -> list[AnalysedArticle]:
+    """The topic score of every readable article (the model is loaded once per process)."""
     classifier = build_classifier(settings)
     readable = [a for a in articles if a.error is None]
     scores = iter(classifier.score([Document(a.title, a.text) for a in readable]))

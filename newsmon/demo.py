@@ -61,6 +61,8 @@ def demo_config(base_url: str) -> str:
     """A config watching the demo server: a feed and a listing page, as in production."""
     return f'''# Written by `newsmon demo`: the demo sources on {base_url}.
 [fetch]
+# The demo server is on this machine, which links are otherwise not let reach.
+allowed_networks = ["127.0.0.1"]
 host_delay_seconds = 0.05
 retry_backoff_seconds = 0.2
 

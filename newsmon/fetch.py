@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -59,7 +61,10 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=True,
             max_redirects=5,
+            # Called for every request, redirects included.
+            event_hooks={"request": [self._check_address]},
         )
+        self._allowed = [ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks]
         self._host_locks: dict[str, threading.Lock] = {}
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._last_request: dict[str, float] = {}
@@ -154,6 +159,22 @@ class Fetcher:
                 raise FetchError(f"body exceeds the {cap}-byte cap", response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _check_address(self, request: httpx.Request) -> None:
+        """Links in feeds and pages are untrusted: they may not reach this machine or the
+        private network it sits in, unless ``allowed_networks`` says so."""
+        host = request.url.host
+        try:
+            found = socket.getaddrinfo(host, request.url.port or 443, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(f"cannot resolve {host}: {exc}") from exc
+        for *_, address in found:
+            ip = ipaddress.ip_address(address[0])
+            if not ip.is_global and not any(ip in network for network in self._allowed):
+                raise FetchError(
+                    f"{host} is a non-public address ({ip}); not fetched "
+                    "unless allowed_networks lists it"
+                )
 
     def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)

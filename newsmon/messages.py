@@ -118,7 +118,7 @@ def _html(
     article: ArticleRow, heading: str, fields: list[tuple[str, str]], story: tuple[ArticleRow, ...]
 ) -> str:
     link = html.escape(article.url, quote=True)
-    return _page(
+    return html_document(
         (f"<p><strong>{html.escape(heading)}</strong></p>" if heading else "")
         + f'<h2><a href="{link}">{html.escape(_title(article))}</a></h2>'
         + _fields_html(fields)
@@ -129,7 +129,7 @@ def _html(
     )
 
 
-def _page(body: str) -> str:
+def html_document(body: str) -> str:
     """A whole HTML document; the charset is declared for pages saved outside the email."""
     return (
         "<!doctype html><html><head><meta charset='utf-8'></head>"
@@ -162,7 +162,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
             _links_html(story),
         ]
     message.set_content("\n".join(text))
-    message.add_alternative(_page("".join(parts)), "html")
+    message.add_alternative(html_document("".join(parts)), "html")
     return message
 
 
@@ -171,5 +171,5 @@ def render_notice(notice: NoticeRow, settings: Settings) -> EmailMessage:
     message = _message(notice.key, notice.recipient, notice.subject, settings)
     message.set_content(notice.body)
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in notice.body.split("\n\n"))
-    message.add_alternative(_page(paragraphs), "html")
+    message.add_alternative(html_document(paragraphs), "html")
     return message

@@ -3,6 +3,7 @@ environment variables. Secrets come only from the environment."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from newsmon.digests import check_schedule
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = PROJECT_ROOT / "config" / "newsmon.toml"
 SOURCE_KINDS = ("feed", "listing", "sitemap")
+TASK_RUNNERS = ("threads", "dask")
 
 
 class ConfigError(Exception):
@@ -70,6 +72,10 @@ class Settings:
     retry_attempts: int = 3
     retry_backoff_seconds: float = 2.0
     max_articles_per_source: int = 50
+    allowed_networks: tuple[str, ...] = ()
+    task_runner: str = "threads"
+    dask_address: str = ""
+    backfill_batch: int = 100
     sources: tuple[Source, ...] = ()
     smtp_password: str = field(default="", repr=False)
 
@@ -117,7 +123,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "retry_attempts",
         "retry_backoff_seconds",
         "max_articles_per_source",
+        "allowed_networks",
     ),
+    "scale": ("task_runner", "dask_address", "backfill_batch"),
 }
 _ENV_ONLY = {"smtp_password"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
@@ -234,6 +242,19 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"smtp_url: expected smtp://host:port, got {settings.smtp_url!r}")
     if not settings.alert_to and not settings.digest_to:
         raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")
+    if settings.task_runner not in TASK_RUNNERS:
+        raise ConfigError(
+            f"task_runner: expected one of {TASK_RUNNERS}, got {settings.task_runner!r}"
+        )
+    if settings.backfill_batch < 1:
+        raise ConfigError(f"backfill_batch: expected at least 1, got {settings.backfill_batch}")
+    for network in settings.allowed_networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ConfigError(
+                f"allowed_networks: {network!r} is not an address or network"
+            ) from exc
     problem = check_schedule(settings.digest_cron, settings.digest_timezone)
     if problem:
         raise ConfigError(f"digest_cron / digest_timezone: {problem}")

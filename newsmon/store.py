@@ -371,6 +371,24 @@ class Store:
             )
         return [key for key in dict.fromkeys(keys) if key not in done]
 
+    def lookup(self, keys: Sequence[str]) -> list[ArticleRow]:
+        """The stored articles these canonical URLs name (as their own URL, the URL they were
+        fetched by, or another URL that reached them), each once."""
+        found: dict[int, ArticleRow] = {}
+        with self.session() as session:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                aliased = select(AliasRow.article_id).where(AliasRow.request_key.in_(chunk))
+                rows = session.scalars(
+                    select(ArticleRow).where(
+                        ArticleRow.canonical_url.in_(chunk)
+                        | ArticleRow.request_key.in_(chunk)
+                        | ArticleRow.id.in_(aliased)
+                    )
+                )
+                found.update((row.id, row) for row in rows)
+        return [found[i] for i in sorted(found)]
+
     def retryable(self, source: str) -> list[str]:
         """URLs of this source that failed but have attempts left."""
         with self.session() as session:
@@ -561,23 +579,48 @@ class Store:
     def queue_digest(self, recipient: str, start: datetime, end: datetime) -> bool:
         """Queue the digest of a period for a recipient, once; a period without stories
         queues nothing. Returns whether it was queued now."""
-        key = digest_key(recipient, end)
         with self.session() as session:
-            if session.scalar(select(DigestRow.id).where(DigestRow.key == key)):
-                return False
             story_ids = self.period_story_ids(session, start, end)
-            if not story_ids:
-                return False
-            session.add(
-                DigestRow(
-                    key=key,
-                    recipient=recipient,
-                    period_start=start,
-                    period_end=end,
-                    story_ids=story_ids,
-                    created_at=now(),
-                )
+            return self._queue_digest(
+                session, digest_key(recipient, end), recipient, start, end, story_ids
             )
+
+    def queue_backfill_digest(
+        self,
+        job_id: str,
+        recipient: str,
+        start: datetime | None,
+        end: datetime | None,
+        story_ids: Sequence[int],
+    ) -> bool:
+        """The one digest of a backfill job's flagged stories, however often it is run."""
+        key = _key("backfill", job_id, recipient.lower())
+        with self.session() as session:
+            return self._queue_digest(
+                session, key, recipient, start or now(), end or now(), story_ids
+            )
+
+    def _queue_digest(
+        self,
+        session: Session,
+        key: str,
+        recipient: str,
+        start: datetime,
+        end: datetime,
+        story_ids: Sequence[int],
+    ) -> bool:
+        if not story_ids or session.scalar(select(DigestRow.id).where(DigestRow.key == key)):
+            return False
+        session.add(
+            DigestRow(
+                key=key,
+                recipient=recipient,
+                period_start=start,
+                period_end=end,
+                story_ids=list(story_ids),
+                created_at=now(),
+            )
+        )
         return True
 
     def period_story_ids(self, session: Session, start: datetime, end: datetime) -> list[int]:
@@ -613,8 +656,8 @@ class Store:
                     d.key,
                     d.recipient,
                     d.attempts,
-                    _utc(d.period_start),
-                    _utc(d.period_end),
+                    utc(d.period_start),
+                    utc(d.period_end),
                     tuple(self._story_articles(session, i) for i in d.story_ids),
                 )
                 for d in rows
@@ -639,7 +682,7 @@ class Store:
             ):
                 by_source[source][state] = count
             reasons = Counter(
-                _reason(error)
+                failure_reason(error)
                 for error in session.scalars(
                     select(ArticleRow.error).where(ArticleRow.status == "failed")
                 )
@@ -734,7 +777,7 @@ def digest_key(recipient: str, period_end: datetime) -> str:
 def _health(row: SourceRow, failures: int, expected_hours: float | None, moment: datetime) -> str:
     if (row.consecutive_failures or 0) >= failures:
         return "failing"
-    since = _utc(row.last_new_at) if row.last_new_at else None
+    since = utc(row.last_new_at) if row.last_new_at else None
     if expected_hours and since and moment - since > timedelta(hours=expected_hours):
         return "silent"
     return "ok"
@@ -782,12 +825,12 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     row.note = "; ".join(n for n in (article.note, topic.note if topic else None) if n) or None
 
 
-def _reason(error: str | None) -> str:
+def failure_reason(error: str | None) -> str:
     """The kind of a failure without its details: "HTTP 404", "timed out", "unparseable"."""
     return (error or "unknown").split(" (after")[0].split(":")[0]
 
 
-def _utc(value: datetime) -> datetime:
+def utc(value: datetime) -> datetime:
     """SQLite gives back the UTC times it was given without their zone."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -95,6 +95,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("NEWSMON_") and name != "NEWSMON_HOME":
             monkeypatch.delenv(name)
+    # The test servers are on this machine, which fetches may reach only when allowed.
+    monkeypatch.setenv("NEWSMON_ALLOWED_NETWORKS", "127.0.0.1")
     return tmp_path / "home"
 
 
@@ -133,6 +135,15 @@ def smtp_server() -> Iterator[Mailbox]:
         yield box
     finally:
         controller.stop()
+
+
+def mail_parts(message: Message) -> dict[str, str]:
+    """A message's text and HTML bodies by content type."""
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        for part in message.walk()
+        if not part.is_multipart()
+    }
 
 
 def free_port() -> int:

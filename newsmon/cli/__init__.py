@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from newsmon.cli import alerts, monitor, topic
+from newsmon.cli import alerts, backfill, monitor, topic
 from newsmon.cli.common import main
 
 app = typer.Typer(
@@ -13,8 +13,10 @@ app = typer.Typer(
     help="Watch news outlets, flag coverage of a topic, alert a desk once.",
 )
 app.callback()(main)
-for command in (monitor.run, monitor.demo, monitor.serve, monitor.backfill):
+for command in (monitor.run, monitor.demo, monitor.serve):
     app.command()(command)
+# WARC files may follow --warc as further arguments: --warc a.warc.gz b.warc.gz
+app.command(context_settings={"allow_extra_args": True})(backfill.backfill)
 for command in (topic.classify, topic.train):
     app.command()(command)
 app.command(name="eval")(topic.evaluate)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, read_text, settings
+from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, settings
 from newsmon.settings import Settings
 
 
@@ -106,34 +106,6 @@ def _serve(current: Settings, config: str | None) -> None:
         asyncio.run(runner.start())
     except KeyboardInterrupt:
         typer.echo("stopping")
-
-
-def backfill(
-    ctx: typer.Context,
-    urls: Annotated[Path, typer.Option(help="A file with one article URL a line.")],
-) -> None:
-    """Fetch, analyse, classify and store listed article URLs; no alert emails.
-
-    Example: newsmon backfill --urls missed.txt
-    """
-    lines = [line.strip() for line in read_text(urls).splitlines()]
-    wanted = [line for line in lines if line.startswith(("http://", "https://"))]
-    prepare_prefect(settings(ctx))
-    from flows.backfill import backfill as backfill_flow
-
-    rows = guarded(lambda: backfill_flow(urls=wanted, config_file=config_file(ctx)))
-    typer.echo(f"{'flag':4} {'score':>6} {'lang':4} title / url")
-    for row in rows:
-        mark = "YES" if row["flag"] else ("ERR" if row["error"] else "")
-        score = f"{row['score']:.3f}" if row["score"] is not None else "-"
-        typer.echo(
-            f"{mark:4} {score:>6} {row['lang'] or '-':4} "
-            f"{row['title'] or row['error']} <{row['url']}>"
-        )
-    flagged = sum(bool(row["flag"]) for row in rows)
-    typer.echo(
-        f"{flagged} flagged of {len(rows)} processed; {len(wanted) - len(rows)} already stored"
-    )
 
 
 def status(

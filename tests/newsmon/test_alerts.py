@@ -17,7 +17,7 @@ from newsmon.alerts import deliver_pending
 from newsmon.digests import last_period
 from newsmon.settings import Settings, load_settings
 from newsmon.store import AlertRow, FetchOutcome, SourceRow, Store, now
-from tests.conftest import FIXTURES, ROOT, Mailbox, free_port
+from tests.conftest import FIXTURES, ROOT, Mailbox, free_port, mail_parts
 from tests.newsmon.records import article
 
 pytestmark = pytest.mark.usefixtures("database_url")
@@ -34,14 +34,6 @@ def _database() -> str:
     return os.environ["NEWSMON_DATABASE_URL"]  # set by the database_url fixture
 
 
-def _parts(message: Message) -> dict[str, str]:
-    return {
-        part.get_content_type(): part.get_payload(decode=True).decode()  # type: ignore[union-attr]
-        for part in message.walk()
-        if not part.is_multipart()
-    }
-
-
 def test_alert_goes_out_once_with_reasons(tmp_path: Path, smtp_server: Mailbox) -> None:
     store, settings = _setup(tmp_path, smtp_server.url)
     store.save([article("https://civil.ge/archives/1")], settings.alert_to)
@@ -51,7 +43,7 @@ def test_alert_goes_out_once_with_reasons(tmp_path: Path, smtp_server: Mailbox) 
     [message] = smtp_server.messages
     assert message["Subject"] == "[newsmon] Civil.ge: Kremlin ready to normalize ties"
     assert message["Message-ID"] == f"<{delivery.sent[0]}@newsmon>"
-    parts = _parts(message)
+    parts = mail_parts(message)
     for needle in (
         "Civil.ge",
         "Language: en",
@@ -98,7 +90,7 @@ def test_page_values_are_escaped(tmp_path: Path, smtp_server: Mailbox) -> None:
     title = "Ties <script>alert('x')</script> & more"
     store.save([article("https://civil.ge/archives/4", title=title)], settings.alert_to)
     deliver_pending(store, settings)
-    html = _parts(smtp_server.messages[0])["text/html"]
+    html = mail_parts(smtp_server.messages[0])["text/html"]
     assert "<script>" not in html
     assert "Ties &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in html
 
@@ -141,7 +133,7 @@ def test_same_story_from_three_outlets_is_one_alert(tmp_path: Path, smtp_server:
     assert deliver_pending(store, settings).sent == []
     [message] = smtp_server.messages
     assert message["Subject"].startswith("[newsmon] TASS and 2 more: ")
-    text = _parts(message)["text/plain"]
+    text = mail_parts(message)["text/plain"]
     assert "Outlets: TASS, Agenda.ge, Sada El-Balad" in text
     for copy in copies:
         assert copy.url in text
@@ -185,7 +177,7 @@ def test_later_copy_is_a_follow_up_threaded_under_the_alert(
     [new_story] = [m for m in later if not m["In-Reply-To"]]
     assert follow_up["In-Reply-To"] == follow_up["References"] == f"<{first}@newsmon>"
     assert follow_up["Subject"].startswith("Re: [newsmon] TASS: ")
-    assert "Also carried by Agenda.ge" in _parts(follow_up)["text/plain"]
+    assert "Also carried by Agenda.ge" in mail_parts(follow_up)["text/plain"]
     assert "red lines" in new_story["Subject"]
 
 
@@ -264,11 +256,11 @@ def test_digest_holds_every_story_of_the_period_once(tmp_path: Path, smtp_server
     assert deliver_pending(store, settings).sent == []
     [digest] = [m for m in smtp_server.messages if m["To"] == "editor@x.org"]
     assert digest["Subject"] == "[newsmon] Digest: 2 stories"
-    text = _parts(digest)["text/plain"]
+    text = mail_parts(digest)["text/plain"]
     assert text.count("https://tass.com/1") == 1 and text.count("https://agenda.ge/1") == 1
     assert "Outlets: TASS, Agenda.ge" in text and "Kobakhidze" in text
     assert "Last week" not in text and "Wine" not in text
-    assert "red lines &lt;stand&gt;" in _parts(digest)["text/html"]
+    assert "red lines &lt;stand&gt;" in mail_parts(digest)["text/html"]
     # Immediate recipients had one alert per story (the one before the period included).
     assert len([m for m in smtp_server.messages if m["To"] == "desk@x.org"]) == 3
 
@@ -299,7 +291,7 @@ def test_failing_source_warns_once_and_recovers_once(tmp_path: Path, smtp_server
     warning, recovery = smtp_server.messages
     assert warning["Subject"] == "[newsmon] source failing: civil-ge-en"
     assert warning["To"] == "admin@x.org"
-    assert "3 runs in a row failed; last error: HTTP 500" in _parts(warning)["text/plain"]
+    assert "3 runs in a row failed; last error: HTTP 500" in mail_parts(warning)["text/plain"]
     assert recovery["Subject"] == "[newsmon] source recovered: civil-ge-en"
 
 
@@ -314,7 +306,7 @@ def test_silent_source_warns_once(tmp_path: Path, smtp_server: Mailbox) -> None:
         deliver_pending(store, settings)
     [warning] = smtp_server.messages
     assert warning["Subject"] == "[newsmon] source silent: civil-ge-en"
-    assert "expected every 24 hours" in _parts(warning)["text/plain"]
+    assert "expected every 24 hours" in mail_parts(warning)["text/plain"]
     _run(store, "civil-ge-en", ok=True, new=1)
     assert store.update_health([("civil-ge-en", 24.0)], 3, ("admin@x.org",)) == [
         ("civil-ge-en", "ok")

@@ -155,11 +155,24 @@ def test_backfill_flags_without_alerts(
     )
     result = runner.invoke(app, ["backfill", "--urls", str(urls)])
     assert result.exit_code == 0, result.output
-    assert "1 flagged of 3 processed" in result.stdout
-    assert "HTTP 404" in result.stdout
+    assert "3 candidates: 2 stored (1 flagged), 1 failed, 0 already stored" in result.stdout
+    assert "failed 1: HTTP 404" in result.stdout
+    assert "report: " in result.stdout
     assert not (home / "outbox").exists()
     again = runner.invoke(app, ["backfill", "--urls", str(urls)])
-    assert "0 flagged of 1 processed; 2 already stored" in again.stdout
+    # The failed page is tried again; the stored ones are not.
+    assert "0 stored (0 flagged), 1 failed, 2 already stored" in again.stdout
+
+
+def test_backfill_refuses_unclear_input(tmp_path: Path, home: Path) -> None:
+    nothing = runner.invoke(app, ["backfill", "--since", "2025-01-01"])
+    assert nothing.exit_code == 2 and "nothing to backfill" in nothing.stderr
+    missing = runner.invoke(app, ["backfill", "--warc", str(tmp_path / "none.warc.gz")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    bad_date = runner.invoke(
+        app, ["backfill", "--since", "last year", "--urls", str(ROOT / "README.md")]
+    )
+    assert bad_date.exit_code == 2 and "--since 'last year'" in bad_date.stderr
 
 
 def test_sources_check(tmp_path: Path, home: Path, httpserver: HTTPServer) -> None:

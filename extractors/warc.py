@@ -1,0 +1,97 @@
+"""Article pages out of web archives (WARC files such as Common Crawl's CC-NEWS).
+
+Only HTTP responses are pages; an archive also holds requests, metadata, redirects and
+images, which are reported as skipped rather than dropped unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from extractors.dates import iso_datetime
+from extractors.records import FetchedPage
+
+_PAGE_TYPES = ("html", "xhtml")
+
+
+class ArchiveError(Exception):
+    """The archive itself is damaged (truncated, not a WARC); what came before stands."""
+
+
+@dataclass(frozen=True)
+class ArchivedRecord:
+    """One response record: the page, or why it is not an article page."""
+
+    url: str
+    page: FetchedPage | None
+    skipped: str | None = None
+
+
+def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[ArchivedRecord]:
+    """Every response record of a WARC (gzipped or not), in archive order, bodies capped
+    at ``max_bytes``. The archive's capture time stands for the fetch time."""
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            found = _record(record, source, max_bytes)
+            # The reader stops quietly at a cut: a record short of its length is damage.
+            while record.raw_stream.read(1 << 16):
+                pass
+            if record.raw_stream.limit:
+                raise ArchiveError(f"damaged archive: it ends inside the record of {found.url}")
+            yield found
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise ArchiveError(f"damaged archive: {exc}") from exc
+
+
+def count_responses(stream: BinaryIO) -> int:
+    """How many response records an archive holds, for a progress bar's total."""
+    total = 0
+    try:
+        for record in ArchiveIterator(stream):
+            total += record.rec_type == "response"
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+        pass  # read_warc reports the damage; the count is only an estimate
+    return total
+
+
+def _record(record: ArcWarcRecord, source: str, max_bytes: int) -> ArchivedRecord:
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or ""
+    http = record.http_headers
+    status = int(http.get_statuscode() or 0) if http else 0
+    if status != 200:
+        return ArchivedRecord(url, None, f"HTTP {status}" if status else "no HTTP response")
+    content_type = (http.get_header("Content-Type") or "").lower()
+    if not _is_page(record):
+        return ArchivedRecord(url, None, f"content type {content_type!r}")
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        return ArchivedRecord(url, None, f"body exceeds the {max_bytes}-byte cap")
+    captured = iso_datetime(headers.get_header("WARC-Date"))
+    if captured is None:
+        return ArchivedRecord(url, None, "no capture date (WARC-Date)")
+    page = FetchedPage(
+        requested_url=url,
+        final_url=url,
+        content=body,
+        fetched_at=captured,
+        source=source,
+        content_type=content_type,
+        status=status,
+    )
+    return ArchivedRecord(url, page)
+
+
+def _is_page(record: ArcWarcRecord) -> bool:
+    http = record.http_headers
+    content_type = (http.get_header("Content-Type") or "").lower() if http else ""
+    # Archives often omit the type; an untyped body is tried as HTML.
+    return not content_type or any(kind in content_type for kind in _PAGE_TYPES)
