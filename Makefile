@@ -43,3 +43,4 @@ benchmarks: install
 	$(PY) benchmarks/latency.py
 	$(PY) benchmarks/language.py
 	$(PY) benchmarks/extraction.py
+	$(PY) benchmarks/backfill.py

