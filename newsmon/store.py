@@ -43,6 +43,8 @@ from newsmon.settings import Settings
 
 MAX_ARTICLE_ATTEMPTS = 3
 STORY_WINDOW = timedelta(hours=72)
+# The advisory lock number PostgreSQL serializes story assignment under (any constant).
+STORY_LOCK = 0x6E65_7773
 
 
 class Base(DeclarativeBase):
@@ -447,6 +449,7 @@ class Store:
             row.quiet = quiet or None
             session.flush()
             if row.flagged:
+                _lock_stories(session)
                 story = self._story_for(session, row)
                 row.story_id = story.id
                 # A later copy is not a new alert (follow-ups and digests list it), unless
@@ -746,6 +749,15 @@ def make_engine(url: str) -> Engine:
         # Several task threads write; wait for the lock rather than fail.
         return create_engine(url, connect_args={"timeout": 30})
     return create_engine(url, pool_pre_ping=True)
+
+
+def _lock_stories(session: Session) -> None:
+    """Story lookup and creation one transaction at a time, so two pollers storing two
+    copies of one new story make one story (and one alert). SQLite already holds its
+    database write lock here, since the article was written; PostgreSQL takes a
+    transaction-scoped advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK})
 
 
 def alert_key(canonical_url: str, recipient: str) -> str:

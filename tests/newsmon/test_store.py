@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.records import AnalysedArticle
 from newsmon.store import MAX_ARTICLE_ATTEMPTS, Store
 from tests.newsmon.records import article
 
@@ -81,3 +82,32 @@ def test_two_pollers_saving_at_once_store_and_alert_once(tmp_path: Path) -> None
         thread.join()
     assert sorted(len(r) for r in results) == [0, 1]
     assert len(stores[0].pending_alerts()) == 1
+
+
+def test_two_pollers_storing_two_copies_of_one_new_story_alert_once(tmp_path: Path) -> None:
+    """Two outlets' copies of one story, stored by two pollers at the same moment, are one
+    story: the story is looked up and made under a lock, not by luck of timing."""
+    stores = [_store(tmp_path), _store(tmp_path)]
+    rounds = 8
+    for number in range(rounds):
+        barrier = threading.Barrier(len(stores))
+        copies = [
+            article(f"https://{outlet}/story-{number}", outlet=outlet, title=f"Story {number}")
+            for outlet in ("civil.ge", "interpressnews.ge")
+        ]
+
+        def poll(store: Store, copy: AnalysedArticle, gate: threading.Barrier = barrier) -> None:
+            gate.wait()
+            store.save([copy], ["desk@x.org"])
+
+        threads = [
+            threading.Thread(target=poll, args=(store, copy))
+            for store, copy in zip(stores, copies, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    pending = stores[0].pending_alerts()
+    assert len(pending) == rounds
+    assert all(len(alert.story) == 2 for alert in pending)
