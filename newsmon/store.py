@@ -29,7 +29,6 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     func,
-    inspect,
     select,
     text,
 )
@@ -39,6 +38,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from extractors.records import AnalysedArticle
 from extractors.stories import StoryKey, same_story, story_key
+from newsmon.migrate import upgrade
 from newsmon.settings import Settings
 
 MAX_ARTICLE_ATTEMPTS = 3
@@ -241,8 +241,7 @@ class Store:
         self.engine = make_engine(url)
         self.raw_dir = raw_dir
         self.story_window = story_window
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -849,20 +848,3 @@ def utc(value: datetime) -> datetime:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added since a database was created (nullable, so old rows stay valid):
-    ``create_all`` makes missing tables only."""
-    inspector = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            if not inspector.has_table(table.name):
-                continue
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present and column.nullable:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    connection.execute(
-                        text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-                    )

@@ -82,10 +82,15 @@ def database_url(
 
 
 def _drop_tables(url: str) -> None:
-    from newsmon.store import Base, make_engine
+    """Every table, Alembic's version table too: the next store starts from nothing."""
+    from sqlalchemy import MetaData
+
+    from newsmon.store import make_engine
 
     engine = make_engine(url)
-    Base.metadata.drop_all(engine)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
     engine.dispose()
 
 

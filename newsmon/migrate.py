@@ -1,0 +1,102 @@
+"""The store's schema, brought to the newest Alembic revision when a store is opened.
+
+One process migrates at a time: a PostgreSQL advisory lock, or a lock file beside a SQLite
+database. A database made before migrations existed is given its missing tables and
+columns, then marked as the first revision.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+FIRST_REVISION = "0001"
+# The advisory lock number migrations run under on PostgreSQL (any constant).
+MIGRATION_LOCK = 0x6E65_7775
+
+
+def upgrade(engine: Engine) -> None:
+    """Migrate to the newest revision, unless the database is there already."""
+    if current_revision(engine) == head_revision():
+        return
+    with _one_at_a_time(engine) as connection:
+        config = _config(connection)
+        tables = set(inspect(connection).get_table_names())
+        if "articles" in tables and "alembic_version" not in tables:
+            _adopt(connection)
+            command.stamp(config, FIRST_REVISION)
+            connection.commit()
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[Connection]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        with engine.connect() as connection:
+            yield connection
+        return
+    with open(f"{database}.migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with engine.connect() as connection:
+            yield connection
+
+
+def _adopt(connection: Connection) -> None:
+    """Bring a database from before migrations to the first revision's tables and columns
+    (all added since are nullable, so old rows stay valid). The models are that revision
+    only while it is the newest: later, such a database needs this release first."""
+    from newsmon.store import Base
+
+    if head_revision() != FIRST_REVISION:
+        raise RuntimeError(
+            "this database predates schema migrations: open it once with newsmon 0.1 "
+            "(revision 0001), then with this version"
+        )
+    Base.metadata.create_all(connection)
+    inspector = inspect(connection)
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=connection.dialect)
+                connection.execute(
+                    text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                )
