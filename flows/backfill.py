@@ -23,7 +23,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from extractors.analyse import analyse_page
 from extractors.records import AnalysedArticle, FeedEntry, FetchedPage
@@ -159,7 +158,9 @@ def run_backfill(
             for batch in _batches(wanted, settings.backfill_batch):
                 work = _fetched(store, batch, origin, fetcher, pool, summary, bar.advance)
                 if work:
-                    future = analyse_batch.submit(quote(work), origin.language, quote(settings))
+                    # Not quoted: prefect-dask mangles quoted arguments (lists become lists
+                    # of lists), and a batch is small to walk.
+                    future = analyse_batch.submit(work, origin.language, settings)
                     in_flight.append((work, future))
                 # Finished batches are stored at once; a few ahead keep the workers busy
                 # and bound what a crash redoes.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from newsmon.cli import alerts, backfill, monitor, topic
+from newsmon.cli import alerts, backfill, deploy, monitor, topic
 from newsmon.cli.common import main
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ for command in (topic.classify, topic.train):
 app.command(name="eval")(topic.evaluate)
 app.command()(topic.extract)
 app.command()(monitor.status)
+app.command()(deploy.deploy)
 
 sources_app = typer.Typer(no_args_is_help=True, help="Inspect the configured sources.")
 sources_app.command("check")(monitor.sources_check)

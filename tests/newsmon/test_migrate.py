@@ -57,7 +57,7 @@ def test_stores_opened_at_once_migrate_once() -> None:
         barrier.wait()
         try:
             Store(url)
-        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_store) for _ in range(4)]

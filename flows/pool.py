@@ -1,0 +1,37 @@
+"""The poll flow registered on a Prefect server's work pool."""
+
+from __future__ import annotations
+
+import contextlib
+from uuid import UUID
+
+from prefect import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
+from prefect.exceptions import ObjectAlreadyExists
+from prefect.utilities.asyncutils import run_coro_as_sync
+
+from flows.poll import poll
+from newsmon.settings import PROJECT_ROOT
+
+DEPLOYMENT = "newsmon-poll"
+
+
+def register_poll(pool: str, interval: int, config_file: str | None, paused: bool) -> UUID:
+    """Make the process work pool if needed, then (re)register the deployment: code from
+    this checkout, one run every ``interval`` seconds."""
+    run_coro_as_sync(_ensure_pool(pool))
+    source = poll.from_source(source=str(PROJECT_ROOT), entrypoint="flows/poll.py:poll")
+    return source.deploy(
+        name=DEPLOYMENT,
+        work_pool_name=pool,
+        interval=interval,
+        parameters={"config_file": config_file},
+        paused=paused,
+        print_next_steps=False,
+    )
+
+
+async def _ensure_pool(pool: str) -> None:
+    async with get_client() as client:
+        with contextlib.suppress(ObjectAlreadyExists):
+            await client.create_work_pool(WorkPoolCreate(name=pool, type="process"))

@@ -1,0 +1,40 @@
+"""`newsmon deploy`: the poll flow as a deployment on a Prefect server's work pool, for
+workers on other machines to run (see docs/deploy.md)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, settings
+from newsmon.settings import PROJECT_ROOT
+
+
+def deploy(
+    ctx: typer.Context,
+    pool: Annotated[str, typer.Option(help="The work pool (made as a process pool if new).")],
+    paused: Annotated[
+        bool, typer.Option("--paused", help="Register without starting the schedule.")
+    ] = False,
+) -> None:
+    """Register the poll flow on the Prefect server at PREFECT_API_URL, every
+    interval_seconds, in a work pool; `prefect worker start --pool NAME` on each machine
+    runs it. Every machine needs this checkout at the same path and the same settings.
+
+    Example: PREFECT_API_URL=http://prefect:4200/api newsmon deploy --pool newsmon
+    """
+    if not os.environ.get("PREFECT_API_URL"):
+        fail("PREFECT_API_URL is not set: deployments live on a Prefect server")
+    current = settings(ctx)
+    prepare_prefect(current)
+    from flows.pool import DEPLOYMENT, register_poll
+
+    deployment_id = guarded(
+        lambda: register_poll(pool, current.interval_seconds, config_file(ctx), paused)
+    )
+    typer.echo(
+        f"deployment {DEPLOYMENT} ({deployment_id}) in work pool {pool!r}, every "
+        f"{current.interval_seconds} s{' (paused)' if paused else ''}; code at {PROJECT_ROOT}"
+    )

@@ -1,0 +1,174 @@
+"""Past one machine, for real on 127.0.0.1: a Prefect server (on PostgreSQL where CI has it),
+a work pool with two workers running poll runs at once, and a backfill on a Dask cluster."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+
+from newsmon.server import LocalPrefectServer
+from newsmon.settings import load_settings
+from newsmon.store import Store
+from tests.conftest import FIXTURES, POSTGRES_URL, ROOT, Mailbox, free_port
+from tests.flows.sites import config, serve_demo
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Prefect server process; its database is PostgreSQL when .ci/run made one."""
+    database = os.environ.get("NEWSMON_TEST_PREFECT_DATABASE_URL")
+    saved = os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL")
+    if database:
+        os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = database
+    try:
+        with LocalPrefectServer(tmp_path_factory.mktemp("prefect")) as server:
+            yield server.api_url
+    finally:
+        os.environ.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
+        if saved is not None:
+            os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = saved
+
+
+def _env(home: Path, api_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return {
+        **env,
+        "PREFECT_API_URL": api_url,
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "NEWSMON_HOME": str(home),
+        "NEWSMON_DATABASE_URL": POSTGRES_URL or f"sqlite:///{home / 'newsmon.db'}",
+        **extra,
+    }
+
+
+def _poll_runs(api_url: str) -> list[dict[str, Any]]:
+    """The server's runs of the poll deployment."""
+    wanted = {"deployments": {"name": {"any_": ["newsmon-poll"]}}}
+    response = httpx.post(f"{api_url}/flow_runs/filter", json=wanted, timeout=10)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def test_two_workers_run_polls_at_once_and_alert_once(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
+) -> None:
+    if POSTGRES_URL:
+        from tests.conftest import _drop_tables
+
+        _drop_tables(POSTGRES_URL)
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "newsmon.toml", base)
+    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
+    newsmon = [str(BIN / "newsmon"), "--config", str(config_file)]
+    deployed = subprocess.run(
+        [*newsmon, "deploy", "--pool", "desk", "--paused"], env=env, capture_output=True, text=True
+    )
+    assert deployed.returncode == 0, deployed.stderr[-2000:]
+    workers = [
+        subprocess.Popen(
+            [str(BIN / "prefect"), "worker", "start", "--pool", "desk", "--name", f"box-{n}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        for n in (1, 2)
+    ]
+    try:
+        for _ in range(2):
+            started = subprocess.run(
+                [str(BIN / "prefect"), "deployment", "run", "newsmon-poll/newsmon-poll"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            assert started.returncode == 0, started.stdout + started.stderr
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            runs = _poll_runs(prefect_server)
+            if len(runs) == 2 and all(
+                r["state_type"] in ("COMPLETED", "FAILED", "CRASHED") for r in runs
+            ):
+                break
+            time.sleep(1)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    assert sorted(r["state_type"] for r in runs) == ["COMPLETED", "COMPLETED"]
+    # The two polls overlapped in time: two pollers at once, not one after the other.
+    assert max(r["start_time"] for r in runs) < min(r["end_time"] for r in runs)
+    settings = load_settings(config_file, environ=env)
+    status = Store(settings.database).status()
+    assert status["articles"] == 5
+    assert status["alerts"] == {"sent": 2, "queued": 0}
+    assert len(smtp_server.messages) == 2
+
+
+def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
+    if POSTGRES_URL:
+        from tests.conftest import _drop_tables
+
+        _drop_tables(POSTGRES_URL)
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_DASK_ADDRESS=address)
+    dask = shutil.which("dask", path=str(BIN)) or "dask"
+    cluster = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        cluster += [
+            subprocess.Popen(
+                [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{n}"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for n in (1, 2)
+        ]
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+            warc = FIXTURES / "warc" / "desk.warc.gz"
+            result = subprocess.run(
+                [str(BIN / "newsmon"), "backfill", "--warc", str(warc)],
+                env={**env, "NEWSMON_BACKFILL_BATCH": "2"},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert "7 stored (4 flagged)" in result.stdout
+            # The batches ran on the cluster's workers, not in the backfill's process.
+            ran = client.run_on_scheduler(
+                lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
+            )
+    finally:
+        for process in reversed(cluster):
+            process.terminate()
+        for process in cluster:
+            process.wait(timeout=30)
+    assert "analyse_batch" in ran
