@@ -33,6 +33,10 @@ def decode_html(content: bytes, content_type: str = "") -> tuple[str, str]:
         header.group(1) if header else "",
         meta.group(1).decode("ascii", "ignore") if meta else "",
     )
+    if _is_utf8_text(content) and not all(_multibyte(_codec(label)) for label in labels if label):
+        # Servers often default to latin-1 for pages written in UTF-8; bytes that read as
+        # non-ASCII UTF-8 are practically never a single-byte text by accident.
+        return content.decode("utf-8"), "utf-8"
     for label in labels:
         codec = _codec(label)
         if codec:
@@ -47,6 +51,23 @@ def decode_html(content: bytes, content_type: str = "") -> tuple[str, str]:
     best = from_bytes(content[:20000]).best()
     encoding = best.encoding if best else "cp1252"
     return content.decode(encoding, errors="replace"), encoding
+
+
+def _is_utf8_text(content: bytes) -> bool:
+    if content.isascii():
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _multibyte(codec: str | None) -> bool:
+    """Whether a codec is one a UTF-8 byte stream could rightly be labelled with."""
+    return codec is None or codec.startswith(
+        ("utf", "gb", "big5", "euc", "shift", "iso2022", "cp9")
+    )
 
 
 def _codec(label: str) -> str | None:

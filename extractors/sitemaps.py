@@ -7,7 +7,6 @@ which the caller fetches.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,13 +33,22 @@ class SitemapParse:
     children: tuple[ChildSitemap, ...] = ()
 
 
-def parse_sitemap(content: bytes) -> SitemapParse:
-    """Entries newest first (undated last, in document order), or an index's children."""
+# The sitemap protocol caps a sitemap at 50 MB uncompressed; more is a gzip bomb.
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+def parse_sitemap(content: bytes, max_bytes: int = MAX_SITEMAP_BYTES) -> SitemapParse:
+    """Entries newest first (undated last, in document order), or an index's children.
+    A gzipped sitemap is inflated up to ``max_bytes``, never further."""
     if content[:2] == b"\x1f\x8b":
         try:
-            content = gzip.decompress(content)
+            content = _gunzip(content, max_bytes)
         except (OSError, EOFError, zlib.error) as exc:
             return SitemapParse(FeedParse((), error=f"broken gzip sitemap: {exc}"))
+        except _TooBig:
+            return SitemapParse(
+                FeedParse((), error=f"gzip sitemap inflates past {max_bytes} bytes")
+            )
     try:
         root = etree.fromstring(content, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -67,6 +75,20 @@ def parse_sitemap(content: bytes) -> SitemapParse:
 
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _gunzip(content: bytes, max_bytes: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(content, max_bytes + 1)
+    if len(out) > max_bytes:
+        raise _TooBig
+    if not inflater.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker")
+    return out
 
 
 def _entry(node: etree._Element) -> FeedEntry | None:

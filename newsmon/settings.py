@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -128,6 +129,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "scale": ("task_runner", "dask_address", "backfill_batch"),
 }
 _ENV_ONLY = {"smtp_password"}
+# URLs that could carry a password: from the environment only, never from a file.
+_URL_KEYS = {"database_url", "smtp_url"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
 
@@ -186,6 +189,12 @@ def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
             if key not in SECTIONS[section]:
                 raise ConfigError(f"{path}: [{section}] {key}: unknown key")
             value = _coerce(key, raw, str(path))
+            if key in _URL_KEYS and urlsplit(value).password:
+                raise ConfigError(
+                    f"{path}: [{section}] {key}: a password does not belong in a config file; "
+                    f"set NEWSMON_{key.upper()} in the environment"
+                    + (" or NEWSMON_SMTP_PASSWORD" if key == "smtp_url" else "")
+                )
             if _TYPES[key] == "Path":
                 value = (path.parent / value).resolve()
             values[key] = value

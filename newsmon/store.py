@@ -268,7 +268,8 @@ class Store:
                 row.last_error = outcome.error
                 row.consecutive_failures = (row.consecutive_failures or 0) + 1
             else:
-                row.last_error, row.consecutive_failures = None, 0
+                # A damaged but readable feed worked, and its damage stays visible.
+                row.last_error, row.consecutive_failures = outcome.error, 0
                 row.last_ok_at = outcome.started_at
             session.add(
                 FetchLogRow(
@@ -440,11 +441,13 @@ class Store:
                 return False
             if row is not None and article.error:
                 row.attempts, row.error = row.attempts + 1, article.error
+                _give_up_if_gone(row)
                 return False
             if row is None:
                 row = ArticleRow(attempts=0)
                 session.add(row)
             _fill(row, article, raw_path)
+            _give_up_if_gone(row)
             row.quiet = quiet or None
             session.flush()
             if row.flagged:
@@ -834,6 +837,12 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     row.terms = list(topic.terms) if topic else None
     row.model = topic.model if topic else None
     row.note = "; ".join(n for n in (article.note, topic.note if topic else None) if n) or None
+
+
+def _give_up_if_gone(row: ArticleRow) -> None:
+    """A page answered 410 Gone was removed for good: not asked for again."""
+    if row.status == "failed" and failure_reason(row.error) == "HTTP 410":
+        row.attempts = max(row.attempts, MAX_ARTICLE_ATTEMPTS)
 
 
 def failure_reason(error: str | None) -> str:

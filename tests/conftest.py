@@ -100,8 +100,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("NEWSMON_") and name != "NEWSMON_HOME":
             monkeypatch.delenv(name)
-    # The test servers are on this machine, which fetches may reach only when allowed.
-    monkeypatch.setenv("NEWSMON_ALLOWED_NETWORKS", "127.0.0.1")
+    # The test servers are on this machine ("localhost": both loopback addresses), which
+    # fetches may reach only when allowed.
+    monkeypatch.setenv("NEWSMON_ALLOWED_NETWORKS", "127.0.0.1,::1")
     return tmp_path / "home"
 
 

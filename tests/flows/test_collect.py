@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import time
 from dataclasses import astuple, replace
 from pathlib import Path
@@ -36,11 +37,14 @@ def settings(tmp_path: Path) -> Settings:
         retry_backoff_seconds=0.05,
         timeout_seconds=1.0,
         max_bytes=200_000,
+        # The test server, on this machine's loopback addresses ("localhost" is both).
+        allowed_networks=("127.0.0.1", "::1"),
     )
 
 
-def _source(server: HTTPServer, path: str = "/feed") -> Source:
-    return Source(name="s", outlet="S", kind="feed", url=server.url_for(path))
+def _source(server: HTTPServer, path: str = "/feed", host: str | None = None) -> Source:
+    url = f"http://{host}:{server.port}{path}" if host else server.url_for(path)
+    return Source(name="s", outlet="S", kind="feed", url=url)
 
 
 def _run(settings: Settings, source: Source, cap: int = 50) -> tuple[Collected, Store]:
@@ -363,4 +367,192 @@ def test_sitemap_index_reads_the_newest_sitemaps(
     ]
     # The missing child sitemap is recorded against the source, the rest still read.
     assert result.error == f"{base}/sitemap-2025-04.xml: HTTP 404"
-    assert store.status()["sources"][0]["last_error"] is None
+    # The source worked, and the sitemap it could not read stays visible.
+    assert store.status()["sources"][0]["last_error"] == result.error
+
+
+def test_truncated_feed_keeps_its_complete_entries_and_records_the_damage(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    cut = FEED.format(base=base)[:-60]  # ends inside the second item
+    httpserver.expect_request("/feed").respond_with_data(cut, content_type="application/rss+xml")
+    _articles(httpserver, "/a/1", "/a/2")
+    result, store = _run(settings, _source(httpserver))
+    assert [a.title for a in result.articles][:1] == ["Headline a/1"]
+    assert result.error and store.status()["sources"][0]["last_error"] == result.error
+
+
+def test_malformed_article_html_is_still_read(settings: Settings, httpserver: HTTPServer) -> None:
+    _feed(httpserver)
+    broken = PAGE.format(n=1).replace("</p>", "").replace("</article></body></html>", "<div><p")
+    httpserver.expect_request("/a/1").respond_with_data(broken, content_type="text/html")
+    _articles(httpserver, "/a/2")
+    result, _ = _run(settings, _source(httpserver))
+    assert [a.error for a in result.articles] == [None, None]
+    assert "direct flights" in result.articles[0].text
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lolololololololololololololololololololololololololololol">
+<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+{root}"""
+
+
+@pytest.mark.parametrize("kind", ["feed", "sitemap"])
+def test_xml_entity_expansion_is_not_expanded(
+    settings: Settings, httpserver: HTTPServer, kind: str
+) -> None:
+    """A billion laughs in a feed or a sitemap: read in bounded time and memory, the links
+    kept, the entity never inflated."""
+    base = httpserver.url_for("").rstrip("/")
+    if kind == "feed":
+        root = (
+            "<rss version='2.0'><channel><title>&lol9;</title><item><title>&lol9;</title>"
+            f"<link>{base}/a/1</link></item></channel></rss>"
+        )
+    else:
+        root = (
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url>"
+            f"<loc>{base}/a/1</loc><lastmod>&lol9;</lastmod></url></urlset>"
+        )
+    httpserver.expect_request("/feed").respond_with_data(
+        BILLION_LAUGHS.format(root=root), content_type="application/xml"
+    )
+    _articles(httpserver, "/a/1")
+    started = time.monotonic()
+    result, _ = _run(settings, replace(_source(httpserver), kind=kind))
+    assert time.monotonic() - started < 20
+    assert [a.url for a in result.articles] == [f"{base}/a/1"]
+    assert all(len(a.title) < 1000 for a in result.articles)
+
+
+def test_gzip_bomb_is_stopped_at_the_cap(settings: Settings, httpserver: HTTPServer) -> None:
+    """200 MB of zeros sent as 200 KB of gzip: inflated only up to the body cap."""
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data(
+        bomb, content_type="text/html", headers={"Content-Encoding": "gzip"}
+    )
+    _articles(httpserver, "/a/2")
+    result, _ = _run(settings, _source(httpserver))
+    first, second = result.articles
+    assert first.error and "exceeds the 200000-byte cap" in first.error
+    assert second.error is None
+
+
+def test_gzipped_sitemap_bomb_is_refused(settings: Settings, httpserver: HTTPServer) -> None:
+    bomb = gzip.compress(b" " * 80_000_000, compresslevel=9)
+    httpserver.expect_request("/sitemap.xml.gz").respond_with_data(
+        bomb, content_type="application/xml"
+    )
+    source = replace(_source(httpserver, "/sitemap.xml.gz"), kind="sitemap")
+    result, store = _run(replace(settings, max_bytes=1_000_000), source)
+    assert result.error and "inflates past" in result.error
+    assert store.status()["sources"][0]["last_error"] == result.error
+
+
+def test_utf8_page_labelled_latin1_by_its_server(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    """A server's default charset is wrong for the page: the bytes say UTF-8."""
+    _feed(httpserver)
+    georgian = PAGE.format(n="რუსეთი და საქართველო").encode("utf-8")
+    httpserver.expect_request("/a/1").respond_with_data(
+        georgian, content_type="text/html; charset=ISO-8859-1"
+    )
+    _articles(httpserver, "/a/2")
+    result, _ = _run(settings, _source(httpserver))
+    assert result.articles[0].title == "Headline რუსეთი და საქართველო"
+
+
+def test_redirect_loop_is_recorded(settings: Settings, httpserver: HTTPServer) -> None:
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a/1"})
+    _articles(httpserver, "/a/2")
+    result, store = _run(settings, _source(httpserver))
+    assert result.articles[0].error == "too many redirects"
+    store.save(result.articles, ["d@x"])
+    assert store.status()["failed_by_reason"] == {"too many redirects": 1}
+
+
+@pytest.mark.parametrize(("status", "retried"), [(404, True), (410, False)])
+def test_missing_pages_are_marked_and_gone_ones_not_asked_again(
+    settings: Settings, httpserver: HTTPServer, status: int, retried: bool
+) -> None:
+    _feed(httpserver)
+    httpserver.expect_request("/a/1").respond_with_data("no", status=status)
+    _articles(httpserver, "/a/2")
+    source = _source(httpserver)
+    first, store = _run(settings, source)
+    _store_all(store, source, first)
+    assert first.articles[0].error == f"HTTP {status}"
+    again, _ = _run(settings, source)
+    assert [a.url.endswith("/a/1") for a in again.articles] == ([True] if retried else [])
+
+
+def test_missing_feed_marks_the_source(settings: Settings, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data("gone", status=410)
+    result, store = _run(settings, _source(httpserver))
+    [source] = store.status()["sources"]
+    assert result.error == source["last_error"] == "HTTP 410"
+    assert source["consecutive_failures"] == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://10.1.2.3/intranet",
+        "http://192.168.0.1/admin",
+        "http://127.0.0.2:{port}/a/1",  # loopback, but not the address the config allows
+        "http://[::1]:{port}/a/1",
+        "http://0.0.0.0:{port}/a/1",
+    ],
+)
+def test_links_to_private_addresses_are_refused(
+    settings: Settings, httpserver: HTTPServer, target: str
+) -> None:
+    """The test server's 127.0.0.1 is allowed explicitly; a feed's links elsewhere in this
+    machine or its network are not fetched, and the refusal is recorded."""
+    allowed = replace(settings, allowed_networks=("127.0.0.1",))
+    url = target.format(port=httpserver.port)
+    httpserver.expect_request("/feed").respond_with_data(
+        FEED.format(base="").replace("<link>/a/1</link>", f"<link>{url}</link>"),
+        content_type="application/rss+xml",
+    )
+    result, _ = _run(allowed, _source(httpserver, host="127.0.0.1"))
+    refused = result.articles[0]
+    assert refused.error and "non-public address" in refused.error
+
+
+def test_redirect_to_a_private_address_is_refused(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    allowed = replace(settings, allowed_networks=("127.0.0.1",))
+    httpserver.expect_request("/feed").respond_with_data(
+        FEED.format(base=f"http://127.0.0.1:{httpserver.port}"), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/a/1").respond_with_data(
+        "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
+    _articles(httpserver, "/a/2")
+    result, _ = _run(allowed, _source(httpserver, host="127.0.0.1"))
+    assert result.articles[0].error and "non-public address" in result.articles[0].error
+    assert result.articles[1].error is None
+
+
+def test_nothing_private_is_reached_by_default(settings: Settings, httpserver: HTTPServer) -> None:
+    source = _source(httpserver, host="127.0.0.1")
+    result, _ = _run(replace(settings, allowed_networks=()), source)
+    assert result.outcome == "error" and "non-public address (127.0.0.1)" in (result.error or "")
+    assert not httpserver.log

@@ -48,6 +48,11 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("[topic]\nthreshold = 'high'\n", "threshold: expected float"),
         ("[topic]\nthreshhold = 0.5\n", "[topic] threshhold: unknown key"),
         ("[alerts]\nsmtp_password = 'x'\n", "secrets come only from the environment"),
+        (
+            "[store]\ndatabase_url = 'postgresql+psycopg://desk:pw@db/newsmon'\n",
+            "a password does not belong in a config file; set NEWSMON_DATABASE_URL",
+        ),
+        ("[alerts]\nsmtp_url = 'smtp://desk:pw@mail:587'\n", "or NEWSMON_SMTP_PASSWORD"),
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'rss'\nurl = 'http://a'\n", "kind"),
         ("[[sources]]\nname = 'a'\nkind = 'feed'\nurl = 'http://a'\n", "outlet: required"),
         ("not toml [", "not valid TOML"),
@@ -59,6 +64,21 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
     with pytest.raises(ConfigError) as error:
         load_settings(user, {"NEWSMON_HOME": str(tmp_path)})
     assert message in str(error.value) and str(user) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NEWSMON_ALLOWED_NETWORKS", "intranet", "'intranet' is not an address or network"),
+        ("NEWSMON_TASK_RUNNER", "spark", "task_runner: expected one of"),
+        ("NEWSMON_BACKFILL_BATCH", "0", "backfill_batch: expected at least 1"),
+    ],
+)
+def test_wrong_scale_and_network_values(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(environ={"NEWSMON_HOME": str(tmp_path), variable: value})
 
 
 def test_wrong_environment_value_names_the_variable(tmp_path: Path) -> None:
