@@ -1,0 +1,143 @@
+"""Whole runs under faults, against real servers on 127.0.0.1: the poll killed mid-run and
+run again, the database locked by another writer, and secrets kept out of every output.
+(Faults of one source are in test_collect.py, of the mail server in tests/newsmon/test_alerts.py,
+of a backfill in test_backfill.py.)"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from newsmon.settings import load_settings
+from newsmon.store import Store
+from tests.conftest import ROOT, Mailbox
+from tests.flows.sites import DEMO, config, serve_demo
+
+NEWSMON = [sys.executable, "-m", "newsmon.cli"]
+SLOW_PAGE = "/civil/wine-exports-record.html"
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    return {**env, "NEWSMON_HOME": str(home), "PYTHONPATH": str(ROOT), **extra}
+
+
+def test_poll_killed_mid_run_loses_and_repeats_nothing(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox
+) -> None:
+    """The process is killed while it waits for a slow article page; the rerun stores each
+    article once and alerts each story once."""
+    reached = threading.Event()
+    body = (DEMO / SLOW_PAGE.lstrip("/")).read_bytes()
+
+    def slow_once(request: Request) -> Response:
+        if not reached.is_set():
+            reached.set()
+            time.sleep(8)
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    # Registered before the demo site, so it answers for that page.
+    httpserver.expect_request(SLOW_PAGE).respond_with_handler(slow_once)
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "c.toml", base)
+    env = _env(home, NEWSMON_SMTP_URL=smtp_server.url)
+    command = [*NEWSMON, "--config", str(config_file), "run"]
+    poller = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert reached.wait(timeout=180), "the poll never asked for the slow page"
+    finally:
+        poller.kill()
+        poller.wait(timeout=30)
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    status = Store(load_settings(config_file, environ=env).database).status()
+    assert status["articles"] == 5 and status["failed_articles"] == 0
+    assert status["alerts"] == {"sent": 2, "queued": 0}
+    assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_poll_waits_out_a_locked_database(
+    home: Path,
+    tmp_path: Path,
+    httpserver: HTTPServer,
+    smtp_server: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process holds SQLite's exclusive lock for a few seconds: the poll waits for
+    it rather than failing or dropping what it fetched."""
+    from flows.poll import poll
+
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "c.toml", base)
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    settings = load_settings(config_file)
+    Store(settings.database)  # made before it is locked
+    locked, released = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        connection = sqlite3.connect(settings.home / "newsmon.db", isolation_level=None)
+        connection.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        time.sleep(4)
+        connection.execute("COMMIT")
+        connection.close()
+        released.set()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    assert locked.wait(timeout=10)
+    summary = poll(config_file=str(config_file))
+    holder.join()
+    assert released.is_set()
+    assert (summary["new_articles"], summary["alerts_sent"]) == (5, 2)
+    assert summary["source_errors"] == {}
+    assert Store(settings.database).status()["articles"] == 5
+
+
+def test_no_secret_in_outputs_logs_or_store(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox
+) -> None:
+    """The SMTP password (from the environment, as it must be) appears in no output, log,
+    stored error or message, even when logging in fails."""
+    secret = "hunter2-do-not-print"
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "c.toml", base)
+    user_url = smtp_server.url.replace("smtp://", "smtp://desk-user@")
+    env = _env(home, NEWSMON_SMTP_URL=user_url, NEWSMON_SMTP_PASSWORD=secret)
+    outputs = [
+        subprocess.run(
+            [*NEWSMON, "--config", str(config_file), *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        for command in (["run"], ["status"], ["alerts", "preview"])
+    ]
+    # The test server offers no AUTH, so the login fails and the alerts stay queued.
+    assert "2 failed (kept queued)" in outputs[0].stdout
+    printed = "".join(o.stdout + o.stderr for o in outputs)
+    stored = "\n".join(sqlite3.connect(home / "newsmon.db").iterdump())
+    files = "".join(
+        p.read_text(errors="replace")
+        for p in home.rglob("*")
+        if p.is_file() and p.suffix in (".log", ".eml", ".html", ".txt")
+    )
+    status = Store(load_settings(config_file, environ=env).database).status()
+    assert status["alerts"] == {"sent": 0, "queued": 2}
+    for where in (printed, stored, files):
+        assert secret not in where
