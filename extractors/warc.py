@@ -6,18 +6,31 @@ images, which are reported as skipped rather than dropped unseen.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from extractors.dates import iso_datetime
 from extractors.records import FetchedPage
 
 _PAGE_TYPES = ("html", "xhtml")
+# WARC 1.1's record types, and the header of an old ARC file; anything else is a header
+# block cut short.
+_RECORD_TYPES = {
+    "arc_header",
+    "warcinfo",
+    "response",
+    "resource",
+    "request",
+    "metadata",
+    "revisit",
+    "conversion",
+    "continuation",
+}
 
 
 class ArchiveError(Exception):
@@ -36,19 +49,36 @@ class ArchivedRecord:
 def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[ArchivedRecord]:
     """Every response record of a WARC (gzipped or not), in archive order, bodies capped
     at ``max_bytes``. The archive's capture time stands for the fetch time."""
-    try:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response":
-                continue
-            found = _record(record, source, max_bytes)
+    archive = ArchiveIterator(stream)
+    records = iter(archive)
+    while True:
+        try:
+            record = next(records)
+            if record.rec_type not in _RECORD_TYPES:
+                raise ArchiveError(f"damaged archive: a record of type {record.rec_type!r}")
+            found = _record(record, source, max_bytes) if record.rec_type == "response" else None
             # The reader stops quietly at a cut: a record short of its length is damage.
             while record.raw_stream.read(1 << 16):
                 pass
-            if record.raw_stream.limit:
-                raise ArchiveError(f"damaged archive: it ends inside the record of {found.url}")
+        except ArchiveError:
+            raise
+        except StopIteration:
+            # Nor does it say when bytes are left that make no complete record.
+            left = stream.seek(0, io.SEEK_END) - archive.offset
+            if left > 0:
+                raise ArchiveError(
+                    f"damaged archive: {left} bytes after the last complete record"
+                ) from None
+            return
+        # warcio's parser raises whatever it meets in damaged bytes (AttributeError,
+        # ValueError, zlib errors...): all of it is damage to report, not a crash.
+        except Exception as exc:
+            raise ArchiveError(f"damaged archive: {exc!r}") from exc
+        if getattr(record.raw_stream, "limit", 0):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_type
+            raise ArchiveError(f"damaged archive: it ends inside the record of {uri}")
+        if found is not None:
             yield found
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        raise ArchiveError(f"damaged archive: {exc}") from exc
 
 
 def count_responses(stream: BinaryIO) -> int:
@@ -57,7 +87,7 @@ def count_responses(stream: BinaryIO) -> int:
     try:
         for record in ArchiveIterator(stream):
             total += record.rec_type == "response"
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+    except Exception:  # damage of any kind: read_warc reports it
         pass  # read_warc reports the damage; the count is only an estimate
     return total
 

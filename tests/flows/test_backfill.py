@@ -140,10 +140,13 @@ def test_alert_sends_one_digest_of_the_backfill(home: Path, smtp_server: Mailbox
     assert "Kremlin" in body and "ria.example" in body
 
 
-def test_damaged_archive_is_reported_and_what_came_before_kept(home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [0.3, 0.5, 0.7])
+def test_damaged_archive_is_reported_and_what_came_before_kept(
+    home: Path, tmp_path: Path, kept: float
+) -> None:
     damaged = tmp_path / "cut.warc.gz"
     data = WARC.read_bytes()
-    damaged.write_bytes(data[: len(data) // 2])
+    damaged.write_bytes(data[: int(len(data) * kept)])
     summary = _run(BackfillRequest(warcs=(str(damaged),)))
     [error] = summary.input_errors
     assert str(damaged) in error and "damaged archive" in error

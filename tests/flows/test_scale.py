@@ -4,6 +4,7 @@ a work pool with two workers running poll runs at once, and a backfill on a Dask
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,9 +57,8 @@ def _env(home: Path, api_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _poll_runs(api_url: str) -> list[dict[str, Any]]:
-    """The server's runs of the poll deployment."""
-    wanted = {"deployments": {"name": {"any_": ["newsmon-poll"]}}}
+def _flow_runs(api_url: str, ids: list[str]) -> list[dict[str, Any]]:
+    wanted = {"flow_runs": {"id": {"any_": ids}}}
     response = httpx.post(f"{api_url}/flow_runs/filter", json=wanted, timeout=10)
     response.raise_for_status()
     return list(response.json())
@@ -90,6 +90,7 @@ def test_two_workers_run_polls_at_once_and_alert_once(
         for n in (1, 2)
     ]
     try:
+        ids = []
         for _ in range(2):
             started = subprocess.run(
                 [str(BIN / "prefect"), "deployment", "run", "newsmon-poll/newsmon-poll"],
@@ -98,9 +99,10 @@ def test_two_workers_run_polls_at_once_and_alert_once(
                 text=True,
             )
             assert started.returncode == 0, started.stdout + started.stderr
+            ids += re.findall(r"UUID: ([0-9a-f-]{36})", started.stdout)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            runs = _poll_runs(prefect_server)
+            runs = _flow_runs(prefect_server, ids)
             if len(runs) == 2 and all(
                 r["state_type"] in ("COMPLETED", "FAILED", "CRASHED") for r in runs
             ):
