@@ -126,7 +126,7 @@ def test_no_secret_in_outputs_logs_or_store(
             text=True,
             timeout=300,
         )
-        for command in (["run"], ["status"], ["alerts", "preview"])
+        for command in (["run"], ["status"], ["alerts", "preview", "--out", str(tmp_path / "pre")])
     ]
     # The test server offers no AUTH, so the login fails and the alerts stay queued.
     assert "2 failed (kept queued)" in outputs[0].stdout
@@ -134,7 +134,7 @@ def test_no_secret_in_outputs_logs_or_store(
     stored = "\n".join(sqlite3.connect(home / "newsmon.db").iterdump())
     files = "".join(
         p.read_text(errors="replace")
-        for p in home.rglob("*")
+        for p in [*home.rglob("*"), *(tmp_path / "pre").rglob("*")]
         if p.is_file() and p.suffix in (".log", ".eml", ".html", ".txt")
     )
     status = Store(load_settings(config_file, environ=env).database).status()

@@ -174,3 +174,23 @@ def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
         for process in cluster:
             process.wait(timeout=30)
     assert "analyse_batch" in ran
+
+
+def test_backfill_starts_its_own_local_dask_cluster(home: Path, prefect_server: str) -> None:
+    """task_runner = "dask" without an address: a cluster of this machine's cores."""
+    if POSTGRES_URL:
+        from tests.conftest import _drop_tables
+
+        _drop_tables(POSTGRES_URL)
+    env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_BACKFILL_BATCH="3")
+    warc = FIXTURES / "warc" / "desk.warc.gz"
+    result = subprocess.run(
+        [str(BIN / "newsmon"), "backfill", "--warc", str(warc)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "7 stored (4 flagged)" in result.stdout
+    assert "Creating a new Dask cluster" in result.stderr
