@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -175,7 +176,15 @@ def test_killed_backfill_resumes_where_it_stopped(home: Path, tmp_path: Path) ->
     archive, total = tmp_path / "port.warc.gz", 200
     _synthetic_archive(archive, total)
     env = {**os.environ, "NEWSMON_BACKFILL_BATCH": "5", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "newsmon.cli", "backfill", "--warc", str(archive)]
+    command = [
+        sys.executable,
+        "-m",
+        "newsmon.cli",
+        "backfill",
+        "--warc",
+        str(archive),
+        "--progress",
+    ]
     database = home / "newsmon.db"
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -194,6 +203,8 @@ def test_killed_backfill_resumes_where_it_stopped(home: Path, tmp_path: Path) ->
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert f"{total - interrupted} stored" in rerun.stdout
     assert f"{interrupted} already stored" in rerun.stdout
+    # The bar, on stderr: done of total, the rate, the time left.
+    assert re.search(rf"backfill .* {total}/{total} .*articles/s", rerun.stderr)
     assert _count(database) == total
 
 
