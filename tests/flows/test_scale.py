@@ -20,7 +20,7 @@ from pytest_httpserver import HTTPServer
 from newsmon.server import LocalPrefectServer
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import FIXTURES, POSTGRES_URL, ROOT, Mailbox, free_port
+from tests.conftest import FIXTURES, POSTGRES_URL, ROOT, Mailbox, _drop_tables, free_port
 from tests.flows.sites import config, serve_demo
 
 pytestmark = pytest.mark.slow
@@ -41,6 +41,13 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
         if saved is not None:
             os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = saved
+
+
+@pytest.fixture(autouse=True)
+def _empty_postgres_store() -> None:
+    """The processes these tests start share the PostgreSQL store when there is one."""
+    if POSTGRES_URL:
+        _drop_tables(POSTGRES_URL)
 
 
 def _env(home: Path, api_url: str, **extra: str) -> dict[str, str]:
@@ -67,10 +74,6 @@ def _flow_runs(api_url: str, ids: list[str]) -> list[dict[str, Any]]:
 def test_two_workers_run_polls_at_once_and_alert_once(
     home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
 ) -> None:
-    if POSTGRES_URL:
-        from tests.conftest import _drop_tables
-
-        _drop_tables(POSTGRES_URL)
     base = serve_demo(httpserver)
     config_file = config(tmp_path / "newsmon.toml", base)
     env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
@@ -124,10 +127,6 @@ def test_two_workers_run_polls_at_once_and_alert_once(
 
 
 def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
-    if POSTGRES_URL:
-        from tests.conftest import _drop_tables
-
-        _drop_tables(POSTGRES_URL)
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_DASK_ADDRESS=address)
@@ -178,10 +177,6 @@ def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
 
 def test_backfill_starts_its_own_local_dask_cluster(home: Path, prefect_server: str) -> None:
     """task_runner = "dask" without an address: a cluster of this machine's cores."""
-    if POSTGRES_URL:
-        from tests.conftest import _drop_tables
-
-        _drop_tables(POSTGRES_URL)
     env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_BACKFILL_BATCH="3")
     warc = FIXTURES / "warc" / "desk.warc.gz"
     result = subprocess.run(
