@@ -47,10 +47,12 @@ class Outgoing:
 
 
 def deliver_pending(store: Store, settings: Settings) -> Delivery:
-    pending = queued_messages(store, settings)
-    if settings.smtp_url:
-        return _send_smtp(pending, settings)
-    return _write_outbox(pending, settings)
+    # One delivery at a time: two pollers reading the same unsent rows would both send them.
+    with store.exclusive("delivery"):
+        pending = queued_messages(store, settings)
+        if settings.smtp_url:
+            return _send_smtp(pending, settings)
+        return _write_outbox(pending, settings)
 
 
 def queued_messages(store: Store, settings: Settings) -> list[Outgoing]:

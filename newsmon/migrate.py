@@ -1,15 +1,11 @@
 """The store's schema, brought to the newest Alembic revision when a store is opened.
 
-One process migrates at a time: a PostgreSQL advisory lock, or a lock file beside a SQLite
-database. A database made before migrations existed is given its missing tables and
-columns, then marked as the first revision.
+One process migrates at a time (newsmon.locks). A database made before migrations existed
+is given its missing tables and columns, then marked as the first revision.
 """
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -19,17 +15,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 
+from newsmon.locks import exclusive
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST_REVISION = "0001"
-# The advisory lock number migrations run under on PostgreSQL (any constant).
-MIGRATION_LOCK = 0x6E65_7775
 
 
 def upgrade(engine: Engine) -> None:
     """Migrate to the newest revision, unless the database is there already."""
     if current_revision(engine) == head_revision():
         return
-    with _one_at_a_time(engine) as connection:
+    with exclusive(engine, "migrate"), engine.connect() as connection:
         config = _config(connection)
         tables = set(inspect(connection).get_table_names())
         if "articles" in tables and "alembic_version" not in tables:
@@ -54,29 +50,6 @@ def _config(connection: Connection) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
-
-
-@contextmanager
-def _one_at_a_time(engine: Engine) -> Iterator[Connection]:
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            connection.commit()
-            try:
-                yield connection
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
-                connection.commit()
-        return
-    database = engine.url.database
-    if not database or database == ":memory:":
-        with engine.connect() as connection:
-            yield connection
-        return
-    with open(f"{database}.migrate.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with engine.connect() as connection:
-            yield connection
 
 
 def _adopt(connection: Connection) -> None:

@@ -38,13 +38,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from extractors.records import AnalysedArticle
 from extractors.stories import StoryKey, same_story, story_key
+from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings
 
 MAX_ARTICLE_ATTEMPTS = 3
 STORY_WINDOW = timedelta(hours=72)
-# The advisory lock number PostgreSQL serializes story assignment under (any constant).
-STORY_LOCK = 0x6E65_7773
 
 
 class Base(DeclarativeBase):
@@ -242,6 +241,12 @@ class Store:
         self.raw_dir = raw_dir
         self.story_window = story_window
         upgrade(self.engine)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """One process at a time, across every machine using this database."""
+        with exclusive(self.engine, name):
+            yield
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -759,7 +764,7 @@ def _lock_stories(session: Session) -> None:
     database write lock here, since the article was written; PostgreSQL takes a
     transaction-scoped advisory lock."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key("stories")})
 
 
 def alert_key(canonical_url: str, recipient: str) -> str:

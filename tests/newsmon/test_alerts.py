@@ -4,6 +4,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes
@@ -68,6 +70,34 @@ def test_smtp_down_then_up_delivers_once(tmp_path: Path, smtp_server: Mailbox) -
     assert len(up.sent) == 1
     assert deliver_pending(store, replace(settings, smtp_url=smtp_server.url)).sent == []
     assert len(smtp_server.messages) == 1
+
+
+def test_two_pollers_delivering_at_once_send_each_message_once(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    """Two processes' deliveries overlap (the server is slow to accept): each queued alert
+    still reaches the server once, not once per poller."""
+    stores = [_setup(tmp_path, smtp_server.url) for _ in range(2)]
+    for number in range(3):
+        stores[0][0].save(
+            [article(f"https://civil.ge/archives/{number}", title=f"Story number {number}")],
+            ("desk@x.org",),
+        )
+    smtp_server.on_accept = lambda _message: time.sleep(0.3)
+    barrier = threading.Barrier(2)
+    sent: list[int] = []
+
+    def deliver(store: Store, settings: Settings) -> None:
+        barrier.wait()
+        sent.append(len(deliver_pending(store, settings).sent))
+
+    threads = [threading.Thread(target=deliver, args=pair) for pair in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent) == [0, 3]
+    assert len(smtp_server.messages) == 3
 
 
 def test_temporary_refusal_then_acceptance(tmp_path: Path, smtp_server: Mailbox) -> None:
