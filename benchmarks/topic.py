@@ -1,8 +1,13 @@
-"""Topic classification throughput and peak memory, beside bare model inference.
+"""Topic classification throughput and peak memory: newsmon, the keyword baseline, the
+previous classifier (MiniLM head over term features, run from its git revision) and the bare
+model, on the same two inputs, each contender in its own process so peak memory is its own.
 
-1,000 articles of typical length (the ScrapingHub benchmark bodies, cycled), each mode in its
-own process so peak memory is its own; and 1,000 on-topic articles (the two seed documents,
-cycled), where every article has a window worth embedding besides its lead.
+- stream: 1,000 articles as a desk's feeds bring them: the ScrapingHub benchmark bodies
+  (unrelated news, cycled), with 3% on-topic or look-alike texts of seeds/topic/test.jsonl.
+- both: 200 texts of seeds/topic/test.jsonl that name both Russia and Georgia (cycled).
+
+Every contender gets the same texts, one at a time, after the same warm-up (8 texts); the
+model contenders truncate at 256 tokens.
 Run: .venv/bin/python benchmarks/topic.py
 """
 
@@ -12,91 +17,151 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 
-from common import DATA, ROOT, bare_model, peak_rss_mib, require, scrapinghub_pages
+from common import ROOT, bare_model, peak_rss_mib, scrapinghub_pages
 
-ARTICLES = 1000
+STREAM, BOTH, WARM_UP = 1000, 200, 8
+ON_TOPIC_SHARE = 0.03
+PREVIOUS_REVISION = "b6026c2"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-
-def texts() -> list[str]:
-    bodies = [body for _, _, _, body in scrapinghub_pages() if body]
-    return [bodies[i % len(bodies)] for i in range(ARTICLES)]
+Texts = list[tuple[str, str]]
 
 
-def on_topic_texts() -> list[str]:
-    seeds = sorted(require(DATA.parent / "seeds").glob("0*.txt"))
-    bodies = [path.read_text(encoding="utf-8") for path in seeds]
-    return [bodies[i % len(bodies)] for i in range(ARTICLES)]
+def _test_rows() -> list[dict[str, str]]:
+    path = ROOT / "seeds" / "topic" / "test.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def run_newsmon(bodies: list[str]) -> dict[str, float]:
+def both_texts() -> Texts:
+    from extractors.terms import find_terms
+    from newsmon.classifier import load_terms
+    from newsmon.settings import load_settings
+
+    terms = load_terms(load_settings().topic_file)
+    rows = [
+        (r["title"], r["text"])
+        for r in _test_rows()
+        if {"russia", "georgia"} <= find_terms(f"{r['title']} {r['text']}", terms).keys()
+    ]
+    return [rows[i % len(rows)] for i in range(BOTH)]
+
+
+def stream_texts() -> Texts:
+    bodies = [("", body) for _, _, _, body in scrapinghub_pages() if body]
+    topical = [(r["title"], r["text"]) for r in _test_rows()]
+    every = round(1 / ON_TOPIC_SHARE)
+    return [
+        topical[i // every % len(topical)] if i % every == 0 else bodies[i % len(bodies)]
+        for i in range(STREAM)
+    ]
+
+
+def newsmon_scorer() -> Callable[[Texts], None]:
     from extractors.topic import Document
     from newsmon.classifier import build_classifier
     from newsmon.settings import load_settings
 
-    docs = [Document("", text) for text in bodies]
+    classifier = build_classifier(load_settings())
+    return lambda texts: [classifier.score([Document(t, x)]) for t, x in texts] and None
+
+
+def keyword_scorer() -> Callable[[Texts], None]:
+    """Russia, Georgia and a relations word anywhere, in any of the topic file's languages."""
+    from extractors.terms import find_terms
+    from newsmon.classifier import load_terms
+    from newsmon.settings import load_settings
+
+    terms = load_terms(load_settings().topic_file)
+    core = {"russia", "georgia", "relations"}
+    return lambda texts: [core <= find_terms(f"{t}\n{x}", terms).keys() for t, x in texts] and None
+
+
+def previous_scorer() -> Callable[[Texts], None]:
+    """The classifier of PREVIOUS_REVISION, imported from its worktree (sys.path first)."""
+    from extractors.topic import Document  # type: ignore[attr-defined]
+    from newsmon.classifier import build_classifier  # type: ignore[attr-defined]
+    from newsmon.settings import load_settings  # type: ignore[attr-defined]
+
     classifier = build_classifier(load_settings(environ={}))
-    classifier.score(docs[:8])  # load and warm up outside the timing
-    started = time.perf_counter()
-    for start in range(0, len(docs), 200):
-        classifier.score(docs[start : start + 200])
-    return {"seconds": time.perf_counter() - started}
+    return lambda texts: [classifier.score([Document(t, x)]) for t, x in texts] and None
 
 
-def run_bare() -> dict[str, float]:
-    """The model alone: one forward pass per article, truncated at 256 tokens."""
+def bare_scorer() -> Callable[[Texts], None]:
     model = bare_model()
-    batch_texts = texts()
+    return lambda texts: model.forward([f"{t}\n{x}".strip() for t, x in texts])
+
+
+SCORERS = {
+    "newsmon": newsmon_scorer,
+    "keywords": keyword_scorer,
+    "previous": previous_scorer,
+    "bare": bare_scorer,
+}
+
+
+def child(contender: str, inputs: str) -> None:
+    texts = [(t, x) for t, x in json.loads(Path(inputs).read_text(encoding="utf-8"))]
+    score = SCORERS[contender]()
+    score(texts[:WARM_UP])
     started = time.perf_counter()
-    model.forward(batch_texts)
-    return {"seconds": time.perf_counter() - started}
+    score(texts)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "texts": len(texts), "peak_mib": peak_rss_mib()}))
 
 
-def child(mode: str) -> None:
-    modes = {
-        "newsmon": lambda: run_newsmon(texts()),
-        "on-topic": lambda: run_newsmon(on_topic_texts()),
-        "bare": run_bare,
-    }
-    result = modes[mode]()
-    result["peak_mib"] = peak_rss_mib()
-    print(json.dumps(result))
+def run(contender: str, inputs: Path, path: Path | None = None) -> str:
+    env = dict(os.environ, PYTHONPATH=str(path)) if path else None
+    done = subprocess.run(
+        [sys.executable, str((path or ROOT) / "benchmarks" / "topic.py"), contender, str(inputs)],
+        capture_output=True,
+        text=True,
+        cwd=path or ROOT,
+        env=env,
+    )
+    if done.returncode:
+        return f"failed: {done.stderr.strip().splitlines()[-1]}"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    rate = result["texts"] / result["seconds"]
+    return f"{rate:8.1f} {result['peak_mib']:8.0f}"
 
 
 def main() -> None:
-    words = sum(len(t.split()) for t in texts()) / ARTICLES
-    print(
-        f"{ARTICLES} articles, {words:.0f} words on average, "
-        f"{os.cpu_count()} cores, torch threads default"
-    )
-    print(f"{'mode':28} {'articles/s':>10} {'seconds':>8} {'peak MiB':>9}")
-    for mode, label in (
-        ("newsmon", "newsmon classifier"),
-        ("on-topic", "newsmon, on-topic articles"),
-        ("bare", "bare model (256 tokens)"),
-    ):
-        out = (
-            subprocess.run(
-                [sys.executable, __file__, mode],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
+    print(f"{os.cpu_count()} cores; stream {STREAM} texts, both {BOTH} texts")
+    print(f"{'contender':34} {'stream/s':>8} {'MiB':>8}   {'both/s':>8} {'MiB':>8}")
+    labels = {
+        "newsmon": "newsmon (gate, windows, e5 int8)",
+        "keywords": "keyword baseline",
+        "bare": "bare e5, fp32, every text",
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        stream, both = Path(folder) / "stream.json", Path(folder) / "both.json"
+        stream.write_text(json.dumps(stream_texts()), encoding="utf-8")
+        both.write_text(json.dumps(both_texts()), encoding="utf-8")
+        for contender, label in labels.items():
+            print(f"{label:34} {run(contender, stream)}   {run(contender, both)}")
+        tree = Path(folder) / "previous"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), PREVIOUS_REVISION],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
-        result = json.loads(out)
-        print(
-            f"{label:28} {ARTICLES / result['seconds']:10.1f} {result['seconds']:8.1f} "
-            f"{result['peak_mib']:9.0f}"
-        )
+        try:
+            for name in ("topic.py", "common.py"):
+                (tree / "benchmarks" / name).write_bytes((ROOT / "benchmarks" / name).read_bytes())
+            label = f"previous ({PREVIOUS_REVISION}, MiniLM)"
+            print(f"{label:34} {run('previous', stream, tree)}   {run('previous', both, tree)}")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        child(sys.argv[1])
+    if len(sys.argv) > 2:
+        child(sys.argv[1], sys.argv[2])
     else:
         main()

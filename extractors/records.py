@@ -65,7 +65,8 @@ class Language:
 
 @dataclass(frozen=True)
 class TopicScore:
-    """A calibrated topic probability with the reasons behind it."""
+    """A calibrated topic probability with the reasons behind it: the passage the model
+    relied on, and the evidence terms found for the topic and against it."""
 
     score: float
     flag: bool
@@ -73,6 +74,7 @@ class TopicScore:
     terms: tuple[str, ...] = field(default_factory=tuple)
     model: str = ""
     note: str | None = None
+    against: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
             raise ValueError(f"concepts.{concept} must be a table of term lists")
         for words in by_language.values():
             for term in _strings(concept, words):
-                first, *rest = _WORD.findall(term.lower())
+                first, *rest = _WORD.findall(fold_case(term))
                 index.setdefault(first, []).append((concept, tuple(rest)))
     return TopicTerms(
         name=str(data.get("name", "")),
@@ -64,7 +64,7 @@ def implied_concepts(text: str, terms: TopicTerms) -> list[str]:
 
 def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
     """Matched surface forms per concept, in order of first occurrence, lower-cased, unique."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(fold_case(text))
     found: dict[str, dict[str, None]] = {}
     for position, word in enumerate(words):
         for form in _forms(word):
@@ -77,6 +77,12 @@ def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
                         surface = " ".join([word, *following])
                         found.setdefault(concept, {})[surface] = None
     return {concept: list(forms) for concept, forms in found.items()}
+
+
+def fold_case(text: str) -> str:
+    """Lower case that Turkish and Azerbaijani survive: "İ" lowers to "i" plus a combining
+    dot, which splits the word, and "I" is "ı" there; so both i's fold to one."""
+    return text.replace("İ", "i").lower().replace("ı", "i")
 
 
 def _forms(word: str) -> tuple[str, ...]:

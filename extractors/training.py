@@ -1,25 +1,41 @@
-"""Fitting the topic head on labelled documents, and the figures that judge it."""
+"""Fitting the topic head on labelled documents, and the figures that judge it.
+
+The head learns from windows: every window of a document the classifier would read carries
+the document's label. A document's score is its best window's, so the head is calibrated on
+documents: Platt scaling of the best window's logit, fitted on out-of-fold logits from folds
+that keep each source's period together.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold
+from sklearn.neural_network import MLPClassifier
 
 from extractors.topic import Document, Head, TopicClassifier
 
-REGULARIZATION_C = 4.0
-CALIBRATION_FOLDS = 5
+HIDDEN_UNITS = 64
+L2_PENALTY = 1e-3
+EPOCHS = 300
+FOLDS = 5
+SEED = 0
 
 
 @dataclass(frozen=True)
 class Labelled:
+    """``label`` None is borderline: neither trained on nor counted in F1."""
+
     doc: Document
-    label: bool
+    label: bool | None
     lang: str = "und"
+    kind: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,38 +59,85 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def fit_head(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Head:
-    """Train the logistic head over document features, then calibrate it: Platt scaling fitted
-    on out-of-fold scores, folded into the weights, so that a score is a probability and not
-    the near-certainty a head shows on its own training examples."""
-    labels = [example.label for example in examples]
-    if len(set(labels)) < 2:
-        raise ValueError("training needs both positive and negative examples")
-    _, matrices = classifier.features([example.doc for example in examples])
-    rows, targets = [], []
-    for matrix, label in zip(matrices, labels, strict=True):
-        if len(matrix):
-            rows.append(matrix[0])
-            targets.append(label)
-    features, y = np.vstack(rows), np.asarray(targets)
-    model = LogisticRegression(C=REGULARIZATION_C, class_weight="balanced", max_iter=2000)
-    scale, shift = _platt(model, features, y)
-    model.fit(features, y)
-    return Head(
-        model=classifier.encoder.ref,
-        coef=tuple(float(c) * scale for c in model.coef_[0]),
-        intercept=float(model.intercept_[0]) * scale + shift,
+@dataclass(frozen=True)
+class Windows:
+    """Window embeddings of read documents, the document each came from, and labels."""
+
+    embeddings: np.ndarray
+    owner: np.ndarray
+    labels: np.ndarray
+    groups: list[str]
+
+
+def window_set(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Windows:
+    """The windows of the decided examples that the classifier reads (a document naming
+    neither country has none: it scores 0 whatever the head)."""
+    decided = [e for e in examples if e.label is not None]
+    _, matrices = classifier.embed([e.doc for e in decided])
+    kept = [(i, m) for i, m in enumerate(matrices) if len(m)]
+    embeddings = np.vstack([m for _, m in kept]) if kept else np.zeros((0, 1))
+    owner = [doc for doc, (_, m) in enumerate(kept) for _ in range(len(m))]
+    return Windows(
+        embeddings=embeddings,
+        owner=np.asarray(owner, dtype=int),
+        labels=np.asarray([bool(decided[i].label) for i, _ in kept]),
+        groups=[decided[i].group for i, _ in kept],
     )
 
 
-def _platt(model: LogisticRegression, features: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Scale and shift of the logit that calibrate the model, from out-of-fold logits."""
-    folds = min(CALIBRATION_FOLDS, int(np.bincount(y.astype(int)).min()))
-    if folds < 2:
-        return 1.0, 0.0
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    logits = cross_val_predict(model, features, y, cv=splitter, method="decision_function")
-    platt = LogisticRegression(max_iter=1000).fit(logits.reshape(-1, 1), y)
+def fit_head(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Head:
+    """Train the head on the examples' windows and calibrate it on grouped folds."""
+    windows = window_set(classifier, examples)
+    if len(set(windows.labels.tolist())) < 2:
+        raise ValueError("training needs both positive and negative examples the model reads")
+    layers = _fit_layers(windows, np.arange(len(windows.labels)))
+    logits = out_of_fold_logits(windows)
+    scale, shift = _platt(logits, windows.labels)
+    return Head(classifier.encoder.ref, layers, scale, shift)
+
+
+def out_of_fold_logits(windows: Windows, folds: int = FOLDS) -> np.ndarray:
+    """Each document's best-window logit from a head that never saw its group."""
+    groups = np.asarray(windows.groups)
+    result = np.zeros(len(windows.labels))
+    splitter = GroupKFold(n_splits=min(folds, len(set(windows.groups))))
+    for train_docs, test_docs in splitter.split(windows.labels, groups=groups):
+        if len(set(windows.labels[train_docs].tolist())) < 2:
+            continue
+        head = Head("", _fit_layers(windows, train_docs))
+        rows = np.isin(windows.owner, test_docs)
+        logits = head.logits(windows.embeddings[rows])
+        for doc in test_docs:
+            result[doc] = logits[windows.owner[rows] == doc].max()
+    return result
+
+
+def _fit_layers(windows: Windows, docs: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    rows = np.isin(windows.owner, docs)
+    x, y = windows.embeddings[rows], windows.labels[windows.owner[rows]]
+    # Balanced by repetition: MLPClassifier takes no class weights.
+    positives, negatives = np.flatnonzero(y), np.flatnonzero(~y)
+    repeat = max(1, round(len(negatives) / max(1, len(positives))))
+    order = np.concatenate([np.repeat(positives, repeat), negatives])
+    net = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN_UNITS,),
+        alpha=L2_PENALTY,
+        max_iter=EPOCHS,
+        early_stopping=False,
+        random_state=SEED,
+    )
+    with warnings.catch_warnings():
+        # A fixed number of epochs is the regularization chosen, not a failure to converge.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        net.fit(x[order], y[order])
+    return tuple(
+        (np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        for w, b in zip(net.coefs_, net.intercepts_, strict=True)
+    )
+
+
+def _platt(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    platt = LogisticRegression(max_iter=1000).fit(logits.reshape(-1, 1), labels)
     return float(platt.coef_[0][0]), float(platt.intercept_[0])
 
 

@@ -7,12 +7,14 @@ import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.encoder import load_encoder
+import numpy as np
+
 from extractors.terms import TopicTerms, compile_terms
 from extractors.topic import Head, TopicClassifier
+from newsmon.models import load_encoder
 from newsmon.settings import ConfigError, Settings
 
-ARTIFACT_VERSION = 1
+ARTIFACT_VERSION = 2
 
 
 def load_terms(path: Path) -> TopicTerms:
@@ -33,14 +35,23 @@ def load_head(path: Path, model: str) -> Head:
             f"classifier_file: {path} not found; create it with "
             "`newsmon train --labels seeds/labels.jsonl`"
         ) from exc
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a classifier file: {exc}") from exc
+    if not isinstance(data, dict) or data.get("version") != ARTIFACT_VERSION:
+        raise ConfigError(
+            f"{path}: not a classifier file of this version ({ARTIFACT_VERSION}); "
+            "retrain with `newsmon train`"
+        )
     if data.get("model") != model:
         raise ConfigError(
             f"{path}: trained on model {data.get('model')!r} but the config names "
             f"{model!r}; retrain with `newsmon train`"
         )
-    return Head(model=data["model"], coef=tuple(data["coef"]), intercept=data["intercept"])
+    layers = tuple(
+        (np.asarray(layer["weight"], dtype=np.float64), np.asarray(layer["bias"], dtype=np.float64))
+        for layer in data["layers"]
+    )
+    return Head(data["model"], layers, float(data["scale"]), float(data["shift"]))
 
 
 def save_head(path: Path, head: Head, trained_on: dict[str, object]) -> None:
@@ -50,14 +61,18 @@ def save_head(path: Path, head: Head, trained_on: dict[str, object]) -> None:
         "model": head.model,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "trained_on": trained_on,
-        "intercept": round(head.intercept, 6),
-        "coef": [round(c, 6) for c in head.coef],
+        "scale": round(head.scale, 6),
+        "shift": round(head.shift, 6),
+        "layers": [
+            {"weight": np.round(weight, 5).tolist(), "bias": np.round(bias, 5).tolist()}
+            for weight, bias in head.layers
+        ],
     }
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def build_classifier(settings: Settings, head: Head | None = None) -> TopicClassifier:
     """The configured classifier; ``head=None`` loads the trained head from its file."""
     terms = load_terms(settings.topic_file)
     chosen = head or load_head(settings.classifier_file, settings.model)
-    return TopicClassifier(load_encoder(settings.model), terms, chosen, settings.threshold)
+    return TopicClassifier(load_encoder(settings), terms, chosen, settings.threshold)

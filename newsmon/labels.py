@@ -1,11 +1,17 @@
-"""Labelled example files (JSON lines with `text`, `label`, optional `title`, `lang`) and the
-evaluation report `newsmon eval` prints."""
+"""Labelled example files (JSON lines with `text`, `label`, optional `title`, `lang`, `kind`)
+and the evaluation report `newsmon eval` prints.
+
+`label` may also be `borderline` (kept apart: neither trained on nor counted in F1, its scores
+shown), and a file of guesses may name it `label_guess`. Each example belongs to a group, its
+source and year where the line says them, so that folds and the frozen test split never cut
+one source's items of one period in two."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -15,6 +21,9 @@ from extractors.training import Labelled, confusion
 
 POSITIVE = {"1", "true", "positive", "pos", "yes"}
 NEGATIVE = {"0", "false", "negative", "neg", "no"}
+BORDERLINE = {"borderline"}
+# One group in this many is the frozen test split of a labelled file (see split()).
+TEST_SHARE = 4
 SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # Score bands of the calibration table: a calibrated score's band holds about that share of
 # positives, in every language.
@@ -32,59 +41,82 @@ def read_labelled(path: Path) -> list[Labelled]:
             continue
         try:
             row = json.loads(line)
-            text, label = str(row["text"]), str(row["label"]).strip().lower()
+            text = str(row["text"])
+            label = str(row["label"] if "label" in row else row["label_guess"]).strip().lower()
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise LabelError(f"{path}:{number}: expected JSON with text and label ({exc})") from exc
-        if label not in POSITIVE | NEGATIVE:
+        if label not in POSITIVE | NEGATIVE | BORDERLINE:
             raise LabelError(
-                f"{path}:{number}: label must be 1/0, true/false or "
-                f"positive/negative, got {row['label']!r}"
+                f"{path}:{number}: label must be 1/0, true/false, "
+                f"positive/negative or borderline, got {label!r}"
             )
         title = str(row.get("title") or "")
         lang = row.get("lang") or detect_language(f"{title}\n{text}").code
-        examples.append(Labelled(Document(title, text), label in POSITIVE, lang))
+        verdict = None if label in BORDERLINE else label in POSITIVE
+        kind = str(row.get("kind") or row.get("category") or "")
+        examples.append(
+            Labelled(Document(title, text), verdict, lang, kind, _group(row, path, kind))
+        )
     return examples
+
+
+def _group(row: dict[str, object], path: Path, kind: str) -> str:
+    """Source and year where the line names them, else the file and the kind."""
+    source = row.get("source")
+    if isinstance(source, dict):
+        source = f"{source.get('repo')}:{source.get('path')}"
+    year = str(row.get("date") or "")[:4]
+    return f"{source}:{year}" if source else f"{path.name}:{kind}"
+
+
+def split(examples: Sequence[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
+    """Training and frozen test examples: a group is in the test split when its hash says
+    so, whatever else the file holds, so adding lines never moves an old one across."""
+    train: list[Labelled] = []
+    test: list[Labelled] = []
+    for example in examples:
+        digest = hashlib.sha256(example.group.encode()).digest()
+        (test if digest[0] % TEST_SHARE == 0 else train).append(example)
+    return train, test
 
 
 def report(
     examples: Sequence[Labelled], scores: Sequence[float], threshold: float, worst: int = 10
 ) -> str:
-    labels = [e.label for e in examples]
+    """Borderline examples are left out of every figure but their own line of scores."""
+    decided = [(e, s) for e, s in zip(examples, scores, strict=True) if e.label is not None]
+    borderline = sorted(s for e, s in zip(examples, scores, strict=True) if e.label is None)
     lines = [
-        f"{len(examples)} examples, threshold {threshold:.2f}",
+        f"{len(decided)} examples ({sum(bool(e.label) for e, _ in decided)} positive), "
+        f"threshold {threshold:.2f}",
         "",
-        f"{'lang':6} {'n':>5} {'pos':>5} {'precision':>10} {'recall':>8} {'f1':>6} "
-        f"{'best threshold':>14}",
+        *_table("lang", _by(decided, lambda e: e.lang), threshold, best=True),
+        "",
+        *_table("kind", _by(decided, lambda e: e.kind or "-"), threshold, best=False),
     ]
-    by_lang: dict[str, list[int]] = defaultdict(list)
-    for index, example in enumerate(examples):
-        by_lang[example.lang].append(index)
-    for lang, indexes in [*sorted(by_lang.items()), ("all", list(range(len(examples))))]:
-        part_scores, part_labels = [scores[i] for i in indexes], [labels[i] for i in indexes]
-        counts = confusion(part_scores, part_labels, threshold)
-        lines.append(
-            f"{lang:6} {len(indexes):5d} {counts.tp + counts.fn:5d} "
-            f"{counts.precision:10.3f} {counts.recall:8.3f} {counts.f1:6.3f} "
-            f"{_best_threshold(part_scores, part_labels, threshold):14.2f}"
-        )
-    lines += ["", *_calibration(scores, labels)]
+    if borderline:
+        middle = sum(0.1 <= s < 0.9 for s in borderline)
+        lines += [
+            "",
+            f"borderline: {len(borderline)} examples, median score "
+            f"{borderline[len(borderline) // 2]:.3f}, {middle} between 0.1 and 0.9",
+        ]
+    all_scores = [s for _, s in decided]
+    all_labels = [bool(e.label) for e, _ in decided]
+    lines += ["", *_calibration(decided)]
     lines += [
         "",
         "threshold sweep (all languages):",
         f"{'threshold':>9} {'precision':>10} {'recall':>8} {'f1':>6} {'fp':>5} {'fn':>5}",
     ]
     for value in SWEEP:
-        c = confusion(scores, labels, value)
+        c = confusion(all_scores, all_labels, value)
         lines.append(
             f"{value:9.2f} {c.precision:10.3f} {c.recall:8.3f} {c.f1:6.3f} {c.fp:5d} {c.fn:5d}"
         )
     mistakes = sorted(
-        (
-            (score, example)
-            for score, example in zip(scores, examples, strict=True)
-            if (score >= threshold) != example.label
-        ),
-        key=lambda pair: abs(pair[0] - pair[1].label),
+        ((s, e) for e, s in decided if (s >= threshold) != e.label),
+        key=lambda pair: abs(pair[0] - bool(pair[1].label)),
         reverse=True,
     )[:worst]
     lines += ["", f"worst mistakes ({len(mistakes)} shown):"]
@@ -95,18 +127,57 @@ def report(
     return "\n".join(lines)
 
 
+Scored = tuple[Labelled, float]
+
+
+def _by(decided: Sequence[Scored], key: Callable[[Labelled], str]) -> dict[str, list[Scored]]:
+    groups: dict[str, list[Scored]] = defaultdict(list)
+    for example, score in decided:
+        groups[key(example)].append((example, score))
+    return dict(sorted(groups.items()))
+
+
+def _table(name: str, groups: dict[str, list[Scored]], threshold: float, best: bool) -> list[str]:
+    lines = [
+        f"{name:24} {'n':>5} {'pos':>5} {'precision':>10} {'recall':>8} {'f1':>6} {'fp':>4} "
+        f"{'fn':>4}" + (f" {'best threshold':>14}" if best else "")
+    ]
+    everything = [pair for pairs in groups.values() for pair in pairs]
+    for label, pairs in [*groups.items(), ("all", everything)]:
+        part_scores = [s for _, s in pairs]
+        part_labels = [bool(e.label) for e, _ in pairs]
+        c = confusion(part_scores, part_labels, threshold)
+        line = (
+            f"{label[:24]:24} {len(pairs):5d} {c.tp + c.fn:5d} {c.precision:10.3f} "
+            f"{c.recall:8.3f} {c.f1:6.3f} {c.fp:4d} {c.fn:4d}"
+        )
+        if best:
+            line += f" {_best_threshold(part_scores, part_labels, threshold):14.2f}"
+        lines.append(line)
+    return lines
+
+
 def _best_threshold(scores: Sequence[float], labels: Sequence[bool], current: float) -> float:
-    """The swept threshold with the best F1 here, the one nearest the configured on a tie:
-    equal across languages when one threshold means the same in all of them."""
+    """The swept threshold with the best F1 here, the one nearest the configured on a tie."""
     return max(SWEEP, key=lambda t: (confusion(scores, labels, t).f1, -abs(t - current)))
 
 
-def _calibration(scores: Sequence[float], labels: Sequence[bool]) -> list[str]:
-    lines = ["calibration (all languages):", f"{'scores':>11} {'n':>5} {'positive share':>15}"]
+def _calibration(decided: Sequence[Scored]) -> list[str]:
+    """Per score band, how many examples and the share of them positive: overall and in each
+    language (n/share)."""
+    by_lang = _by(decided, lambda e: e.lang)
+    header = f"{'scores':>9} {'all':>11}" + "".join(f" {lang:>9}" for lang in by_lang)
+    lines = ["reliability (examples, share positive) per score band:", header]
     for low, high in pairwise(BANDS):
-        inside = [
-            y for s, y in zip(scores, labels, strict=True) if low <= s < high or s == high == 1.0
+        cells = [_band(decided, low, high)] + [
+            _band(pairs, low, high) for pairs in by_lang.values()
         ]
-        share = f"{sum(inside) / len(inside):15.2f}" if inside else f"{'-':>15}"
-        lines.append(f"{low:4.1f}–{high:3.1f}    {len(inside):5d} {share}")
+        lines.append(
+            f"{low:3.1f}–{high:3.1f}  {cells[0]:>11}" + "".join(f" {c:>9}" for c in cells[1:])
+        )
     return lines
+
+
+def _band(pairs: Sequence[Scored], low: float, high: float) -> str:
+    inside = [bool(e.label) for e, s in pairs if low <= s < high or s == high == 1.0]
+    return f"{len(inside)}/{sum(inside) / len(inside):.2f}" if inside else "-"

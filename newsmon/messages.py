@@ -63,7 +63,8 @@ def _story_fields(
             if article.score is not None
             else "n/a",
         ),
-        ("Terms found", ", ".join(article.terms or []) or "none"),
+        ("Evidence for", ", ".join(article.terms or []) or "none"),
+        ("Evidence against", ", ".join(article.terms_against or []) or "none"),
         ("Model", article.model or ""),
     ]
 

@@ -18,7 +18,6 @@ from sqlalchemy.engine import Engine
 from newsmon.locks import exclusive
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-FIRST_REVISION = "0001"
 
 
 def upgrade(engine: Engine) -> None:
@@ -30,7 +29,7 @@ def upgrade(engine: Engine) -> None:
         tables = set(inspect(connection).get_table_names())
         if "articles" in tables and "alembic_version" not in tables:
             _adopt(connection)
-            command.stamp(config, FIRST_REVISION)
+            command.stamp(config, "head")
             connection.commit()
         command.upgrade(config, "head")
         connection.commit()
@@ -53,16 +52,11 @@ def _config(connection: Connection) -> Config:
 
 
 def _adopt(connection: Connection) -> None:
-    """Bring a database from before migrations to the first revision's tables and columns
-    (all added since are nullable, so old rows stay valid). The models are that revision
-    only while it is the newest: later, such a database needs this release first."""
+    """Bring a database from before migrations to the models' tables and columns, which are
+    the newest revision's (every column added since the first is nullable, so old rows stay
+    valid)."""
     from newsmon.store import Base
 
-    if head_revision() != FIRST_REVISION:
-        raise RuntimeError(
-            "this database predates schema migrations: open it once with newsmon 0.1 "
-            "(revision 0001), then with this version"
-        )
     Base.metadata.create_all(connection)
     inspector = inspect(connection)
     for table in Base.metadata.sorted_tables:

