@@ -39,6 +39,7 @@ SHARED_TOPIC ?= ../shared/data/topic
 classifier: install
 	$(VENV)/bin/newsmon train --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
 		--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
+		--labels seeds/topic/train-pairs.jsonl \
 		--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
 		--split-labels $(SHARED_TOPIC)/weak_labels.jsonl
 

@@ -4,7 +4,8 @@ model, on the same two inputs, each contender in its own process so peak memory 
 
 - stream: 1,000 articles as a desk's feeds bring them: the ScrapingHub benchmark bodies
   (unrelated news, cycled), with 3% on-topic or look-alike texts of seeds/topic/test.jsonl.
-- both: 200 texts of seeds/topic/test.jsonl that name both Russia and Georgia (cycled).
+- both: 200 whole articles (800 characters or more) of seeds/topic/test.jsonl that name both
+  Russia and Georgia (cycled).
 
 Every contender gets the same texts, one at a time, after the same warm-up (8 texts); the
 model contenders truncate at 256 tokens.
@@ -25,6 +26,7 @@ from pathlib import Path
 from common import ROOT, bare_model, peak_rss_mib, scrapinghub_pages
 
 STREAM, BOTH, WARM_UP = 1000, 200, 8
+ARTICLE_CHARS = 800
 ON_TOPIC_SHARE = 0.03
 PREVIOUS_REVISION = "b6026c2"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -46,7 +48,8 @@ def both_texts() -> Texts:
     rows = [
         (r["title"], r["text"])
         for r in _test_rows()
-        if {"russia", "georgia"} <= find_terms(f"{r['title']} {r['text']}", terms).keys()
+        if len(r["text"]) >= ARTICLE_CHARS
+        and {"russia", "georgia"} <= find_terms(f"{r['title']} {r['text']}", terms).keys()
     ]
     return [rows[i % len(rows)] for i in range(BOTH)]
 

@@ -16,7 +16,13 @@ import numpy as np
 from common import DATA, ROOT, require
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-TRAIN_FILES = ("labels.jsonl", "labels-more.jsonl", "topic/train-a.jsonl", "topic/train-b.jsonl")
+TRAIN_FILES = (
+    "labels.jsonl",
+    "labels-more.jsonl",
+    "topic/train-a.jsonl",
+    "topic/train-b.jsonl",
+    "topic/train-pairs.jsonl",
+)
 
 
 def main() -> None:

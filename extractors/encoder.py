@@ -40,8 +40,9 @@ class Encoder:
             # not a dependency; 2.13 still runs it unchanged.
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.filterwarnings("ignore", "torch.quantize_per_tensor", UserWarning)
+            # In place: a copy would hold the fp32 model twice at the peak.
             self._model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-                model, {torch.nn.Linear}, dtype=torch.qint8
+                model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
             )
         self.dimension = int(model.config.hidden_size)
 

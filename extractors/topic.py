@@ -121,17 +121,30 @@ def _window(title: str, sentences: tuple[str, ...]) -> Window:
 
 
 def _runs(sentences: list[str]) -> list[tuple[str, ...]]:
-    """Consecutive sentences grouped up to WINDOW_CHARS (a longer sentence stands alone)."""
+    """Consecutive sentences grouped up to WINDOW_CHARS; a longer sentence is cut at spaces
+    into pieces of that size (a text without punctuation is one long "sentence")."""
     runs: list[tuple[str, ...]] = []
     current: list[str] = []
-    for sentence in sentences:
+    for sentence in (piece for s in sentences for piece in _pieces(s)):
         if current and sum(map(len, current)) + len(sentence) > WINDOW_CHARS:
             runs.append(tuple(current))
             current = []
-        current.append(sentence[: WINDOW_CHARS * 2])
+        current.append(sentence)
     if current:
         runs.append(tuple(current))
     return runs
+
+
+def _pieces(sentence: str) -> list[str]:
+    if len(sentence) <= WINDOW_CHARS:
+        return [sentence]
+    pieces, current = [], ""
+    for word in sentence.split(" "):
+        if current and len(current) + len(word) >= WINDOW_CHARS:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {word}" if current else word[: WINDOW_CHARS * 2]
+    return [*pieces, current] if current else pieces
 
 
 def _most_relevant(runs: list[tuple[str, ...]], terms: TopicTerms) -> list[int]:
@@ -162,11 +175,24 @@ class TopicClassifier:
         return prepared, matrices
 
     def score(self, docs: Sequence[Document]) -> list[TopicScore]:
-        prepared, matrices = self.embed(docs)
-        return [self._score(p, m) for p, m in zip(prepared, matrices, strict=True)]
+        """The lead windows first; a document's further window is read only when its lead
+        does not already reach the threshold (its score is the best window read)."""
+        prepared = [prepare(doc, self.terms) for doc in docs]
+        read = [i for i, p in enumerate(prepared) if p.windows]
+        leads = self.head.logits(self.encoder.embed([prepared[i].windows[0].text for i in read]))
+        logits = {i: [float(v)] for i, v in zip(read, leads, strict=True)}
+        below = self.head.probability(leads) < self.threshold
+        more = [
+            i for i, low in zip(read, below, strict=True) if low and len(prepared[i].windows) > 1
+        ]
+        texts = [w.text for i in more for w in prepared[i].windows[1:]]
+        further = iter(self.head.logits(self.encoder.embed(texts)).tolist())
+        for i in more:
+            logits[i] += [next(further) for _ in prepared[i].windows[1:]]
+        return [self._score(p, np.asarray(logits.get(i, []))) for i, p in enumerate(prepared)]
 
-    def _score(self, prepared: Prepared, embeddings: np.ndarray) -> TopicScore:
-        if not prepared.windows:
+    def _score(self, prepared: Prepared, logits: np.ndarray) -> TopicScore:
+        if not len(logits):
             return TopicScore(
                 0.0,
                 False,
@@ -176,7 +202,6 @@ class TopicClassifier:
                 prepared.note,
                 prepared.evidence_against,
             )
-        logits = self.head.logits(embeddings)
         best = int(np.argmax(logits))
         score = float(self.head.probability(logits[best : best + 1])[0])
         return TopicScore(

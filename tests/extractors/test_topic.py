@@ -183,3 +183,38 @@ def test_empty_binary_and_huge_texts_get_clear_results(classifier: TopicClassifi
     assert (empty.score, empty.flag, empty.note) == (0.0, False, "no readable text")
     assert (binary.score, binary.flag, binary.note) == (0.0, False, "no readable text")
     assert big.note == "text truncated for scoring" and 0.0 <= big.score <= 1.0
+
+
+PARAGRAPH_THREE = (
+    "MOSCOW, June 3. /TASS/.\nBy Irina Sokolova\n"
+    "Photo: The Kremlin seen from the Moskva river. Read also: Markets close higher\n"
+    "Kremlin spokesman Dmitry Peskov spoke to reporters on Tuesday after a meeting of the "
+    "Security Council, which discussed the heat wave and the harvest. He said the government "
+    "had prepared measures to help farmers in the southern regions.\n"
+    "Peskov also answered questions about the schedule of the president for the coming week, "
+    "including a trip to the Urals and a forum in St Petersburg.\n"
+    "{third}\n"
+    "The spokesman declined to comment on reports about changes in the cabinet."
+)
+
+
+def test_topic_in_paragraph_three_behind_a_dateline(classifier: TopicClassifier) -> None:
+    """The window read beyond the lead is the one with evidence; the same article with
+    paragraph three on another subject is not flagged."""
+    third = (
+        "Asked about Georgia, Peskov said Moscow remains ready to restore diplomatic relations "
+        "with Tbilisi as soon as the Georgian side is ready, and welcomed the resumed flights."
+    )
+    other = (
+        "Asked about the weather, Peskov said Moscow expects rain at the end of the week and "
+        "that the president will not change his plans because of it."
+    )
+    title = "Peskov answers questions on the harvest, the president's week and Georgia"
+    on, off = classifier.score(
+        [
+            Document(title, PARAGRAPH_THREE.format(third=third)),
+            Document(title, PARAGRAPH_THREE.format(third=other)),
+        ]
+    )
+    assert on.flag and "restore diplomatic relations" in on.passage, on
+    assert not off.flag, off

