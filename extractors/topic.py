@@ -23,9 +23,9 @@ from extractors.records import TopicScore
 from extractors.terms import TopicTerms, find_terms, implied_concepts
 
 MAX_CHARS = 30_000
-# A window holds sentences up to this many characters (about 150-250 tokens in the desk's
+# A window holds sentences up to this many characters (about 100-180 tokens in the desk's
 # languages, under the encoder's token limit with the title in front).
-WINDOW_CHARS = 700
+WINDOW_CHARS = 480
 # Windows read beyond the lead, those with most evidence: the encoder is the cost.
 EXTRA_WINDOWS = 1
 MIN_LETTER_SHARE = 0.3

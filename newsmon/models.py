@@ -39,9 +39,9 @@ def converted(source: Path, target: Path) -> Path:
         return target
     try:
         return convert(source, target)
-    except FileExistsError:
-        return target  # another process converted it first
     except (ConversionError, OSError) as exc:
+        if (target / "config.json").is_file():
+            return target  # another process converted it at the same time
         raise ConfigError(f"model: cannot convert {source} into {target}: {exc}") from exc
 
 
