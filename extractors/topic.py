@@ -1,6 +1,6 @@
 """Topic scoring: a multilingual transformer reads the article in windows and a trained head
-decides; term evidence only gates (a text naming neither country is not read) and names the
-evidence for and against in the reason.
+decides; term evidence only gates (a text that does not name both Russia and Georgia, in any
+language the topic file lists, is not read) and names the evidence for and against.
 
 Each window is the title followed by a run of sentences, so a window from paragraph three
 still knows what the article is about; the first window is the title and lead. The document's
@@ -81,8 +81,8 @@ class Window:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The windows to read (none: the text names neither country), and the evidence terms
-    found anywhere in the text, for and against."""
+    """The windows to read (none: the text does not name both countries), and the evidence
+    terms found anywhere in the text, for and against."""
 
     windows: tuple[Window, ...]
     evidence_for: tuple[str, ...]
@@ -105,8 +105,8 @@ def prepare(doc: Document, terms: TopicTerms) -> Prepared:
         found.setdefault(concept, []).append(f"({concept} implied by script)")
     evidence_for = tuple(t for c in FOR for t in found.get(c, ()))
     evidence_against = tuple(t for c in AGAINST for t in found.get(c, ()))
-    if not {"russia", "georgia"} & found.keys():
-        return Prepared((), evidence_for, evidence_against, note or "names neither country")
+    if not {"russia", "georgia"} <= found.keys():
+        return Prepared((), evidence_for, evidence_against, note or "does not name both countries")
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     runs = _runs(sentences) or [()]
     chosen = [0, *_most_relevant(runs, terms)]

@@ -161,9 +161,15 @@ def test_evidence_against_is_named_as_such(classifier: TopicClassifier) -> None:
     assert "atlanta" in score.against and "atlanta" not in score.terms
 
 
-def test_text_naming_neither_country_is_not_read(classifier: TopicClassifier) -> None:
-    score = classifier.score([Document("Egypt expands canal", "Ships pass the Suez Canal.")])[0]
-    assert (score.score, score.note) == (0.0, "names neither country")
+def test_only_texts_naming_both_countries_are_read(classifier: TopicClassifier) -> None:
+    one, both = classifier.score(
+        [
+            Document("Georgian wine exports reach a record", "Exports to Poland rose."),
+            Document("Georgian wine returns to Russia", "Moscow lifted the ban on imports."),
+        ]
+    )
+    assert (one.score, one.note) == (0.0, "does not name both countries")
+    assert both.note is None and both.score > 0.0
 
 
 def test_same_text_same_score(classifier: TopicClassifier) -> None:
