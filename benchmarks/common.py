@@ -36,6 +36,18 @@ def scrapinghub_pages() -> list[tuple[str, bytes, str, str]]:
     return pages
 
 
+def keyword_baseline() -> Any:
+    """The baseline's rule: Russia, Georgia and a relations word anywhere, in any language of
+    the configured topic file. A function of (title, text)."""
+    from extractors.terms import find_terms
+    from newsmon.classifier import load_terms
+    from newsmon.settings import load_settings
+
+    terms = load_terms(load_settings().topic_file)
+    core = {"russia", "georgia", "relations"}
+    return lambda title, text: core <= find_terms(f"{title}\n{text}", terms).keys()
+
+
 def bare_model() -> BareModel:
     """The configured model, loaded the plain transformers way in fp32 (the benchmarks'
     yardstick): no gate, no windows, no quantization."""

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import ROOT, bare_model, peak_rss_mib, scrapinghub_pages
+from common import ROOT, bare_model, keyword_baseline, peak_rss_mib, scrapinghub_pages
 
 STREAM, BOTH, WARM_UP = 1000, 200, 8
 ARTICLE_CHARS = 800
@@ -74,14 +74,8 @@ def newsmon_scorer() -> Callable[[Texts], None]:
 
 
 def keyword_scorer() -> Callable[[Texts], None]:
-    """Russia, Georgia and a relations word anywhere, in any of the topic file's languages."""
-    from extractors.terms import find_terms
-    from newsmon.classifier import load_terms
-    from newsmon.settings import load_settings
-
-    terms = load_terms(load_settings().topic_file)
-    core = {"russia", "georgia", "relations"}
-    return lambda texts: [core <= find_terms(f"{t}\n{x}", terms).keys() for t, x in texts] and None
+    flags = keyword_baseline()
+    return lambda texts: [flags(t, x) for t, x in texts] and None
 
 
 def previous_scorer() -> Callable[[Texts], None]:

@@ -70,8 +70,8 @@ class Windows:
 
 
 def window_set(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Windows:
-    """The windows of the decided examples that the classifier reads (a document naming
-    neither country has none: it scores 0 whatever the head)."""
+    """The windows of the decided examples that the classifier reads (a document that does
+    not name both countries has none: it scores 0 whatever the head)."""
     decided = [e for e in examples if e.label is not None]
     _, matrices = classifier.embed([e.doc for e in decided])
     kept = [(i, m) for i, m in enumerate(matrices) if len(m)]
