@@ -41,7 +41,8 @@ classifier: install
 		--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
 		--labels seeds/topic/train-pairs.jsonl \
 		--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
-		--split-labels $(SHARED_TOPIC)/weak_labels.jsonl
+		--split-labels $(SHARED_TOPIC)/weak_labels.jsonl \
+		--output config/classifier/russia-georgia.json
 
 benchmarks: install
 	$(PY) benchmarks/topic.py

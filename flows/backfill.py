@@ -154,11 +154,11 @@ def run_backfill(
         total = len(listed) + (archived_total(warcs) if show_progress else 0)
         bar = ProgressBar(show_progress, total)
         archived = archived_candidates(warcs, origin.source, settings.max_bytes, problems)
-        wanted = _wanted(chain(listed, archived), origin, keys, summary, bar.advance)
+        wanted = _wanted(chain(listed, archived), origin, keys, summary, bar.passed)
         in_flight: deque[tuple[list[WorkItem], PrefectFuture[list[AnalysedArticle]]]] = deque()
         with bar:
             for batch in _batches(wanted, settings.backfill_batch):
-                work = _fetched(store, batch, origin, fetcher, pool, summary, bar.advance)
+                work = _fetched(store, batch, origin, fetcher, pool, summary, bar)
                 if work:
                     # Not quoted: prefect-dask mangles quoted arguments (lists become lists
                     # of lists), and a batch is small to walk.
@@ -169,9 +169,9 @@ def run_backfill(
                 while in_flight and (
                     len(in_flight) > IN_FLIGHT or in_flight[0][1].state.is_final()
                 ):
-                    _store_batch(store, *in_flight.popleft(), dates, summary, bar.advance)
+                    _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
             while in_flight:
-                _store_batch(store, *in_flight.popleft(), dates, summary, bar.advance)
+                _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
     rows = [r for r in store.lookup(list(keys)) if dates.holds(_published(r))]
     folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"
     summary.report = write_report(folder, f"backfill-{request.job_id}", rows, summary.as_dict())
@@ -241,19 +241,23 @@ def _fetched(
     fetcher: Fetcher,
     pool: ThreadPoolExecutor,
     summary: BackfillSummary,
-    advance: Callable[[int], None],
+    bar: ProgressBar,
 ) -> list[WorkItem]:
     """The batch's unstored candidates with their pages: archived, or fetched now."""
     todo = set(store.unseen([canonical_url(c.entry.url) for c in batch]))
     fresh = [c for c in batch if canonical_url(c.entry.url) in todo]
     summary.already_stored += len(batch) - len(fresh)
-    advance(len(batch) - len(fresh))
+    bar.passed(len(batch) - len(fresh))
 
     def item(candidate: Candidate) -> WorkItem:
         entry, outlet = candidate.entry, origin.outlet_of(candidate.entry.url)
         if candidate.page is not None:
-            return WorkItem(entry, candidate.page, outlet, candidate.page.fetched_at)
-        return WorkItem(entry, fetch_page(entry, origin.source, outlet, fetcher), outlet)
+            work = WorkItem(entry, candidate.page, outlet, candidate.page.fetched_at)
+        else:
+            work = WorkItem(entry, fetch_page(entry, origin.source, outlet, fetcher), outlet)
+        # Each page as it comes: fetches take seconds each, the batch's analysis comes later.
+        bar.read()
+        return work
 
     return list(pool.map(item, fresh))
 

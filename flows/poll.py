@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,21 +39,40 @@ class PollSummary:
     flagged: list[str] = field(default_factory=list)
     alerts_sent: int = 0
     alerts_failed: int = 0
+    alert_failures: list[str] = field(default_factory=list)
     alert_destination: str = ""
     health_changes: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    def line(self) -> str:
+        """What the poll did, in one line for a person (`run` and `serve` print it)."""
+        failed = len(self.source_errors)
+        alerts = f"{self.alerts_sent} alerts sent to {self.alert_destination}"
+        if self.alerts_failed:
+            alerts += f", {self.alerts_failed} failed (kept queued)"
+        return (
+            f"{now().isoformat(timespec='seconds')} poll: {self.sources - failed} of "
+            f"{self.sources} sources ok, {self.new_articles} new articles "
+            f"({self.failed_articles} failed), {len(self.flagged)} flagged; {alerts}; "
+            f"{self.seconds:.1f} s"
+        )
+
 
 @flow(name="newsmon-poll", task_runner=ThreadPoolTaskRunner(max_workers=8))
-def poll(config_file: str | None = None) -> dict[str, object]:
-    """One poll of every configured source."""
+def poll(config_file: str | None = None, announce: bool = False) -> dict[str, object]:
+    """One poll of every configured source; ``announce`` prints its summary line (`serve`)."""
     settings = load_settings(Path(config_file) if config_file else None)
-    return run_poll(settings).as_dict()
+    summary = run_poll(settings)
+    if announce:
+        print(summary.line(), flush=True)
+    return summary.as_dict()
 
 
 def run_poll(settings: Settings) -> PollSummary:
+    started = time.monotonic()
     run_id = flow_run.get_id() or uuid.uuid4().hex
     store = open_store(settings)
     summary = PollSummary(run_id=str(run_id))
@@ -72,6 +92,8 @@ def run_poll(settings: Settings) -> PollSummary:
     delivery = deliver_alerts(quote(store), quote(settings))
     summary.alerts_sent, summary.alerts_failed = len(delivery.sent), len(delivery.failed)
     summary.alert_destination = delivery.destination
+    summary.alert_failures = [failure.describe() for failure in delivery.failed]
+    summary.seconds = round(time.monotonic() - started, 1)
     get_run_logger().info("poll %s: %s", summary.run_id, summary.as_dict())
     return summary
 

@@ -19,5 +19,12 @@ def task_runner(settings: Settings) -> TaskRunner:  # type: ignore[type-arg]
 
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
-    # One thread per worker: the model already uses the cores it is given.
-    return DaskTaskRunner(cluster_kwargs={"n_workers": cores, "threads_per_worker": 1})
+    # One thread per worker: the model already uses the cores it is given. Their scratch
+    # space under NEWSMON_HOME, not left in the system temp folder.
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": cores,
+            "threads_per_worker": 1,
+            "local_directory": str(settings.home / "dask"),
+        }
+    )

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import os
 import smtplib
+import socket
+import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from newsmon.digests import last_period
-from newsmon.messages import render, render_digest, render_notice
+from newsmon.messages import headline, render, render_digest, render_notice
 from newsmon.settings import Settings
-from newsmon.store import NoticeRow, PendingAlert, PendingDigest, Store, now
+from newsmon.store import DeliveryFailure, NoticeRow, PendingAlert, PendingDigest, Store, now
 
 SMTP_TIMEOUT_SECONDS = 30
 # A mail server that is restarting answers again within seconds; one that is down is tried
@@ -33,14 +35,16 @@ CONNECT_BACKOFF_SECONDS = (1.0, 2.0)
 class Delivery:
     destination: str
     sent: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    failed: list[DeliveryFailure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message ready to go, and how to record what became of it."""
+    """One message ready to go, what it is about, and how to record what became of it."""
 
     key: str
+    headline: str
+    recipient: str
     message: EmailMessage
     sent: Callable[[str], None]
     failed: Callable[[str], None]
@@ -51,8 +55,12 @@ def deliver_pending(store: Store, settings: Settings) -> Delivery:
     with store.exclusive("delivery"):
         pending = queued_messages(store, settings)
         if settings.smtp_url:
-            return _send_smtp(pending, settings)
-        return _write_outbox(pending, settings)
+            delivery = _send_smtp(pending, settings)
+        else:
+            delivery = _write_outbox(pending, settings)
+        if delivery.failed:
+            store.record_delivery_error(delivery.failed[-1])
+        return delivery
 
 
 def queued_messages(store: Store, settings: Settings) -> list[Outgoing]:
@@ -89,34 +97,87 @@ def _outgoing(
     sent: Callable[[int, str], None],
     failed: Callable[[int, str], None],
 ) -> Outgoing:
-    return Outgoing(row.key, message, partial(sent, row.id), partial(failed, row.id))
+    return Outgoing(
+        row.key,
+        headline(row),
+        row.recipient,
+        message,
+        partial(sent, row.id),
+        partial(failed, row.id),
+    )
+
+
+def _fail(items: Sequence[Outgoing], reason: str, delivery: Delivery) -> None:
+    """Record why these were not delivered: they stay queued, and the next run, which is
+    the backoff, tries them again."""
+    for item in items:
+        item.failed(reason)
+        delivery.failed.append(DeliveryFailure(item.key, item.headline, item.recipient, reason))
 
 
 def _send_smtp(pending: list[Outgoing], settings: Settings) -> Delivery:
     target = urlsplit(settings.smtp_url)
-    delivery = Delivery(destination=f"{target.hostname}:{target.port or 25}")
+    delivery = Delivery(destination=_address(target))
     if not pending:
         return delivery
     try:
         client = _connect_with_retries(settings)
-    except (OSError, smtplib.SMTPException) as exc:
-        for item in pending:
-            item.failed(f"SMTP unreachable: {exc}")
-            delivery.failed.append(item.key)
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        _fail(pending, smtp_reason(exc, target), delivery)
         return delivery
     with client:
-        for item in pending:
+        for index, item in enumerate(pending):
             try:
                 client.send_message(item.message)
-            except (OSError, smtplib.SMTPException) as exc:
-                # Refused or cut off: queued for the next run, which is the backoff.
-                item.failed(f"SMTP refused: {exc}")
-                delivery.failed.append(item.key)
+            except OSError as exc:
+                # A refusal is this message's; a lost connection is every unsent one's.
+                lost = _connection_lost(exc)
+                _fail(pending[index:] if lost else [item], smtp_reason(exc, target), delivery)
+                if lost:
+                    break
                 continue
             # Recorded at once: a crash can leave only this message unrecorded.
             item.sent(delivery.destination)
             delivery.sent.append(item.key)
     return delivery
+
+
+def _connection_lost(exc: OSError) -> bool:
+    """A reply refuses one message and the session goes on; a network error or a hang-up
+    ends it."""
+    answered = isinstance(exc, smtplib.SMTPException)
+    return not answered or isinstance(exc, smtplib.SMTPServerDisconnected)
+
+
+def smtp_reason(exc: OSError, target: SplitResult) -> str:
+    """Why a message did not go, for people: the server's reply (code and text) when it
+    answered, else what the network said."""
+    where = _address(target)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, text = next(iter(exc.recipients.values()))
+        return _reply(code, text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _reply(exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"{where} closed the connection"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve {target.hostname}"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused to {where}"
+    if isinstance(exc, TimeoutError):
+        return f"no answer from {where} in {SMTP_TIMEOUT_SECONDS} s"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with {where} failed: {exc.reason or exc}"
+    return f"{exc.strerror or exc} ({where})"
+
+
+def _address(target: SplitResult) -> str:
+    return f"{target.hostname}:{target.port or (465 if target.scheme == 'smtps' else 25)}"
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    words = text.decode(errors="replace") if isinstance(text, bytes) else text
+    return " ".join(f"{code} {words}".split())
 
 
 def _connect_with_retries(settings: Settings) -> smtplib.SMTP:
@@ -149,11 +210,17 @@ def _connect(settings: Settings) -> smtplib.SMTP:
 def _write_outbox(pending: list[Outgoing], settings: Settings) -> Delivery:
     folder = settings.outbox_dir
     delivery = Delivery(destination=str(folder))
-    folder.mkdir(parents=True, exist_ok=True)
     for item in pending:
         path = folder / f"{item.key}.eml"
-        if not path.exists():
-            _write_atomically(path, bytes(item.message))
+        try:
+            # Made here, not once before: a folder that cannot be made fails each message
+            # with the reason, as a refused send does.
+            folder.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                _write_atomically(path, bytes(item.message))
+        except OSError as exc:
+            _fail([item], f"cannot write {exc.filename or path}: {exc.strerror or exc}", delivery)
+            continue
         item.sent(str(path))
         delivery.sent.append(item.key)
     return delivery

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
-from newsmon.settings import PROJECT_ROOT
+from newsmon.settings import PROJECT_ROOT, Settings
 
 DEMO_PAGES = PROJECT_ROOT / "seeds" / "demo"
 TEMPLATED = (".xml",)
@@ -83,3 +86,29 @@ language = "en"
 evidence = "demo"
 link_pattern = "/see/(?!category/|tag/)[a-z0-9-]{{15,}}\\\\.html$"
 '''
+
+
+def demo_environment(desk: Settings, environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without the desk's NEWSMON_* settings (its store, SMTP server, recipients,
+    config file): the demo keeps everything under NEWSMON_HOME/demo and reuses only the
+    converted model."""
+    kept = {name: value for name, value in environ.items() if not name.startswith("NEWSMON_")}
+    return {
+        **kept,
+        "NEWSMON_HOME": str(desk.home / "demo"),
+        "NEWSMON_MODEL_CACHE": str(desk.models_dir),
+    }
+
+
+@contextmanager
+def demo_settings(desk: Settings) -> Iterator[None]:
+    """The process's environment is the demo's while in the ``with`` block (the poll flow
+    reads its settings from it)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(demo_environment(desk, saved))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

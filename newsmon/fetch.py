@@ -141,7 +141,7 @@ class Fetcher:
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects") from exc
         except httpx.TransportError as exc:
-            raise _Retryable(f"connection failed: {exc}") from exc
+            raise _Retryable(_transport_problem(exc, url)) from exc
         except httpx.DecodingError as exc:
             raise FetchError(f"undecodable response body: {exc}") from exc
 
@@ -212,6 +212,10 @@ class Fetcher:
                 response = self._client.get(
                     robots_url, timeout=self._settings.robots_timeout_seconds
                 )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # The host's first request is for robots.txt: a host that cannot be reached at
+            # all is named as such, not blamed on its robots.txt.
+            raise FetchError(f"{_transport_problem(exc, robots_url)}, not fetching") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"robots.txt unreachable, not fetching: {exc!r}") from exc
         if response.status_code >= 500:
@@ -248,6 +252,21 @@ class _Retryable(Exception):
     ) -> None:
         super().__init__(message)
         self.status, self.retry_after = status, retry_after
+
+
+def _transport_problem(exc: httpx.TransportError, url: str) -> str:
+    """What went wrong, in words. No colon before the words: failure_reason() counts
+    failures by what precedes the first one."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return f"{parts.hostname} refused the connection on port {port}"
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"no connection to {parts.hostname} on port {port} within the timeout"
+    return f"connection failed: {exc}"
 
 
 def _check_status(response: httpx.Response) -> None:

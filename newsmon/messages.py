@@ -31,6 +31,16 @@ def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
     return message
 
 
+def headline(row: PendingAlert | PendingDigest | NoticeRow) -> str:
+    """What a message is about, in a few words: to name it when it could not be sent."""
+    if isinstance(row, PendingAlert):
+        return _title(row.article)
+    if isinstance(row, PendingDigest):
+        count = len(row.stories)
+        return f"digest of {count} {_story_noun(count)}"
+    return row.subject
+
+
 def message_id(key: str) -> str:
     return f"<{key}@newsmon>"
 
@@ -99,6 +109,10 @@ def _outlets_label(story: tuple[ArticleRow, ...]) -> str:
     return outlets[0] if len(outlets) == 1 else f"{outlets[0]} and {len(outlets) - 1} more"
 
 
+def _story_noun(count: int) -> str:
+    return "story" if count == 1 else "stories"
+
+
 def _title(article: ArticleRow) -> str:
     return _one_line(article.title) or article.url
 
@@ -142,7 +156,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
     """Every story of the period once, with its outlets, reasons and links."""
     period = Period(digest.period_start, digest.period_end).label(settings.digest_timezone)
     count = len(digest.stories)
-    noun = "story" if count == 1 else "stories"
+    noun = _story_noun(count)
     message = _message(digest.key, digest.recipient, f"[newsmon] Digest: {count} {noun}", settings)
     text = [f"{count} flagged {noun}, {period}", ""]
     parts = [

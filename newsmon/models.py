@@ -5,6 +5,7 @@ own format, converted once into a transformers checkpoint under the model cache.
 from __future__ import annotations
 
 import importlib
+import os
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -52,6 +53,8 @@ def load_encoder(settings: Settings) -> Encoder:
 @lru_cache(maxsize=2)
 def _encoder(ref: str, cache: Path, prefix: str) -> Encoder:
     """One encoder per model per process: loading costs seconds, encoding milliseconds."""
+    # torch's compiler cache would otherwise be a folder left in the system temp folder.
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(cache / "torchinductor"))
     return Encoder(ref, resolve_model(ref, cache), prefix)
 
 

@@ -10,9 +10,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsmon.messages import html_document
 from newsmon.store import ArticleRow, utc
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLUMNS = (
     "published_at",
@@ -70,31 +74,37 @@ def flagged_per_day(rows: Sequence[ArticleRow]) -> dict[date, Counter[str]]:
 
 
 def chart_png(counts: Mapping[date, Counter[str]]) -> bytes:
+    out = io.BytesIO()
+    chart(counts).savefig(out, format="png", bbox_inches="tight")
+    return out.getvalue()
+
+
+def chart(counts: Mapping[date, Counter[str]]) -> Figure:
     """Stacked bars, one colour per language; an empty chart says there was nothing."""
-    import matplotlib
+    # A Figure of its own, not pyplot's: no display needed, and nothing global to close.
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    matplotlib.use("Agg")  # no display: draw to a file
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(10, 4), dpi=100)
+    figure = Figure(figsize=(10, 4), dpi=100)
+    axes = figure.subplots()
     languages = sorted({lang for day in counts.values() for lang in day})
     days = list(counts)
     bottom = [0] * len(days)
     for lang in languages:
         heights = [counts[day][lang] for day in days]
-        axes.bar(days, heights, bottom=bottom, label=lang, width=0.8)
+        # Dates are converted by matplotlib's units registry, which its stubs do not know.
+        axes.bar(days, heights, bottom=bottom, label=lang, width=0.8)  # type: ignore[arg-type]
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_title("Flagged coverage per day, by language")
     axes.set_ylabel("articles")
+    # Articles come whole: no tick at half an article.
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if languages:
         axes.legend(title="language", loc="upper left", fontsize="small")
     else:
         axes.text(0.5, 0.5, "no flagged articles", ha="center", transform=axes.transAxes)
     figure.autofmt_xdate()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", bbox_inches="tight")
-    pyplot.close(figure)
-    return out.getvalue()
+    return figure
 
 
 def report_html(
@@ -105,7 +115,7 @@ def report_html(
 ) -> str:
     flagged = sorted((r for r in rows if r.flagged), key=_when)
     totals = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+        f"<tr><th align='left'>{html.escape(k.replace('_', ' '))}</th><td>{_cell(v)}</td></tr>"
         for k, v in summary.items()
         if k != "report"
     )
@@ -130,6 +140,16 @@ def report_html(
         "<h2>Flagged articles</h2><table><tr><th>date</th><th>outlet</th><th>lang</th>"
         f"<th>score</th><th>title and why</th></tr>{items}</table>"
     )
+
+
+def _cell(value: object) -> str:
+    """A summary value as people read it, never a Python repr: counts by reason one
+    "reason: count" a line, lists one item a line."""
+    if isinstance(value, Mapping):
+        value = [f"{key}: {count}" for key, count in value.items()]
+    if isinstance(value, list | tuple):
+        return "<br>".join(html.escape(str(item)) for item in value) or "none"
+    return html.escape(str(value))
 
 
 def _when(row: ArticleRow) -> datetime:

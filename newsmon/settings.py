@@ -215,6 +215,16 @@ def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return values
 
 
+# What each kind of setting must be, in words for the person who set it.
+_EXPECTED = {
+    "int": "a whole number, 0 or more",
+    "float": "a number",
+    "tuple[str, ...]": "a comma-separated list",
+    "Path": "a file path",
+    "str": "text",
+}
+
+
 def _coerce(key: str, raw: Any, origin: str) -> Any:
     kind = _TYPES[key]
     try:
@@ -233,7 +243,8 @@ def _coerce(key: str, raw: Any, origin: str) -> Any:
             raise ValueError(raw)
         return raw
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{origin}: {key}: expected {kind}, got {raw!r}") from exc
+        expected = _EXPECTED.get(kind, kind)
+        raise ConfigError(f"{origin}: {key}: must be {expected}, got {raw!r}") from exc
 
 
 def _sources(raw: Any, path: Path) -> tuple[Source, ...]:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     func,
     select,
     text,
@@ -40,7 +41,7 @@ from extractors.records import AnalysedArticle
 from extractors.stories import StoryKey, same_story, story_key
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
-from newsmon.settings import Settings
+from newsmon.settings import Settings, Source
 
 MAX_ARTICLE_ATTEMPTS = 3
 STORY_WINDOW = timedelta(hours=72)
@@ -185,6 +186,34 @@ class NoticeRow(Base):
     delivered_to: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryErrorRow(Base):
+    """The latest message that could not be delivered, and why: one row, replaced by the
+    next failure, so `newsmon status` can say it after a restart."""
+
+    __tablename__ = "delivery_errors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(320))
+    headline: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """A message that was not delivered (it stays queued): which, to whom, and why, in the
+    SMTP server's words or the network error's."""
+
+    key: str
+    headline: str
+    recipient: str
+    reason: str
+
+    def describe(self) -> str:
+        """One line for people: "<headline> (<recipient>): <reason>"."""
+        return f"{self.headline} ({self.recipient}): {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -585,6 +614,20 @@ class Store:
             for name, value in changes.items():
                 setattr(row, name, value)
 
+    def record_delivery_error(self, failure: DeliveryFailure) -> None:
+        """Keep the latest failure for `newsmon status`, in place of the one before."""
+        with self.session() as session:
+            session.execute(delete(DeliveryErrorRow))
+            session.add(
+                DeliveryErrorRow(
+                    failed_at=now(),
+                    key=failure.key,
+                    recipient=failure.recipient,
+                    headline=failure.headline,
+                    reason=failure.reason,
+                )
+            )
+
     # Digests
 
     def queue_digest(self, recipient: str, start: datetime, end: datetime) -> bool:
@@ -682,8 +725,10 @@ class Store:
 
     # Reports
 
-    def status(self) -> dict[str, Any]:
-        """Counts for `newsmon status`: articles, failures by reason, alerts, sources."""
+    def status(self, configured: Sequence[Source] = ()) -> dict[str, Any]:
+        """Counts for `newsmon status`: articles, failures by reason, alerts, delivery, and
+        a row per configured source (run or not), then per stored source no longer
+        configured. Times are ISO 8601 in UTC, to the second."""
         with self.session() as session:
             by_source: dict[str, Counter[str]] = defaultdict(Counter)
             for source, state, count in session.execute(
@@ -701,41 +746,35 @@ class Store:
             flagged = session.scalar(select(func.count()).where(ArticleRow.flagged)) or 0
             sent = session.scalar(select(func.count()).where(AlertRow.sent_at.is_not(None))) or 0
             queued = session.scalar(select(func.count()).where(AlertRow.sent_at.is_(None))) or 0
-            sources = [
-                {
-                    "name": row.name,
-                    "outlet": row.outlet,
-                    "url": row.url,
-                    "last_run_at": _iso(row.last_run_at),
-                    "last_ok_at": _iso(row.last_ok_at),
-                    "last_error": row.last_error,
-                    "consecutive_failures": row.consecutive_failures,
-                    "health": row.health or "ok",
-                    "last_new_at": _iso(row.last_new_at),
-                    "articles": by_source[row.name]["stored"],
-                    "failed_articles": by_source[row.name]["failed"],
-                }
-                for row in session.scalars(select(SourceRow).order_by(SourceRow.name))
-            ]
+            stored = {row.name: row for row in session.scalars(select(SourceRow))}
+            delivery = _delivery_status(session)
         return {
             "articles": sum(c["stored"] for c in by_source.values()),
             "failed_articles": sum(reasons.values()),
             "failed_by_reason": dict(reasons.most_common()),
             "flagged": flagged,
             "alerts": {"sent": sent, "queued": queued},
-            "sources": sources,
+            "delivery": delivery,
+            "sources": _sources_status(configured, stored, by_source),
         }
 
-    def sent_alerts(self, limit: int = 20) -> list[tuple[str, str, str]]:
-        """(recipient, article title, where it was delivered) of the latest sent alerts."""
+    def sent_alerts(
+        self, limit: int = 20, since: datetime | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(recipient, article title, where it was delivered) of the latest sent alerts,
+        only those sent at or after ``since`` when given (what one run delivered)."""
+        query = (
+            select(AlertRow.recipient, ArticleRow.title, AlertRow.delivered_to)
+            .join(ArticleRow, AlertRow.article_id == ArticleRow.id)
+            .where(AlertRow.sent_at.is_not(None))
+            .order_by(AlertRow.id.desc())
+            .limit(limit)
+        )
+        if since is not None:
+            # SQLite keeps UTC times without their zone: compare in UTC.
+            query = query.where(AlertRow.sent_at >= since.astimezone(UTC))
         with self.session() as session:
-            rows = session.execute(
-                select(AlertRow.recipient, ArticleRow.title, AlertRow.delivered_to)
-                .join(ArticleRow, AlertRow.article_id == ArticleRow.id)
-                .where(AlertRow.sent_at.is_not(None))
-                .order_by(AlertRow.id.desc())
-                .limit(limit)
-            )
+            rows = session.execute(query)
             return [(recipient, title, where or "") for recipient, title, where in rows]
 
     def articles(self, limit: int = 50) -> list[ArticleRow]:
@@ -863,4 +902,73 @@ def utc(value: datetime) -> datetime:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """A time for people and JSON: UTC with its zone, to the second."""
+    return utc(value).astimezone(UTC).replace(microsecond=0).isoformat() if value else None
+
+
+OUTBOX: tuple[type[AlertRow | DigestRow | NoticeRow], ...] = (AlertRow, DigestRow, NoticeRow)
+
+
+def _delivery_status(session: Session) -> dict[str, Any]:
+    """Messages of every kind still queued, the latest delivery, and the latest failure."""
+    queued = sum(
+        session.scalar(select(func.count()).where(model.sent_at.is_(None))) or 0 for model in OUTBOX
+    )
+    sent = [session.scalar(select(func.max(model.sent_at))) for model in OUTBOX]
+    error = session.scalars(select(DeliveryErrorRow).order_by(DeliveryErrorRow.id.desc())).first()
+    return {
+        "queued": queued,
+        "last_sent_at": _iso(max((utc(when) for when in sent if when), default=None)),
+        "last_error": error.reason if error else None,
+        "last_error_at": _iso(error.failed_at) if error else None,
+        "last_error_headline": error.headline if error else None,
+        "last_error_recipient": error.recipient if error else None,
+    }
+
+
+def _sources_status(
+    configured: Sequence[Source],
+    stored: dict[str, SourceRow],
+    articles: dict[str, Counter[str]],
+) -> list[dict[str, Any]]:
+    """Configured sources in their configured order, then stored ones no longer configured."""
+    names = {source.name for source in configured}
+    none: Counter[str] = Counter()
+    rows = [
+        _source_status(s.name, stored.get(s.name), articles.get(s.name, none), s)
+        for s in configured
+    ]
+    rows += [
+        _source_status(name, row, articles.get(name, none), None)
+        for name, row in sorted(stored.items())
+        if name not in names
+    ]
+    return rows
+
+
+def _source_status(
+    name: str, row: SourceRow | None, articles: Counter[str], source: Source | None
+) -> dict[str, Any]:
+    if source is None:
+        health = "not configured"
+    elif not source.enabled:
+        health = "disabled"
+    else:
+        health = (row.health or "ok") if row else "never run"
+    # The configuration says where a source is now; a stored row, where it was polled.
+    where = source or row
+    return {
+        "name": name,
+        "outlet": where.outlet if where else "",
+        "url": where.url if where else "",
+        "configured": source is not None,
+        "enabled": bool(source and source.enabled),
+        "health": health,
+        "last_run_at": _iso(row.last_run_at) if row else None,
+        "last_ok_at": _iso(row.last_ok_at) if row else None,
+        "last_error": row.last_error if row else None,
+        "consecutive_failures": (row.consecutive_failures or 0) if row else 0,
+        "last_new_at": _iso(row.last_new_at) if row else None,
+        "articles": articles["stored"],
+        "failed_articles": articles["failed"],
+    }

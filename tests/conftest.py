@@ -3,6 +3,7 @@ NEWSMON_HOME per test, and no network beyond this machine."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -16,12 +17,21 @@ from pathlib import Path
 
 import pytest
 
-# Set before Prefect or transformers are imported anywhere. The packaged model is
-# converted once per session into MODEL_CACHE, removed when the session ends.
-_PREFECT_HOME = tempfile.mkdtemp(prefix="newsmon-test-prefect-")
-MODEL_CACHE = tempfile.mkdtemp(prefix="newsmon-test-models-")
+from tests import processes
+
+# Set before Prefect or transformers are imported anywhere. Everything temporary of this
+# session, in its processes too, goes under one folder removed when the session ends (pytest's
+# own tmp_path folders stay where they were); the packaged model is converted once into it.
+os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+SESSION_TEMP = tempfile.mkdtemp(prefix="newsmon-test-")
+tempfile.tempdir = SESSION_TEMP
+# Registered first, so run last at exit: after Prefect's test harness removes its own folder.
+atexit.register(shutil.rmtree, SESSION_TEMP, ignore_errors=True)
+_PREFECT_HOME = tempfile.mkdtemp(prefix="prefect-")
+MODEL_CACHE = tempfile.mkdtemp(prefix="models-")
 os.environ.update(
     {
+        "TMPDIR": SESSION_TEMP,
         "NEWSMON_MODEL_CACHE": MODEL_CACHE,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
@@ -31,6 +41,7 @@ os.environ.update(
         "TOKENIZERS_PARALLELISM": "false",
     }
 )
+os.environ[processes.MARK_NAME] = processes.MARK_VALUE
 os.environ.pop("PREFECT_API_URL", None)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +51,34 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 QUALITY_FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
 
 
-def pytest_sessionfinish() -> None:
-    for folder in (MODEL_CACHE, _PREFECT_HOME):
-        shutil.rmtree(folder, ignore_errors=True)
+@pytest.fixture(autouse=True)
+def _nothing_outlives_the_test() -> Iterator[None]:
+    """Fail a test that leaves a process it started, or a folder in the temp folder, behind."""
+    processes_before = set(processes.session_processes())
+    temp_before = processes.temp_entries()
+    yield
+    left = processes.survivors(processes_before, _session_servers())
+    processes.kill(set(left))
+    new_temp = processes.temp_entries() - temp_before
+    for name in new_temp:
+        shutil.rmtree(Path(tempfile.gettempdir()) / name, ignore_errors=True)
+    assert not left, f"processes outlived the test: {left}"
+    assert not new_temp, f"temp folders outlived the test: {sorted(new_temp)}"
+
+
+def _session_servers() -> set[int]:
+    """The Prefect test harness's server: a session fixture's, meant to outlive a test."""
+    import sys
+
+    if "prefect.server.api.server" not in sys.modules:
+        return set()
+    from prefect.server.api.server import SubprocessASGIServer
+
+    return {
+        server.server_process.pid
+        for server in SubprocessASGIServer._instances.values()
+        if server.server_process
+    }
 
 
 def shared_data(relative: str) -> Path:

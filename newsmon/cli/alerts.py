@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsmon.cli.common import settings
+from newsmon.cli.common import fail, settings
 
 if TYPE_CHECKING:
     from newsmon.settings import Settings
@@ -17,19 +17,21 @@ if TYPE_CHECKING:
 
 def preview(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="Folder for the HTML files.")] = Path("alert-preview"),
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder for the HTML files.")] = Path(
+        "alert-preview"
+    ),
 ) -> None:
     """Write each queued alert and digest, and the next digest so far, as the HTML its
     recipient would see; sends nothing.
 
     Example: newsmon alerts preview --out /tmp/preview
     """
-    from newsmon.messages import render, render_digest
+    from newsmon.messages import headline, render, render_digest
     from newsmon.store import open_store
 
     current = settings(ctx)
     store = open_store(current)
-    out.mkdir(parents=True, exist_ok=True)
+    _writable_folder(out)
     written = 0
     for alert in store.pending_alerts():
         title = f"{alert.article.outlet}: {alert.article.title}"
@@ -38,10 +40,21 @@ def preview(
     digests = [(f"digest-{d.id:06d}", d) for d in store.pending_digests()]
     digests += [("next-digest", d) for d in _next_digests(store, current)]
     for name, digest in digests:
-        title = f"{len(digest.stories)} stories"
-        _write_html(out / name, digest.recipient, render_digest(digest, current), title)
+        message = render_digest(digest, current)
+        _write_html(out / name, digest.recipient, message, headline(digest))
         written += 1
     typer.echo(f"{written} messages previewed in {out}")
+
+
+def _writable_folder(folder: Path) -> None:
+    """``folder`` exists and takes files; else one line and exit 2, before anything is written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".newsmon-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        fail(f"--out {folder}: cannot write there: {exc.strerror}")
 
 
 def _next_digests(store: Store, current: Settings) -> list[PendingDigest]:
@@ -81,7 +94,7 @@ def flush(ctx: typer.Context) -> None:
         f"{len(delivery.sent)} sent to {delivery.destination}, "
         f"{len(delivery.failed)} failed (kept queued)"
     )
-    for key in delivery.failed:
-        typer.echo(f"  still queued: {key}")
+    for failure in delivery.failed:
+        typer.echo(f"failed: {failure.describe()}")
     if delivery.failed:
         raise typer.Exit(1)

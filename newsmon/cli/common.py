@@ -1,8 +1,15 @@
-"""What every command shares: the --config option, settings, errors as one line."""
+"""What every command shares: --config and --debug, settings, errors as one line.
+
+Exit codes: 0 all done; 1 some of what was asked failed (each failure named on its own line);
+2 usage or configuration error; 130 interrupted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -12,28 +19,66 @@ from newsmon.settings import ConfigError, Settings, load_settings
 
 T = TypeVar("T")
 
+CONFIG_HELP = "A TOML file overriding the shipped config"
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        "--config", envvar="NEWSMON_CONFIG", help="A TOML file overriding the shipped config."
+        "--config",
+        envvar="NEWSMON_CONFIG",
+        metavar="FILE",
+        help=f"{CONFIG_HELP} (also accepted after the command).",
     ),
+]
+# The same option on each command. No envvar here: NEWSMON_CONFIG is read by the root option,
+# and an envvar on this one would override an explicit --config given before the command.
+CommandConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help=f"{CONFIG_HELP} (or NEWSMON_CONFIG; also accepted before the command).",
+    ),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")
 ]
 
 
-def main(ctx: typer.Context, config: ConfigOption = None) -> None:
+@dataclass(frozen=True)
+class Invocation:
+    """What the options before the command asked for; a command's own --config wins."""
+
+    config: Path | None = None
+    debug: bool = False
+
+
+def main(ctx: typer.Context, config: ConfigOption = None, debug: DebugOption = False) -> None:
     """Every command honours NEWSMON_HOME (data directory) and NEWSMON_* settings."""
-    ctx.obj = config
+    ctx.obj = Invocation(config, debug)
+
+
+def invocation(ctx: typer.Context) -> Invocation:
+    found = ctx.find_root().obj
+    return found if isinstance(found, Invocation) else Invocation()
+
+
+def use_config(ctx: typer.Context, config: Path | None) -> None:
+    """Record a --config given after the command: it replaces one given before it."""
+    if config is not None:
+        ctx.find_root().obj = replace(invocation(ctx), config=config)
 
 
 def config_file(ctx: typer.Context) -> str | None:
     """The user's config file as a flow parameter."""
-    root = ctx.find_root()
-    return str(root.obj) if root.obj else None
+    chosen = invocation(ctx).config
+    return str(chosen) if chosen else None
 
 
 def settings(ctx: typer.Context) -> Settings:
-    root = ctx.find_root()
-    return guarded(lambda: load_settings(root.obj))
+    chosen = invocation(ctx).config
+    if chosen is not None and chosen.exists():
+        regular_file(chosen, "--config")
+    return guarded(lambda: load_settings(chosen))
 
 
 def guarded(call: Callable[[], T]) -> T:
@@ -49,6 +94,33 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def warn(message: str) -> None:
+    """One failure among others: named on its own line, the command goes on."""
+    typer.echo(f"newsmon: {message}", err=True)
+
+
+def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
+    """Run a command's body: Ctrl-C exits 130 with one line; an unexpected exception becomes
+    one line and exit 1, unless --debug asked for its traceback."""
+    try:
+        call()
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
+    except BrokenPipeError:
+        # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(141) from None
+    except Exception as exc:
+        if invocation(ctx).debug:
+            raise
+        command = " ".join(ctx.command_path.split()[1:]) or "newsmon"
+        lines = str(exc).strip().splitlines()
+        detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+        fail(f"{command} failed: {detail} (--debug shows the traceback)", code=1)
+
+
 def prepare_prefect(current: Settings) -> None:
     """Prefect reads its settings when first imported: call before importing flows."""
     from newsmon.prefect_env import configure_prefect
@@ -56,15 +128,36 @@ def prepare_prefect(current: Settings) -> None:
     configure_prefect(current.prefect_home)
 
 
-def read_text(path: Path) -> str:
+def in_prefect(current: Settings, call: Callable[[], T]) -> T:
+    """Run ``call``, which runs flows, against the configured Prefect API or else a server
+    this process starts and owns (it does not outlive the process, however that ends)."""
+    from newsmon.server import ServerError, prefect_api
+
+    try:
+        with prefect_api(current.prefect_home):
+            return guarded(call)
+    except ServerError as exc:
+        fail(str(exc), code=1)
+
+
+def regular_file(path: Path, option: str = "") -> Path:
+    """``path`` if it is a file that can be read; else one line and exit 2."""
+    where = f"{option} {path}" if option else str(path)
+    if not path.exists():
+        fail(f"{where}: no such file")
+    if path.is_dir():
+        fail(f"{where}: is a directory, not a regular file")
+    if not path.is_file():
+        fail(f"{where}: not a regular file")
+    return path
+
+
+def read_text(path: Path, option: str = "") -> str:
+    regular_file(path, option)
+    where = f"{option} {path}" if option else str(path)
     try:
         return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{where}: not a UTF-8 text file (byte {exc.start} is {exc.object[exc.start]:#04x})")
     except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror}")
-
-
-def batches(lines: list[str], size: int) -> Iterator[list[str]]:
-    """Non-blank lines in groups of ``size``."""
-    kept = [line for line in lines if line.strip()]
-    for start in range(0, len(kept), size):
-        yield kept[start : start + size]
+        fail(f"cannot read {where}: {exc.strerror}")

@@ -14,7 +14,9 @@ from newsmon.settings import PROJECT_ROOT
 
 def deploy(
     ctx: typer.Context,
-    pool: Annotated[str, typer.Option(help="The work pool (made as a process pool if new).")],
+    pool: Annotated[
+        str, typer.Option(metavar="NAME", help="The work pool (made as a process pool if new).")
+    ],
     paused: Annotated[
         bool, typer.Option("--paused", help="Register without starting the schedule.")
     ] = False,

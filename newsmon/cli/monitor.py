@@ -3,109 +3,112 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, settings
-from newsmon.settings import Settings
+from newsmon.cli.common import (
+    config_file,
+    fail,
+    guarded,
+    in_prefect,
+    prepare_prefect,
+    settings,
+)
+from newsmon.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from flows.poll import PollSummary
 
 
 def run(ctx: typer.Context) -> None:
-    """Poll every configured source once now, store, and send alerts.
+    """Poll every configured source once now, store, and send alerts. Exits 1 when a source
+    or an alert failed (each named).
 
     Example: NEWSMON_SMTP_URL=smtp://127.0.0.1:8025 newsmon run
     """
-    prepare_prefect(settings(ctx))
-    from flows.poll import poll
-
-    _print_summary(guarded(lambda: poll(config_file=config_file(ctx))))
+    current = settings(ctx)
+    summary = _poll(current, config_file(ctx))
+    _print_summary(summary)
+    if summary.source_errors or summary.alerts_failed:
+        raise typer.Exit(1)
 
 
 def demo(ctx: typer.Context) -> None:
     """Serve seed-like pages on 127.0.0.1, poll them once, show what was stored and alerted.
 
+    Everything stays under NEWSMON_HOME/demo: its own store and outbox folder; no NEWSMON_*
+    setting of the desk (database, SMTP server, recipients, --config) applies.
     Example: NEWSMON_HOME=/tmp/newsmon-demo newsmon demo
     """
-    from newsmon.demo import DemoServer, demo_config
+    from newsmon.demo import DemoServer, demo_config, demo_settings
+    from newsmon.store import now
 
-    current = settings(ctx)
-    prepare_prefect(current)
-    from flows.poll import poll
-
-    with DemoServer() as server:
+    desk = settings(ctx)
+    started = now()
+    with demo_settings(desk), DemoServer() as server:
+        current = guarded(load_settings)
         config = current.home / "demo.toml"
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(demo_config(server.base_url), encoding="utf-8")
         typer.echo(f"demo pages on {server.base_url}; config {config}")
-        summary = guarded(lambda: poll(config_file=str(config)))
-    _print_summary(summary)
-    _print_articles(current)
+        summary = _poll(current, str(config))
+        _print_summary(summary)
+        _print_articles(guarded(lambda: load_settings(config)), started)
+
+
+def _poll(current: Settings, config: str | None) -> PollSummary:
+    """One poll through Prefect: the configured API, else a server this process owns."""
+    prepare_prefect(current)
+    from flows.poll import PollSummary, poll
+
+    return PollSummary(**in_prefect(current, lambda: poll(config_file=config)))
 
 
 def serve(ctx: typer.Context) -> None:
-    """Run polls on the config's schedule until interrupted.
+    """Run polls on the config's schedule until Ctrl-C or SIGTERM (exit 130 or 143).
 
-    Starts and supervises a local Prefect server (127.0.0.1, state under NEWSMON_HOME) unless
-    PREFECT_API_URL points at one. Example: newsmon serve
+    Starts a local Prefect server (127.0.0.1, state under NEWSMON_HOME, with its UI) unless
+    PREFECT_API_URL points at one; prints one line per poll. Example: newsmon serve
     """
     current = settings(ctx)
     prepare_prefect(current)
-    from newsmon.server import LocalPrefectServer, ServerError
+    from newsmon.serve import serve as serve_polls
+    from newsmon.server import ServerError, prefect_api
 
-    # A service manager stops us with SIGTERM: unwind so the local server is stopped too
-    # (the runner installs its own handler once serving; this covers start-up).
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    # Shells start background jobs with SIGINT ignored, and children inherit that; asyncio
-    # then installs no Ctrl-C handler and the SIGTERM handler below could not stop the runner.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    if os.environ.get("PREFECT_API_URL"):
-        _serve(current, config_file(ctx))
-        return
+    log_path = current.home / "logs" / "polls.log"
     try:
-        with LocalPrefectServer(Path(os.environ["PREFECT_HOME"])) as server:
-            typer.echo(f"local Prefect server at {server.api_url} (log: {server.log_path})")
-            os.environ["PREFECT_API_URL"] = server.api_url
-            _serve(current, config_file(ctx))
+        # Until the polling loop takes them over: a signal during start-up unwinds (the
+        # server is stopped), and SIGINT works even where a shell started us with it ignored.
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        signal.signal(signal.SIGINT, _raise_interrupt)
+        with prefect_api(current.prefect_home, scheduling=True) as server:
+            ui = f"; Prefect UI at {server.address}" if server else ""
+            typer.echo(
+                f"polling {len(current.sources)} sources every {current.interval_seconds} s"
+                f"{ui}; poll logs in {log_path}"
+            )
+            code = serve_polls(
+                current.interval_seconds, config_file(ctx), log_path, server, typer.echo
+            )
     except ServerError as exc:
         fail(str(exc), code=1)
+    except _Interrupted as exc:
+        code = 128 + exc.signum
+    typer.echo(f"newsmon: stopped by {signal.Signals(code - 128).name}", err=True)
+    raise typer.Exit(code)
 
 
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+class _Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
-def _serve(current: Settings, config: str | None) -> None:
-    import asyncio
-
-    from prefect.runner import Runner
-
-    from flows.poll import poll
-
-    class DeskRunner(Runner):
-        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
-            # Prefect 3.8's own handler leaves its shutdown coroutine unawaited and can hang
-            # while a run is in flight. asyncio.run turns SIGINT into a clean cancellation of
-            # the runner, as on Ctrl-C.
-            signal.raise_signal(signal.SIGINT)
-
-    # One poll at a time: a slow poll delays the next rather than overlapping it.
-    runner = DeskRunner(name="newsmon", limit=1, pause_on_shutdown=True)
-    runner.add_flow(
-        poll,
-        name="newsmon-poll",
-        interval=current.interval_seconds,
-        parameters={"config_file": config},
-    )
-    typer.echo(f"polling {len(current.sources)} sources every {current.interval_seconds} s")
-    try:
-        asyncio.run(runner.start())
-    except KeyboardInterrupt:
-        typer.echo("stopping")
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted(signum)
 
 
 def status(
@@ -118,7 +121,8 @@ def status(
     """
     from newsmon.store import open_store
 
-    report = open_store(settings(ctx)).status()
+    current = settings(ctx)
+    report = open_store(current).status(current.sources)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -127,16 +131,23 @@ def status(
         f"articles: {report['articles']} stored, {report['failed_articles']} failed, "
         f"{report['flagged']} flagged; alerts: {alerts['sent']} sent, {alerts['queued']} queued"
     )
+    delivery = report["delivery"]
+    if delivery["last_error"]:
+        typer.echo(
+            f"  last delivery error {delivery['last_error_at']}: "
+            f"{delivery['last_error_headline']} ({delivery['last_error_recipient']}): "
+            f"{delivery['last_error']}"
+        )
     for reason, count in report["failed_by_reason"].items():
         typer.echo(f"  failed articles, {reason}: {count}")
     for source in report["sources"]:
         state = "ok" if source["health"] == "ok" else source["health"].upper()
         if source["last_error"]:
             state = f"ERROR x{source['consecutive_failures']}: {source['last_error']}"
+        ran = f"last run {source['last_run_at']}  " if source["last_run_at"] else ""
         typer.echo(
             f"  {source['name']:28} {source['articles']:5d} articles "
-            f"{source['failed_articles']:3d} failed  "
-            f"last run {source['last_run_at'] or 'never'}  {state}"
+            f"{source['failed_articles']:3d} failed  {ran}{state}"
         )
 
 
@@ -171,21 +182,15 @@ def sources_check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
-    typer.echo(
-        f"run {summary['run_id']}: {summary['sources']} sources, "
-        f"{summary['fetched']} articles fetched, {summary['new_articles']} new stored, "
-        f"{summary['failed_articles']} failed, {len(summary['flagged'])} flagged"
-    )
-    for name, error in summary["source_errors"].items():
+def _print_summary(summary: PollSummary) -> None:
+    typer.echo(summary.line())
+    for name, error in summary.source_errors.items():
         typer.echo(f"  source {name}: {error}")
-    typer.echo(
-        f"alerts: {summary['alerts_sent']} new sent to {summary['alert_destination']}, "
-        f"{summary['alerts_failed']} failed (kept queued)"
-    )
+    for failure in summary.alert_failures:
+        typer.echo(f"  alert failed: {failure}")
 
 
-def _print_articles(current: Settings) -> None:
+def _print_articles(current: Settings, since: datetime) -> None:
     from newsmon.store import open_store
 
     store = open_store(current)
@@ -199,6 +204,7 @@ def _print_articles(current: Settings) -> None:
         typer.echo(
             f"  {mark} {score} {row.lang or '-':3} {when} {row.outlet}: {row.title or row.error}"
         )
-    typer.echo("alerts delivered:")
-    for recipient, title, where in store.sent_alerts():
+    sent = store.sent_alerts(since=since)
+    typer.echo("alerts delivered by this run:" if sent else "no alert delivered by this run")
+    for recipient, title, where in sent:
         typer.echo(f"  to {recipient}: {title}\n    -> {where}")

@@ -5,66 +5,97 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newsmon.cli.common import batches, fail, guarded, read_text, settings
+from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
+from newsmon.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
+    from extractors.records import TopicScore
     from extractors.topic import Document, TopicClassifier
     from extractors.training import Labelled
     from newsmon.settings import Settings
 
 LabelsOption = Annotated[
     list[Path],
-    typer.Option(help="JSON lines: text, label, optional title, lang and kind (repeatable)."),
+    typer.Option(
+        metavar="FILE", help="JSON lines: text, label, optional title, lang and kind (repeatable)."
+    ),
 ]
 SplitLabelsOption = Annotated[
     list[Path] | None,
     typer.Option(
+        metavar="FILE",
         help="Labelled files split by source and period: only their frozen split is used "
-        "(repeatable)."
+        "(repeatable).",
     ),
 ]
+# What a saved page may not start with: files people save beside their pages by mistake.
+_NOT_HTML = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive",
+    b"WARC/": "a WARC archive (give it to `newsmon backfill --warc`)",
+}
+BATCH = 64
 
 
 def classify(
     ctx: typer.Context,
     input: Annotated[
-        Path, typer.Option("--input", help="JSON lines with text, optional title and url.")
+        Path,
+        typer.Option(
+            "--input", metavar="FILE", help="JSON lines with text, optional title and url."
+        ),
     ],
 ) -> None:
-    """Score texts: one JSON line out (lang, score, flag, why) per line in, in order.
+    """Score texts: one JSON line out (lang, score, flag, why) per line in, in order; a line
+    that is not a JSON object with text gets {"error": ...} and exit code 1.
 
     Example: newsmon classify --input articles.jsonl > scores.jsonl
     """
-    from extractors.language import detect_language
-
+    # A binary file is refused whole (exit 2): its "lines" would be noise, each an error.
+    lines = read_text(input, "--input").splitlines()
+    numbered = [(number, line) for number, line in enumerate(lines, 1) if line.strip()]
     classifier = _classifier(settings(ctx))
-    for batch in batches(read_text(input).splitlines(), 64):
-        parsed = [_document(line) for line in batch]
-        scores = iter(classifier.score([doc for doc in parsed if not isinstance(doc, str)]))
-        for doc in parsed:
+    failed = 0
+    for start in range(0, len(numbered), BATCH):
+        parsed = [(number, _document(line)) for number, line in numbered[start : start + BATCH]]
+        documents = [doc for _, doc in parsed if not isinstance(doc, str)]
+        scores = iter(classifier.score(documents))
+        for number, doc in parsed:
             if isinstance(doc, str):
                 typer.echo(json.dumps({"error": doc}))
-                continue
-            score = next(scores)
-            why = {
-                "passage": score.passage,
-                "terms": list(score.terms),
-                "against": list(score.against),
-                "model": score.model,
-                "note": score.note,
-            }
-            line = {
-                "lang": detect_language(f"{doc.title}\n{doc.text}").code,
-                "score": score.score,
-                "flag": score.flag,
-                "why": why,
-            }
-            typer.echo(json.dumps(line, ensure_ascii=False))
+                warn(f"{input} line {number}: {doc}")
+                failed += 1
+            else:
+                typer.echo(json.dumps(_scored(doc, next(scores)), ensure_ascii=False))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _scored(doc: Document, score: TopicScore) -> dict[str, Any]:
+    from extractors.language import detect_language
+
+    why = {
+        "passage": score.passage,
+        "terms": list(score.terms),
+        "against": list(score.against),
+        "model": score.model,
+        "note": score.note,
+    }
+    return {
+        "lang": detect_language(f"{doc.title}\n{doc.text}").code,
+        "score": score.score,
+        "flag": score.flag,
+        "why": why,
+    }
 
 
 def _document(line: str) -> Document | str:
@@ -84,11 +115,14 @@ def train(
     split_labels: SplitLabelsOption = None,
     output: Annotated[
         Path | None,
-        typer.Option(help="Where to save the classifier (default: the config's classifier_file)."),
+        typer.Option(
+            metavar="FILE",
+            help="Where to save the head (default: $NEWSMON_HOME/classifier/<topic>.json).",
+        ),
     ] = None,
 ) -> None:
     """Train the topic head from labelled examples and save it (every line of --labels; the
-    training split of --split-labels).
+    training split of --split-labels). The shipped head is replaced only if --output names it.
 
     Example: newsmon train --labels seeds/labels.jsonl --output my-head.json
     """
@@ -98,15 +132,15 @@ def train(
     from newsmon.labels import split
 
     current = settings(ctx)
-    examples = [e for path in labels for e in _labelled(path)]
+    examples = [e for path in labels for e in _labelled(path, "--labels")]
     for path in split_labels or []:
-        examples += split(_labelled(path))[0]
+        examples += split(_labelled(path, "--split-labels"))[0]
     untrained = guarded(lambda: build_classifier(current, head=Head(current.model, ())))
     try:
         head = fit_head(untrained, examples)
     except ValueError as exc:
         fail(str(exc))
-    target = output or current.classifier_file
+    target = output or trained_head(current)
     trained_on = {
         "files": {
             path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
@@ -115,49 +149,112 @@ def train(
         "examples": sum(e.label is not None for e in examples),
         "positives": sum(e.label is True for e in examples),
     }
-    save_head(target, head, trained_on)
+    try:
+        save_head(target, head, trained_on)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror}")
     typer.echo(f"trained on {trained_on['examples']} examples; saved {target}")
+    if target.resolve() != current.classifier_file.resolve():
+        typer.echo(f"to use it: classifier_file = {str(target)!r} (or NEWSMON_CLASSIFIER_FILE)")
+
+
+def trained_head(current: Settings) -> Path:
+    """Where `train` saves a head by default: the user's data, never the package."""
+    return current.home / "classifier" / f"{current.topic_file.stem}.json"
 
 
 def evaluate(
-    ctx: typer.Context, labels: LabelsOption, split_labels: SplitLabelsOption = None
+    ctx: typer.Context,
+    labels: LabelsOption,
+    split_labels: SplitLabelsOption = None,
+    head: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="A trained head to compare with the configured one "
+            "(default: $NEWSMON_HOME/classifier/<topic>.json if `train` saved one).",
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per language and kind, a threshold sweep, reliability per
     language and the worst mistakes (every line of --labels; the frozen test split of
-    --split-labels).
+    --split-labels); then the configured and the trained head side by side.
 
-    Example: newsmon eval --labels seeds/topic/test.jsonl
+    Example: newsmon eval --labels seeds/topic/test.jsonl --head my-head.json
     """
     from newsmon.labels import report, split
 
     current = settings(ctx)
-    examples = [e for path in labels for e in _labelled(path)]
+    examples = [e for path in labels for e in _labelled(path, "--labels")]
     for path in split_labels or []:
-        examples += split(_labelled(path))[1]
+        examples += split(_labelled(path, "--split-labels"))[1]
+    other = regular_file(head, "--head") if head else _other_head(current)
     scores = [s.score for s in _classifier(current).score([e.doc for e in examples])]
     typer.echo(report(examples, scores, current.threshold))
+    if other is None:
+        return
+    trained = replace(current, classifier_file=other)
+    other_scores = [s.score for s in _classifier(trained).score([e.doc for e in examples])]
+    typer.echo("")
+    typer.echo(_compared(examples, [(current, scores), (trained, other_scores)]))
+
+
+def _other_head(current: Settings) -> Path | None:
+    saved = trained_head(current)
+    if saved.is_file() and saved.resolve() != current.classifier_file.resolve():
+        return saved
+    return None
+
+
+def _compared(examples: list[Labelled], heads: list[tuple[Settings, list[float]]]) -> str:
+    from extractors.training import confusion
+
+    threshold = heads[0][0].threshold
+    decided = [i for i, e in enumerate(examples) if e.label is not None]
+    labels = [bool(examples[i].label) for i in decided]
+    lines = [
+        f"heads compared at threshold {threshold:.2f} on {len(decided)} examples:",
+        f"{'head':10} {'precision':>9} {'recall':>6} {'f1':>6} {'fp':>5} {'fn':>5}  file",
+    ]
+    for (which, scores), name in zip(heads, ("configured", "trained"), strict=True):
+        shipped = which.classifier_file.resolve().is_relative_to(PROJECT_ROOT / "config")
+        c = confusion([scores[i] for i in decided], labels, threshold)
+        lines.append(
+            f"{'shipped' if shipped else name:10} {c.precision:9.3f} {c.recall:6.3f} "
+            f"{c.f1:6.3f} {c.fp:5d} {c.fn:5d}  {which.classifier_file}"
+        )
+    return "\n".join(lines)
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Saved HTML pages (.html or .html.gz).")],
-    url: Annotated[str | None, typer.Option(help="The page's URL.")] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PAGE...", help="Saved HTML pages (.html or .html.gz).")
+    ],
+    url: Annotated[str | None, typer.Option(metavar="URL", help="The page's URL.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
-    """Show what the pipeline would store for saved pages.
+    """Show what the pipeline would store for saved pages. A path that is no file: exit 2,
+    nothing read; a page that cannot be extracted: named, the others shown, exit 1.
 
     Example: newsmon extract page.html.gz --url https://civil.ge/archives/1 --json
     """
     for path in paths:
+        regular_file(path)
+    failed = 0
+    for path in paths:
         row = _extracted(path, url or path.resolve().as_uri())
+        if "error" in row:
+            warn(f"{path}: {row['error']}")
+            failed += 1
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False))
-        elif "error" in row:
-            typer.echo(f"== {row['path']}: ERROR {row['error']}\n")
-        else:
+        elif "error" not in row:
             typer.echo(
                 f"== {row['path']}\ntitle: {row['title']}\nlang: {row['lang']}\n"
                 f"published: {row['published']}\n\n{row['text']}\n"
             )
+    if failed:
+        raise typer.Exit(1)
 
 
 def _extracted(path: Path, page_url: str) -> dict[str, Any]:
@@ -169,7 +266,10 @@ def _extracted(path: Path, page_url: str) -> dict[str, Any]:
         raw = path.read_bytes()
         content = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     except (OSError, EOFError) as exc:
-        return {"path": str(path), "error": str(exc)}
+        return {"path": str(path), "error": f"cannot read: {exc}"}
+    problem = _not_html(content)
+    if problem:
+        return {"path": str(path), "error": problem}
     page = FetchedPage(page_url, page_url, content, now(), "extract")
     article = analyse_page(page, FeedEntry(url=page_url), "")
     row = {
@@ -188,11 +288,27 @@ def _extracted(path: Path, page_url: str) -> dict[str, Any]:
     return row
 
 
-def _labelled(path: Path) -> list[Labelled]:
+def _not_html(content: bytes) -> str | None:
+    """Why the bytes are no HTML page, when that shows in their first bytes."""
+    if not content.strip():
+        return "empty file, not an HTML page"
+    for magic, kind in _NOT_HTML.items():
+        if content.startswith(magic):
+            return f"{kind}, not an HTML page"
+    # Text in any encoding a page may use has no NUL bytes (UTF-16 pages aside, which are rare).
+    if b"\x00" in content[:4096]:
+        return "binary data, not an HTML page"
+    return None
+
+
+def _labelled(path: Path, option: str) -> list[Labelled]:
     from newsmon.labels import LabelError, read_labelled
 
+    regular_file(path, option)
     try:
         return read_labelled(path)
+    except UnicodeDecodeError:
+        fail(f"{option} {path}: not a UTF-8 text file")
     except (LabelError, OSError) as exc:
         fail(str(exc))
 

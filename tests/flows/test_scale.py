@@ -82,10 +82,12 @@ def test_two_workers_run_polls_at_once_and_alert_once(
         [*newsmon, "deploy", "--pool", "desk", "--paused"], env=env, capture_output=True, text=True
     )
     assert deployed.returncode == 0, deployed.stderr[-2000:]
+    # A worker keeps flow code in $TMPDIR/runner_storage and leaves it there: give it its own.
+    (tmp_path / "worker-tmp").mkdir()
     workers = [
         subprocess.Popen(
             [str(BIN / "prefect"), "worker", "start", "--pool", "desk", "--name", f"box-{n}"],
-            env=env,
+            env={**env, "TMPDIR": str(tmp_path / "worker-tmp")},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
@@ -126,7 +128,7 @@ def test_two_workers_run_polls_at_once_and_alert_once(
     assert len(smtp_server.messages) == 2
 
 
-def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
+def test_backfill_on_a_dask_cluster(home: Path, tmp_path: Path, prefect_server: str) -> None:
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_DASK_ADDRESS=address)
@@ -142,7 +144,10 @@ def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
     try:
         cluster += [
             subprocess.Popen(
-                [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{n}"],
+                [
+                    *(dask, "worker", address, "--nthreads", "1", "--no-dashboard"),
+                    *("--name", f"w{n}", "--local-directory", str(tmp_path / "dask")),
+                ],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -178,6 +183,8 @@ def test_backfill_on_a_dask_cluster(home: Path, prefect_server: str) -> None:
 def test_backfill_starts_its_own_local_dask_cluster(home: Path, prefect_server: str) -> None:
     """task_runner = "dask" without an address: a cluster of this machine's cores."""
     env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_BACKFILL_BATCH="3")
+    # Prefect's INFO lines (the cluster it creates) are not shown unless asked for.
+    env["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
     warc = FIXTURES / "warc" / "desk.warc.gz"
     result = subprocess.run(
         [str(BIN / "newsmon"), "backfill", "--warc", str(warc)],

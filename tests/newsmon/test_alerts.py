@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import smtplib
+import socket
 import subprocess
 import sys
 import threading
@@ -11,14 +14,27 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
-from newsmon.alerts import deliver_pending
+from newsmon.alerts import deliver_pending, smtp_reason
+from newsmon.cli import app
 from newsmon.digests import last_period
+from newsmon.messages import headline
 from newsmon.settings import Settings, load_settings
-from newsmon.store import AlertRow, FetchOutcome, SourceRow, Store, now
+from newsmon.store import (
+    AlertRow,
+    ArticleRow,
+    DeliveryFailure,
+    FetchOutcome,
+    PendingDigest,
+    SourceRow,
+    Store,
+    now,
+)
 from tests.conftest import FIXTURES, ROOT, Mailbox, free_port, mail_parts
 from tests.newsmon.records import article
 
@@ -378,3 +394,99 @@ def test_backfilled_story_is_alerted_when_live_coverage_joins_it(
     deliver_pending(store, settings)
     [alert] = smtp_server.messages
     assert alert["To"] == "desk@x.org" and "Agenda.ge" in alert["Subject"] + str(alert)
+
+
+ISO_SECOND = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+
+
+def test_refused_message_is_named_with_the_servers_reply(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    store.save([article("https://civil.ge/archives/20")], settings.alert_to)
+    smtp_server.refuse_with.append("550 5.1.1 mailbox unavailable")
+    [failure] = deliver_pending(store, settings).failed
+    [queued] = store.pending_alerts()
+    assert failure == DeliveryFailure(
+        queued.key, "Kremlin ready to normalize ties", "desk@x.org", "550 5.1.1 mailbox unavailable"
+    )
+    delivery = store.status()["delivery"]
+    assert delivery["last_error"] == "550 5.1.1 mailbox unavailable"
+    assert delivery["last_error_headline"] == "Kremlin ready to normalize ties"
+    assert re.fullmatch(ISO_SECOND, delivery["last_error_at"])
+    assert (delivery["queued"], delivery["last_sent_at"]) == (1, None)
+    # Still queued, and sent by the next run; the failure stays on record.
+    assert len(deliver_pending(store, settings).sent) == 1
+    delivery = store.status()["delivery"]
+    assert delivery["queued"] == 0 and re.fullmatch(ISO_SECOND, delivery["last_sent_at"])
+    assert delivery["last_error"] == "550 5.1.1 mailbox unavailable"
+
+
+def test_closed_port_fails_every_message_with_the_network_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newsmon.alerts.CONNECT_BACKOFF_SECONDS", (0.0, 0.0))
+    port = free_port()
+    store, settings = _setup(tmp_path, f"smtp://127.0.0.1:{port}")
+    store.save([article("https://civil.ge/archives/21")], settings.alert_to)
+    _run(store, "civil-ge-en", ok=False)
+    store.update_health([("civil-ge-en", None)], 1, ("admin@x.org",))
+    failed = deliver_pending(store, settings).failed
+    reason = f"connection refused to 127.0.0.1:{port}"
+    assert [(f.headline, f.recipient, f.reason) for f in failed] == [
+        ("Kremlin ready to normalize ties", "desk@x.org", reason),
+        ("[newsmon] source failing: civil-ge-en", "admin@x.org", reason),
+    ]
+    assert _last_error(store) == reason
+    status = store.status()["delivery"]
+    assert status["last_error_headline"] == "[newsmon] source failing: civil-ge-en"
+    assert status["queued"] == 2
+
+
+def test_flush_prints_each_failed_message_and_exits_1(
+    tmp_path: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, settings = _setup(tmp_path, smtp_server.url)
+    store.save([article("https://civil.ge/archives/22")], settings.alert_to)
+    smtp_server.refuse_with.append("554 5.7.1 relay denied")
+    monkeypatch.setenv("NEWSMON_HOME", str(tmp_path))
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("NEWSMON_ALERT_TO", "desk@x.org")
+    result = CliRunner().invoke(app, ["alerts", "flush"])
+    assert result.exit_code == 1, result.output
+    assert "failed: Kremlin ready to normalize ties (desk@x.org): 554 5.7.1 relay denied\n" in (
+        result.output
+    )
+
+
+def test_unwritable_outbox_is_a_failure_that_says_why(tmp_path: Path) -> None:
+    store, settings = _setup(tmp_path)
+    store.save([article("https://civil.ge/archives/23")], settings.alert_to)
+    settings.outbox_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.outbox_dir.write_text("a file where the folder should be")
+    [failure] = deliver_pending(store, settings).failed
+    assert failure.reason.startswith(f"cannot write {settings.outbox_dir}")
+    assert len(store.pending_alerts()) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "cannot resolve mail.example.invalid"),
+        (TimeoutError("timed out"), "no answer from mail.example.invalid:587 in 30 s"),
+        (
+            smtplib.SMTPRecipientsRefused({"desk@x.org": (550, b"5.1.1 no such user")}),
+            "550 5.1.1 no such user",
+        ),
+        (smtplib.SMTPServerDisconnected("gone"), "mail.example.invalid:587 closed the connection"),
+    ],
+)
+def test_network_errors_read_as_reasons(error: OSError, reason: str) -> None:
+    assert smtp_reason(error, urlsplit("smtp://mail.example.invalid:587")) == reason
+
+
+def test_digest_is_named_by_its_story_count() -> None:
+    when = now()
+    stories = ((ArticleRow(title="One"),), (ArticleRow(title="Two"),))
+    digest = PendingDigest(1, "key", "editor@x.org", 0, when, when, stories)
+    assert headline(digest) == "digest of 2 stories"

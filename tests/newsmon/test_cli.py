@@ -5,14 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
@@ -38,20 +34,27 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return {**env, "NEWSMON_HOME": str(home), **extra}
 
 
-def test_demo_twice_alerts_once(tmp_path: Path, smtp_server: Mailbox) -> None:
-    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url)
+def test_demo_twice_alerts_once_and_never_reaches_the_desk(
+    tmp_path: Path, smtp_server: Mailbox
+) -> None:
+    """In the desk's shell (its SMTP server and recipients set), the demo keeps its own store
+    and outbox under NEWSMON_HOME/demo; the second demo sends nothing new."""
+    home = tmp_path / "home"
+    env = _env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
     first = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "2 flagged" in first.stdout and "alerts: 2 new sent" in first.stdout
-    assert first.stdout.count(f"-> {smtp_server.url.removeprefix('smtp://')}") == 2
+    assert "2 flagged; 2 alerts sent to " in first.stdout
+    assert first.stdout.count(f"-> {home / 'demo' / 'outbox'}") == 2
+    assert len(list((home / "demo" / "outbox").glob("*.eml"))) == 2
     second = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert second.returncode == 0, second.stderr[-2000:]
-    assert "alerts: 0 new sent" in second.stdout
-    assert len(smtp_server.messages) == 2
+    assert "0 alerts sent" in second.stdout
+    assert "no alert delivered by this run" in second.stdout
+    assert smtp_server.messages == []
     status = subprocess.run(
         [*NEWSMON, "status", "--json"],
         env=env,
@@ -60,9 +63,11 @@ def test_demo_twice_alerts_once(tmp_path: Path, smtp_server: Mailbox) -> None:
         timeout=60,
         check=True,
     )
+    # The desk's store has none of it; every configured source is listed, never run.
     report = json.loads(status.stdout)
-    assert report["articles"] == 5 and report["alerts"] == {"sent": 2, "queued": 0}
-    assert {s["name"] for s in report["sources"]} == {"demo-civil", "demo-sada-elbalad-en"}
+    assert report["articles"] == 0 and report["alerts"] == {"sent": 0, "queued": 0}
+    assert {s["health"] for s in report["sources"]} == {"never run"}
+    assert not any(s["name"].startswith("demo-") for s in report["sources"])
 
 
 def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path) -> None:
@@ -81,7 +86,9 @@ def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path)
         encoding="utf-8",
     )
     result = runner.invoke(app, ["classify", "--input", str(path)])
-    assert result.exit_code == 0, result.output
+    # The line that is no JSON is named, and makes it exit 1; the others are scored.
+    assert result.exit_code == 1, result.output
+    assert f"newsmon: {path} line 2: not a JSON object with text" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 4
     assert rows[0]["flag"] and rows[0]["lang"] == "en" and rows[0]["why"]["passage"]
@@ -100,13 +107,14 @@ def test_extract_json_lines_in_order(tmp_path: Path, home: Path) -> None:
     )
     zipped = tmp_path / "page.html.gz"
     zipped.write_bytes(gzip.compress(page.read_bytes()))
-    result = runner.invoke(app, ["extract", str(zipped), str(tmp_path / "missing.html"), "--json"])
+    other = ROOT / "tests" / "fixtures" / "cli" / "page.html"
+    result = runner.invoke(app, ["extract", str(zipped), str(other), "--json"])
     assert result.exit_code == 0, result.output
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["title"] == "Kremlin Reaffirms Readiness to Normalize Ties with Georgia"
     assert first["lang"] == "en" and first["published"].startswith("2025-04-15")
     assert "Supervisor" not in first["text"]
-    assert second["path"].endswith("missing.html") and "error" in second
+    assert second["path"] == str(other) and second["title"] == "A saved page, not an archive"
 
 
 def test_config_error_is_one_clear_line(home: Path) -> None:
@@ -131,7 +139,7 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
     head = tmp_path / "head.json"
     env = {"NEWSMON_MODEL": model_dir, "NEWSMON_CLASSIFIER_FILE": str(head)}
     args = [arg for path in train_files for arg in ("--labels", str(path))]
-    trained = runner.invoke(app, ["train", *args], env=env)
+    trained = runner.invoke(app, ["train", *args, "--output", str(head)], env=env)
     assert trained.exit_code == 0, trained.output
     saved = json.loads(head.read_text())
     assert saved["model"] == model_dir and len(saved["layers"][0]["weight"]) == 384
@@ -199,40 +207,6 @@ def test_sources_check(tmp_path: Path, home: Path, httpserver: HTTPServer) -> No
     }
 
 
-def test_serve_runs_on_schedule_with_its_own_server(
-    tmp_path: Path, smtp_server: Mailbox, httpserver: HTTPServer
-) -> None:
-    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
-    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*NEWSMON, "--config", str(config_file), "serve"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 240
-            while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
-                assert process.poll() is None, log.read_text()[-3000:]
-                time.sleep(1)
-            assert len(smtp_server.messages) == 2, log.read_text()[-3000:]
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                pytest.fail("serve did not stop on SIGTERM:\n" + log.read_text()[-3000:])
-    # The Prefect server it started kept its state under NEWSMON_HOME and was stopped.
-    assert (tmp_path / "home" / "prefect" / "server.log").exists()
-    api = re.search(r"local Prefect server at (http://\S+)/api", log.read_text())
-    assert api is not None
-    with pytest.raises(httpx.TransportError):
-        httpx.get(f"{api.group(1)}/api/health", timeout=2)
-
-
 def test_alerts_preview_sends_nothing_then_flush_sends_once(
     tmp_path: Path, home: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -242,7 +216,10 @@ def test_alerts_preview_sends_nothing_then_flush_sends_once(
     store.save([article("https://civil.ge/archives/9", fetched_at=now())], current.alert_to)
     monkeypatch.setenv("NEWSMON_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")
     down = runner.invoke(app, ["alerts", "flush"])
-    assert down.exit_code == 1 and "0 sent" in down.output and "still queued" in down.output
+    assert down.exit_code == 1 and "0 sent" in down.output
+    assert "failed: Kremlin ready to normalize ties (desk@localhost): connection refused" in (
+        down.output
+    )
 
     preview = runner.invoke(app, ["alerts", "preview", "--out", str(tmp_path / "preview")])
     assert preview.exit_code == 0, preview.output
@@ -259,3 +236,30 @@ def test_alerts_preview_sends_nothing_then_flush_sends_once(
     again = runner.invoke(app, ["alerts", "flush"])
     assert again.output.startswith("0 sent")
     assert len(smtp_server.messages) == 1
+
+
+def test_train_saves_under_home_and_eval_compares_with_shipped(tmp_path: Path, home: Path) -> None:
+    """The shipped head is left as it is; `eval` shows it beside the trained one."""
+    shipped = ROOT / "config" / "classifier" / "russia-georgia.json"
+    before = shipped.read_bytes()
+    # Small files: what is tested is where the head goes, not how good it is.
+    topic = ROOT / "tests" / "fixtures" / "topic"
+    trained = runner.invoke(app, ["train", "--labels", str(topic / "pairs.jsonl")])
+    assert trained.exit_code == 0, trained.output
+    saved = home / "classifier" / "russia-georgia.json"
+    assert f"saved {saved}" in trained.stdout and saved.is_file()
+    assert shipped.read_bytes() == before
+    test_file = ["--labels", str(topic / "acceptance.jsonl")]
+    evaluated = runner.invoke(app, ["eval", *test_file])
+    assert evaluated.exit_code == 0, evaluated.output
+    table = evaluated.stdout.split("heads compared at threshold 0.50 on ")[1].splitlines()
+    assert table[2].startswith("shipped ") and table[2].endswith(str(shipped))
+    assert table[3].startswith("trained ") and table[3].endswith(str(saved))
+    # Another head, named: compared instead of the one under NEWSMON_HOME.
+    other = tmp_path / "other.json"
+    other.write_bytes(before)
+    named = runner.invoke(app, ["eval", *test_file, "--head", str(other)])
+    assert named.exit_code == 0, named.output
+    rows = named.stdout.split("heads compared at threshold 0.50 on ")[1].splitlines()[2:4]
+    # The same head twice: the same figures.
+    assert rows[1].endswith(str(other)) and rows[0].split()[1:6] == rows[1].split()[1:6]

@@ -45,7 +45,7 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[topic]\nthreshold = 'high'\n", "threshold: expected float"),
+        ("[topic]\nthreshold = 'high'\n", "threshold: must be a number"),
         ("[topic]\nthreshhold = 0.5\n", "[topic] threshhold: unknown key"),
         ("[alerts]\nsmtp_password = 'x'\n", "secrets come only from the environment"),
         (

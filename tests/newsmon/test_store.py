@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from extractors.records import AnalysedArticle
-from newsmon.store import MAX_ARTICLE_ATTEMPTS, Store
+from newsmon.settings import Source
+from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, now
 from tests.newsmon.records import article
 
 URL = "https://civil.ge/archives/1?utm_source=rss"
@@ -111,3 +114,46 @@ def test_two_pollers_storing_two_copies_of_one_new_story_alert_once(tmp_path: Pa
     pending = stores[0].pending_alerts()
     assert len(pending) == rounds
     assert all(len(alert.story) == 2 for alert in pending)
+
+
+ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def _source(name: str, enabled: bool = True) -> Source:
+    return Source(name, f"{name} outlet", "rss", f"https://{name}.example/feed", enabled=enabled)
+
+
+def test_status_lists_every_configured_source_from_the_start(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    configured = [_source("polled"), _source("new"), _source("paused", enabled=False)]
+    started = datetime(2025, 4, 15, 8, 30, 12, 345678, tzinfo=UTC)
+    for name in ("polled", "gone"):
+        store.record_fetch(FetchOutcome(name, "run", started, 5, "ok"), name, "https://x/", 1)
+    store.save([article(URL)], ["desk@x.org"])
+
+    rows = {row["name"]: row for row in store.status(configured)["sources"]}
+    assert list(rows) == ["polled", "new", "paused", "gone"]
+    assert {name: row["health"] for name, row in rows.items()} == {
+        "polled": "ok",
+        "new": "never run",
+        "paused": "disabled",
+        "gone": "not configured",
+    }
+    assert [row["configured"] for row in rows.values()] == [True, True, True, False]
+    # The configuration names where a source is now.
+    assert rows["new"]["url"] == "https://new.example/feed" and rows["new"]["last_run_at"] is None
+    assert rows["polled"]["last_run_at"] == "2025-04-15T08:30:12+00:00"
+    assert ISO_SECOND.fullmatch(rows["polled"]["last_ok_at"])
+
+
+def test_sent_alerts_since_a_time_are_only_those_sent_after_it(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.save([article(URL, title="First run's story")], ["desk@x.org"])
+    [first] = store.pending_alerts()
+    store.mark_sent(first.id, "outbox/1.eml")
+    second_run = now()
+    store.save([article("https://civil.ge/archives/2", title="Second")], ["desk@x.org"])
+    [second] = store.pending_alerts()
+    store.mark_sent(second.id, "outbox/2.eml")
+    assert store.sent_alerts(since=second_run) == [("desk@x.org", "Second", "outbox/2.eml")]
+    assert len(store.sent_alerts()) == 2

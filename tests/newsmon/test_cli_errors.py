@@ -1,0 +1,286 @@
+"""Bad input to `newsmon`: one line on stderr starting `newsmon: `, and the exit code the README
+documents (0 all done, 1 some of it failed, 2 usage or configuration error, 130 interrupted)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+import newsmon.cli.backfill
+import newsmon.cli.topic
+from newsmon.cli import app
+from tests.conftest import FIXTURES, ROOT, free_port
+
+runner = CliRunner()
+CLI = FIXTURES / "cli"
+PAGE = (
+    ROOT
+    / "seeds"
+    / "demo"
+    / "see"
+    / "kremlin-reaffirms-readiness-to-normalize-ties-with-georgia.html"
+)
+
+
+def _one_line(stderr: str) -> str:
+    """The error, checked to be one line starting with `newsmon: `."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newsmon: "), stderr
+    return lines[0]
+
+
+@pytest.fixture
+def no_prefect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the command gets as far as starting Prefect."""
+
+    def refuse(current: object) -> None:
+        raise AssertionError("Prefect was started before the input was checked")
+
+    monkeypatch.setattr(newsmon.cli.backfill, "prepare_prefect", refuse)
+
+
+def test_extract_of_missing_folder_or_device_is_a_usage_error(tmp_path: Path, home: Path) -> None:
+    for path, why in (
+        (tmp_path / "missing.html", "no such file"),
+        (tmp_path, "is a directory, not a regular file"),
+        (Path("/dev/null"), "not a regular file"),
+    ):
+        result = runner.invoke(app, ["extract", str(PAGE), str(path)])
+        assert result.exit_code == 2, result.output
+        assert _one_line(result.stderr) == f"newsmon: {path}: {why}"
+        # Nothing was extracted: the paths are checked before any is read.
+        assert result.stdout == ""
+
+
+def test_extract_of_a_png_names_it_and_goes_on(home: Path) -> None:
+    result = runner.invoke(app, ["extract", str(CLI / "pixel.png"), str(PAGE)])
+    assert result.exit_code == 1
+    assert (
+        _one_line(result.stderr) == f"newsmon: {CLI / 'pixel.png'}: a PNG image, not an HTML page"
+    )
+    assert "title: Kremlin Reaffirms Readiness to Normalize Ties with Georgia" in result.stdout
+
+
+def test_extract_json_keeps_one_line_per_page(home: Path) -> None:
+    result = runner.invoke(app, ["extract", "--json", str(PAGE), str(CLI / "pixel.png")])
+    assert result.exit_code == 1
+    assert [line[:9] for line in result.stdout.splitlines()] == ['{"path": '] * 2
+    assert '"error": "a PNG image, not an HTML page"' in result.stdout.splitlines()[1]
+
+
+def test_classify_refuses_a_binary_file_whole(home: Path) -> None:
+    # Exit 2, not per-line errors: a binary file has no lines to speak of.
+    result = runner.invoke(app, ["classify", "--input", str(CLI / "pixel.png")])
+    assert result.exit_code == 2
+    assert "--input" in result.stderr and "pixel.png: not a UTF-8 text file" in result.stderr
+    _one_line(result.stderr)
+    assert result.stdout == ""
+
+
+def test_classify_names_each_bad_line(home: Path) -> None:
+    result = runner.invoke(app, ["classify", "--input", str(CLI / "one-bad-line.jsonl")])
+    assert result.exit_code == 1
+    assert "one-bad-line.jsonl line 2: not a JSON object with text" in _one_line(result.stderr)
+    first, second = result.stdout.splitlines()
+    assert '"flag": true' in first and second.startswith('{"error": ')
+
+
+def test_backfill_of_a_file_without_urls(home: Path, no_prefect: None) -> None:
+    result = runner.invoke(app, ["backfill", "--urls", str(CLI / "no-urls.txt")])
+    assert result.exit_code == 2
+    assert _one_line(result.stderr).startswith(f"newsmon: no URLs in {CLI / 'no-urls.txt'}")
+
+
+def test_backfill_of_an_unknown_source_names_the_configured_ones(
+    home: Path, no_prefect: None
+) -> None:
+    result = runner.invoke(
+        app, ["backfill", "--urls", str(CLI / "urls.txt"), "--source", "nowhere"]
+    )
+    assert result.exit_code == 2
+    line = _one_line(result.stderr)
+    assert line.startswith("newsmon: --source nowhere: no configured source of that name;")
+    assert "configured: " in line and "civil" in line
+
+
+def test_backfill_of_a_range_that_ends_before_it_starts(home: Path, no_prefect: None) -> None:
+    args = ["--urls", str(CLI / "urls.txt"), "--since", "2025-02-01", "--until", "2025-01-31"]
+    result = runner.invoke(app, ["backfill", *args])
+    assert result.exit_code == 2
+    assert "--since 2025-02-01 is not before --until 2025-01-31" in _one_line(result.stderr)
+
+
+def test_backfill_of_html_given_as_warc(home: Path, no_prefect: None) -> None:
+    result = runner.invoke(app, ["backfill", "--warc", str(CLI / "page.html")])
+    assert result.exit_code == 2
+    assert f"--warc {CLI / 'page.html'}: not a WARC file" in _one_line(result.stderr)
+
+
+def test_backfill_of_a_device_or_folder_is_not_a_regular_file(
+    tmp_path: Path, home: Path, no_prefect: None
+) -> None:
+    for option, path in (("--urls", "/dev/null"), ("--warc", str(tmp_path))):
+        result = runner.invoke(app, ["backfill", option, path])
+        assert result.exit_code == 2
+        line = _one_line(result.stderr)
+        assert line.startswith(f"newsmon: {option} {path}: ") and "not a regular file" in line
+
+
+def test_backfill_with_every_url_refused_exits_1(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, prefect_api: None
+) -> None:
+    monkeypatch.setenv("NEWSMON_RETRY_ATTEMPTS", "1")
+    port = free_port()  # nothing listens on it
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"http://127.0.0.1:{port}/a.html\nhttp://127.0.0.1:{port}/b.html\n")
+    result = runner.invoke(app, ["backfill", "--urls", str(urls), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "0 stored (0 flagged), 2 failed" in result.stdout
+    assert f"failed 2: 127.0.0.1 refused the connection on port {port}" in result.stdout
+    assert "robots" not in result.stdout
+    assert "newsmon: backfill: all 2 candidates failed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--config", "{config}", "status"],
+        ["status", "--config", "{config}"],
+        ["alerts", "flush", "--config", "{config}"],
+        ["sources", "check", "--config", "{config}"],
+    ],
+)
+def test_config_before_or_after_the_command(args: list[str], home: Path) -> None:
+    bad = str(CLI / "bad.toml")
+    result = runner.invoke(app, [arg.format(config=bad) for arg in args])
+    assert result.exit_code == 2
+    assert f"configuration error: {bad}: interval_seconds" in _one_line(result.stderr)
+
+
+def test_config_after_the_command_wins(home: Path) -> None:
+    good, bad = str(CLI / "good.toml"), str(CLI / "bad.toml")
+    later_bad = runner.invoke(app, ["--config", good, "status", "--config", bad])
+    assert later_bad.exit_code == 2 and bad in later_bad.stderr
+    later_good = runner.invoke(app, ["--config", bad, "status", "--config", good])
+    assert later_good.exit_code == 0, later_good.output
+    from_env = runner.invoke(app, ["status", "--config", good], env={"NEWSMON_CONFIG": bad})
+    assert from_env.exit_code == 0, from_env.output
+
+
+def test_config_folder_is_not_a_regular_file(home: Path) -> None:
+    result = runner.invoke(app, ["status", "--config", str(CLI)])
+    assert result.exit_code == 2
+    assert (
+        _one_line(result.stderr) == f"newsmon: --config {CLI}: is a directory, not a regular file"
+    )
+
+
+def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
+    result = runner.invoke(app, ["status"], env={"NEWSMON_INTERVAL_SECONDS": "-5"})
+    assert result.exit_code == 2
+    line = _one_line(result.stderr)
+    assert "NEWSMON_INTERVAL_SECONDS" in line
+    assert "must be a whole number, 0 or more, got '-5'" in line
+
+
+def test_unknown_option_is_one_line_usage_error(home: Path) -> None:
+    result = runner.invoke(app, ["backfill", "--zzz"])
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == (
+        "newsmon: backfill: No such option: --zzz; see `newsmon backfill --help`"
+    )
+
+
+def test_unexpected_exception_is_one_line_unless_debug(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path, page_url: str) -> dict[str, str]:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", broken)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 1
+    assert _one_line(result.stderr) == (
+        "newsmon: extract failed: RuntimeError: disk on fire (--debug shows the traceback)"
+    )
+    debugged = runner.invoke(app, ["--debug", "extract", str(PAGE)])
+    assert isinstance(debugged.exception, RuntimeError)
+
+
+def test_debug_prints_the_traceback(tmp_path: Path) -> None:
+    """A real process: without --debug one line, with it Python's traceback."""
+    broken = (
+        "import sys, newsmon.cli.topic as topic\n"
+        "def boom(path, url): raise RuntimeError('disk on fire')\n"
+        "topic._extracted = boom\n"
+        "from newsmon.cli import app\n"
+        "sys.argv[0] = 'newsmon'\n"
+        "app()\n"
+    )
+    env = {**os.environ, "NEWSMON_HOME": str(tmp_path / "home")}
+    for debug, code in (([], 1), (["--debug"], 1)):
+        done = subprocess.run(
+            [sys.executable, "-c", broken, *debug, "extract", str(PAGE)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == code
+        if debug:
+            assert "Traceback (most recent call last)" in done.stderr
+            assert done.stderr.rstrip().endswith("RuntimeError: disk on fire")
+        else:
+            assert _one_line(done.stderr).startswith("newsmon: extract failed: RuntimeError")
+
+
+def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(path: Path, page_url: str) -> dict[str, str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", interrupted)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 130
+    assert _one_line(result.stderr) == "newsmon: interrupted"
+
+
+def _command_paths() -> list[list[str]]:
+    group = typer.main.get_group(app)
+    paths: list[list[str]] = [[]]
+    for name, command in group.commands.items():
+        subcommands = getattr(command, "commands", None)
+        paths += [[name, sub] for sub in subcommands] if subcommands else [[name]]
+    return paths
+
+
+def test_every_help_shows_config_and_no_python_types() -> None:
+    paths = _command_paths()
+    assert len(paths) >= 12
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, path
+        assert "--config" in result.stdout, path
+        # Typer's defaults: <bool>, <list[Path]>, {paths}...
+        python_type = r"<(?:bool|str|int|float|path|list\[|Path)|\{\w+\}"
+        assert not re.search(python_type, result.stdout), (path, result.stdout)
+
+
+def test_alerts_preview_into_a_folder_it_cannot_write_is_one_line(
+    tmp_path: Path, home: Path
+) -> None:
+    # A file where a folder should be: refused even for root, unlike a read-only folder.
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["alerts", "preview", "--out", str(blocker / "preview")])
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == (
+        f"newsmon: --out {blocker / 'preview'}: cannot write there: Not a directory"
+    )

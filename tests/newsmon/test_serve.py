@@ -1,0 +1,198 @@
+"""`newsmon serve` and `newsmon run` as processes: scheduled polls, stops on one signal, and no
+Prefect server or poll outliving the process that started it, however it ends."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from newsmon.settings import load_settings
+from newsmon.store import Store
+from tests.conftest import Mailbox
+from tests.flows.sites import DEMO, config, serve_demo
+
+NEWSMON = [sys.executable, "-m", "newsmon.cli"]
+SLOW_PAGE = "/civil/wine-exports-record.html"
+# A stop must not wait for the poll: the slow page answers long after this.
+SLOW_SECONDS = 60
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSMON_", "PREFECT_API", "PREFECT_HOME"))
+    }
+    return {**env, "NEWSMON_HOME": str(home), "NEWSMON_ALLOWED_NETWORKS": "127.0.0.1", **extra}
+
+
+@dataclass
+class SlowPage:
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def slow_page(httpserver: HTTPServer) -> Iterator[SlowPage]:
+    """One demo article page answers only when released (at the latest after SLOW_SECONDS or
+    at the test's end; the test server answers one request at a time)."""
+    page = SlowPage()
+    body = (DEMO / SLOW_PAGE.lstrip("/")).read_bytes()
+
+    def slow(request: Request) -> Response:
+        page.reached.set()
+        page.released.wait(SLOW_SECONDS)
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    # Registered before the demo site, so it answers for that page.
+    httpserver.expect_request(SLOW_PAGE).respond_with_handler(slow)
+    yield page
+    page.released.set()
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started, and theirs."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *_children(int(child))}
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """In a session of its own, as a shell's foreground job: a Ctrl-C goes to its group."""
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def _stopped(process: subprocess.Popen[bytes], log: Path, timeout: float) -> int:
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        pytest.fail(f"still running {timeout} s after the signal:\n{log.read_text()[-3000:]}")
+
+
+def test_serve_polls_on_schedule_then_stops_on_sigterm(
+    tmp_path: Path, smtp_server: Mailbox, httpserver: HTTPServer
+) -> None:
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
+    log = tmp_path / "serve.log"
+    process = _start([*NEWSMON, "serve", "--config", str(config_file)], env, log)
+    deadline = time.monotonic() + 240
+    while log.read_text().count(" poll: ") < 2 and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    assert _stopped(process, log, timeout=15) == 128 + signal.SIGTERM
+    output = log.read_text()
+    polls = [line for line in output.splitlines() if " poll: " in line]
+    # One line a poll: the first stores and alerts, the next finds nothing new.
+    assert "2 of 2 sources ok, 5 new articles" in polls[0], output
+    assert "2 flagged; 2 alerts sent" in polls[0], output
+    assert "0 new articles" in polls[1], output
+    assert "Traceback" not in output and "Crash" not in output
+    assert output.rstrip().endswith("newsmon: stopped by SIGTERM")
+    assert len(smtp_server.messages) == 2
+    # Its Prefect server, with the UI it links to, kept state under NEWSMON_HOME and is gone.
+    assert (tmp_path / "home" / "prefect" / "server.log").exists()
+    ui = re.search(r"Prefect UI at (http://\S+);", output)
+    assert ui is not None, output
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{ui.group(1)}/api/health", timeout=2)
+
+
+def test_ctrl_c_during_a_poll_stops_serve_at_once_and_keeps_what_was_stored(
+    tmp_path: Path, smtp_server: Mailbox, httpserver: HTTPServer, slow_page: SlowPage
+) -> None:
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
+    log = tmp_path / "serve.log"
+    process = _start([*NEWSMON, "--config", str(config_file), "serve"], env, log)
+    assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
+    started = _children(process.pid)
+    # The terminal's Ctrl-C: SIGINT to the foreground process group.
+    os.killpg(process.pid, signal.SIGINT)
+    # Well within the 10 s promised; the poll would otherwise wait SLOW_SECONDS for its page.
+    assert _stopped(process, log, timeout=12) == 128 + signal.SIGINT
+    output = log.read_text()
+    assert "Traceback" not in output and "Crash" not in output, output
+    assert output.rstrip().endswith("newsmon: stopped by SIGINT"), output
+    assert "poll stopped after" in output
+    assert not _alive(started), "the poll or the Prefect server outlived serve"
+    slow_page.released.set()
+    # Another poll starts where this one stopped; nothing stored twice, each story alerted once.
+    rerun = subprocess.run(
+        [*NEWSMON, "--config", str(config_file), "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    status = Store(load_settings(config_file, environ=env).database).status()
+    assert status["articles"] == 5 and status["alerts"] == {"sent": 2, "queued": 0}
+    assert len(smtp_server.messages) == 2
+
+
+def test_signal_during_start_up_leaves_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    process = _start([*NEWSMON, "serve"], _env(tmp_path / "home"), log)
+    # Its Prefect server is starting (it takes seconds to answer).
+    deadline = time.monotonic() + 60
+    while not _children(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = _children(process.pid)
+    assert started, log.read_text()
+    os.killpg(process.pid, signal.SIGINT)
+    assert _stopped(process, log, timeout=12) == 128 + signal.SIGINT
+    output = log.read_text()
+    assert "Traceback" not in output
+    assert output.strip() == "newsmon: stopped by SIGINT"
+    assert not _alive(started)
+
+
+def test_kill_9_of_a_run_takes_its_prefect_server_with_it(
+    tmp_path: Path, httpserver: HTTPServer, slow_page: SlowPage
+) -> None:
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    log = tmp_path / "run.log"
+    process = _start([*NEWSMON, "run", "--config", str(config_file)], _env(tmp_path / "home"), log)
+    assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
+    started = _children(process.pid)
+    assert started, "the run started no Prefect server"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 5
+    while _alive(started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(started), "the Prefect server outlived the killed run"
