@@ -17,14 +17,19 @@ from extractors.urls import canonical_url
 
 
 def analyse_page(
-    page: FetchedPage, entry: FeedEntry, outlet: str, language_hint: str | None = None
+    page: FetchedPage,
+    entry: FeedEntry,
+    outlet: str,
+    language_hint: str | None = None,
+    captured: datetime | None = None,
 ) -> AnalysedArticle:
     """Extract and identify one page; an unparseable page becomes an article with an error.
 
     The article is known by the page's canonical link (or its final URL), so the same
     article linked with tracking parameters or through a redirect is one article; the
     request key ties it to the URL that was asked for, so a failed fetch and its later
-    success are one row."""
+    success are one row. ``captured``: an archived page's capture time, its date of last
+    resort."""
     request_key = canonical_url(page.requested_url)
     base = AnalysedArticle(
         source=page.source,
@@ -37,7 +42,7 @@ def analyse_page(
     )
     try:
         extracted = with_feed_fallback(
-            extract_article(page.content, page.final_url, page.content_type), entry
+            extract_article(page.content, page.final_url, page.content_type), entry, captured
         )
     except Unparseable as exc:
         return replace(base, error=f"unparseable: {exc}")
@@ -53,6 +58,7 @@ def analyse_page(
         text=extracted.text,
         language=language,
         published=extracted.published,
+        published_from=extracted.published_from,
         note=extracted.note,
         canonical_url=_identity(extracted.canonical_url, base.canonical_url),
     )

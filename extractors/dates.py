@@ -1,8 +1,10 @@
-"""Timestamps as pages, feeds and sitemaps write them (ISO 8601), read as aware datetimes."""
+"""Timestamps as pages, feeds and sitemaps write them (ISO 8601), read as aware datetimes,
+and the choice between a page's own date, its listing's and an archive's capture time."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
 # Earlier years are placeholders (0001-01-01, 1970-01-01), not publication dates.
 _EARLIEST_YEAR = 1990
@@ -19,3 +21,37 @@ def iso_datetime(value: object) -> datetime | None:
     if parsed.year < _EARLIEST_YEAR:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A publication time and where it came from: ``page``, ``listing`` (a feed, listing
+    page or sitemap entry), ``archive`` (the capture time), or None when nothing said."""
+
+    when: datetime | None
+    source: str | None
+
+
+def choose_published(
+    page: datetime | None, listing: datetime | None, captured: datetime | None = None
+) -> Dated:
+    """The page's own date first, then the listing's, then the archive's capture time.
+
+    A page date at midnight is taken as the day alone (date-only metadata, or htmldate's
+    guess): a listing's time on that same day says more, and is taken instead."""
+    if page is not None and not (listing is not None and _refines(listing, page)):
+        return Dated(page, "page")
+    if listing is not None:
+        return Dated(listing, "listing")
+    if captured is not None:
+        return Dated(captured, "archive")
+    return Dated(None, None)
+
+
+def day_only(moment: datetime) -> bool:
+    """Whether a timestamp names only a day (midnight in its own zone)."""
+    return moment.timetz().replace(tzinfo=None) == time(0, 0)
+
+
+def _refines(listing: datetime, page: datetime) -> bool:
+    return day_only(page) and not day_only(listing) and listing.date() == page.date()

@@ -1,43 +1,72 @@
 """Language identification: langdetect (seeded) plus what it cannot do.
 
-langdetect has no profile for Georgian, Armenian or Azerbaijani and calls Georgian text
-Estonian with near certainty, so scripts that belong to one language decide first, letters
-only Azerbaijani uses separate it from Turkish, whole words settle neighbours that share
-character n-grams (Russian and Bulgarian, French and Catalan), and short or inconclusive
-texts fall back to the page's declared language or to ``und``.
+langdetect has no profile for Georgian, Armenian, Azerbaijani, Kazakh, Belarusian, Serbian
+and the other languages around the desk's, and answers their texts with a neighbour. So
+scripts that belong to one language decide first; in Cyrillic, Arabic and Hebrew text the
+letters narrow the languages the text can be in (``extractors.alphabets``: a Kazakh қ rules
+out Russian, a letter no listed language writes rules out all of them and the answer is
+``und``); words that occur in only one of the remaining languages settle short texts
+(``extractors.telltale_words``); langdetect and word frequencies decide between the rest.
+Letters only Azerbaijani uses separate it from Turkish; short or inconclusive texts fall
+back to the page's declared language or to ``und``. Only a bounded sample of a long text is
+read: its start and its middle.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
 from extractors.records import Language
-from extractors.words import LISTED, WORD, best_fit, unknown_to, words_of
+from extractors.telltale_words import telltale_counts
+from extractors.words import LISTED, WORD, WordFit, best_fit, fit, unknown_to, words_of
 
 UNDETERMINED = "und"
-_SAMPLE_LETTERS = 4000
+# A long text is read from its start (title, lead) and its middle (the body, past any
+# navigation left at the top): enough for n-grams and words, a fixed cost per article.
+_SAMPLE_HEAD = 400
+_SAMPLE_MIDDLE = 800
+# Word evidence is looked up in up to 29 frequency lists: the first words are enough.
+_WORD_SAMPLE = 80
 _MIN_LETTERS = 3
 _SHORT_LETTERS = 40
 _CONFIDENT = 0.9
 # Below this langdetect is guessing (its short-text probabilities come in sevenths).
 _PLAUSIBLE = 0.5
 _SINGLE_LANGUAGE_SCRIPTS = {"GEORGIAN": "ka", "ARMENIAN": "hy"}
-# Scripts whose langdetect answers are restricted to languages written in them.
-_SCRIPT_LANGUAGES = {
+# Languages langdetect has a profile for, by script (its answers are restricted to them).
+_LANGDETECT = {
     "ARABIC": ("ar", "fa", "ur"),
     "CYRILLIC": ("ru", "uk", "bg", "mk"),
     "HEBREW": ("he",),
     "GREEK": ("el",),
 }
-_UKRAINIAN_ONLY = set("іїєґІЇЄҐ")
-_RUSSIAN_ONLY = set("ыэЫЭ")
-_OTHER_CYRILLIC = set("ўЎјЈљЉњЊџЏђЂћЋѓЃќЌѕЅ") | _UKRAINIAN_ONLY
+# wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
+_WORD_LISTS = {
+    "ru": "ru", "uk": "uk", "bg": "bg", "mk": "mk", "sr": "sh",
+    "ar": "ar", "fa": "fa", "ur": "ur", "he": "he",
+}  # fmt: skip
+_SERBIAN_TO_LATIN = str.maketrans(
+    {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
+     "ш": "š", "ц": "c", "х": "h"}
+    | dict(zip("абвгдезиклмнопрстуф", "abvgdeziklmnoprstuf", strict=True))
+)  # fmt: skip
+# Letters that are not letters of any alphabet: the Arabic elongation mark.
+_NOT_LETTERS = {"\u0640"}
 _AZERBAIJANI_ONLY = set("əƏ")
+_TURKIC_ONLY = set("ığİĞ")
+_TURKIC_LETTERS = set("ığşçöü")
+# The desk's languages (config/topic): ties in short texts go to them.
+_DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
+# Latin desk languages whose telltale words settle a title; those with word lists.
+_LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
+_LATIN_DESK = ("en", "de", "fr", "tr")
 # Letters of the Azerbaijani Latin alphabet that Turkish does not use.
 _NOT_TURKISH = set("qx")
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
@@ -47,13 +76,15 @@ _TURKISH_KNOWN = 0.75
 _WORDS_KNOWN = 0.6
 _WORDS_MARGIN = 0.3
 # Latin and Cyrillic letters that look alike: typists and OCR mix them inside words
-# (Ukrainian "вiн" with a Latin i; Azerbaijani "bölmә" with a Cyrillic schwa).
+# (Ukrainian "вiн" with a Latin i; Azerbaijani "bölmә" with a Cyrillic schwa). Ossetian is
+# often typed with the Latin ligature æ for its Cyrillic ӕ.
 _LATIN_TO_CYRILLIC = str.maketrans("aceiopxyAEIOPCXBHKMT", "асеіорхуАЕІОРСХВНКМТ")
+_OSSETIAN_LIGATURE = str.maketrans("æÆ", "ӕӔ")
 _CYRILLIC_TO_LATIN = str.maketrans("асеіорхуәАЕІОРСХӘ", "aceiopxyəAEIOPCXƏ")
 
 _FULLY_LISTED = {
     script
-    for script, languages in _SCRIPT_LANGUAGES.items()
+    for script, languages in _LANGDETECT.items()
     if set(languages) <= set(LISTED.get(script, ()))
 }
 # A language code, its confidence, and the method that chose it.
@@ -63,48 +94,143 @@ Guess = tuple[str, float, str]
 def detect_language(text: str, hint: str | None = None) -> Language:
     """Identify the language of ``text``; ``hint`` (page or feed language) is used only when
     the text itself is inconclusive."""
-    text = _without_homoglyphs(text[: _SAMPLE_LETTERS * 2])
-    letters = [ch for ch in text if ch.isalpha()][:_SAMPLE_LETTERS]
+    text = _without_homoglyphs(bounded_sample(text))
+    letters = [ch for ch in text if ch.isalpha() and ch not in _NOT_LETTERS]
     if len(letters) < _MIN_LETTERS:
         return _from_hint(hint, "too little text")
     scripts = Counter(script_of(ch) for ch in letters)
     script, count = scripts.most_common(1)[0]
-    share = count / len(letters)
+    share = round(count / len(letters), 3)
     if script in _SINGLE_LANGUAGE_SCRIPTS:
-        return Language(_SINGLE_LANGUAGE_SCRIPTS[script], round(share, 3), "script")
-    in_script = "".join(ch if ch.isalpha() and script_of(ch) == script else " " for ch in text)
+        return Language(_SINGLE_LANGUAGE_SCRIPTS[script], share, "script")
+    in_script = "".join(
+        ch if ch.isalpha() and script_of(ch) == script and ch not in _NOT_LETTERS else " "
+        for ch in text
+    )
+    if script in ALPHABETS:
+        return _by_alphabets(in_script, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
-        return Language("az", round(share, 3), "letters")
-    cyrillic = _by_cyrillic_letters(set(letters)) if script == "CYRILLIC" else None
-    guess = (cyrillic, share, "letters") if cyrillic else _langdetect(in_script, script)
+        return Language("az", share, "letters")
+    guess = _langdetect(in_script, script, _LANGDETECT.get(script))
     if guess is None:
         return _from_hint(hint, "langdetect found no language")
-    code, probability, method = _by_words(in_script, script, guess)
+    guess = _by_words(in_script, script, guess)
+    if script == "LATIN" and len(letters) < _SHORT_LETTERS:
+        words = words_of(in_script.replace("İ", "i"))
+        turkic = bool(_TURKIC_ONLY & set(in_script))
+        guess = _desk_prior(words, _latin_title(words, guess, turkic), _LATIN_DESK, _latin_fit)
+    return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
+
+
+def bounded_sample(text: str) -> str:
+    """The start and the middle of a long text (cut at spaces), or all of a short one."""
+    if len(text) <= _SAMPLE_HEAD + _SAMPLE_MIDDLE:
+        return text
+    cut = text.find(" ", _SAMPLE_HEAD, _SAMPLE_HEAD + _SAMPLE_MIDDLE)
+    head = text[: cut if cut > 0 else _SAMPLE_HEAD]
+    middle_start = len(text) // 2 - _SAMPLE_MIDDLE // 2
+    middle = text[middle_start : middle_start + _SAMPLE_MIDDLE]
+    return f"{head}\n{middle.split(' ', 1)[-1].rsplit(' ', 1)[0]}"
+
+
+def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Language:
+    """Cyrillic, Arabic and Hebrew text: the letters narrow the languages, then telltale
+    words, langdetect and word frequencies choose among what is left."""
+    letters = Counter(ch.lower() for ch in text.translate(LETTER_TWINS) if ch.isalpha())
+    verdict = letter_verdict(letters, script)
+    candidates = verdict.candidates if verdict else ()
+    if not candidates:
+        return Language(UNDETERMINED, share, "letters (no language known)")
+    if len(candidates) == 1:
+        return Language(candidates[0], share, "letters")
+    words = words_of(text)[:_WORD_SAMPLE]
+    # In longer text letters, n-grams and word frequencies outweigh a few telltale words
+    # (where any of the languages left has n-gram profiles or word lists).
+    short = letters.total() < _SHORT_LETTERS
+    unlisted = not any(code in _WORD_LISTS for code in candidates)
+    guess = _by_telltales(words, candidates, share) if short or unlisted else None
+    if guess is None and short and _unknown_to_listed(words, candidates):
+        guess = UNDETERMINED, share, "words (unknown to the languages listed)"
+    if guess is None:
+        allowed = tuple(code for code in candidates if code in _LANGDETECT.get(script, ()))
+        guess = _langdetect(text, script, allowed) if allowed else None
+        guess = _by_listed_words(words, candidates, guess or (candidates[0], share, "letters"))
+        if short:
+            desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
+            guess = _desk_prior(words, guess, desk, _fit)
+    return _settle(guess, letters.total(), hint, candidates.__contains__)
+
+
+def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
+    """A short text of several words that no word list of the candidates knows, while the
+    letters also allow a language without a list (Kazakh, Mongolian): not safely Russian."""
+    listed = [code for code in candidates if code in _WORD_LISTS]
+    if len(words) < 2 or not listed or len(listed) == len(candidates):
+        return False
+    return all(_fit(words, code).known == 0 for code in listed)
+
+
+def _by_telltales(words: list[str], candidates: tuple[str, ...], share: float) -> Guess | None:
+    """The candidate that clearly more words belong to only (two to none, or twice as many
+    as the next)."""
+    counts = telltale_counts(words, candidates).most_common(2)
+    if not counts:
+        return None
+    runner_up = counts[1][1] if len(counts) > 1 else 0
+    if counts[0][1] >= 2 * runner_up + (runner_up == 0):
+        return counts[0][0], share, "words"
+    return None
+
+
+def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess) -> Guess:
+    """The guess unless the words are much more frequent in another candidate's word list."""
+    if not words:
+        return guess
+    fits = {code: _fit(words, code) for code in candidates if code in _WORD_LISTS}
+    best = max(fits.values(), key=lambda f: f.log_frequency, default=None)
+    code = guess[0]
+    if best is None or best.language == code:
+        return guess
+    current = fits.get(code)
+    enough = best.known >= _WORDS_KNOWN or set(candidates) <= set(fits)
+    if enough and (current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN):
+        return best.language, best.known, "words"
+    return guess
+
+
+def _latin_fit(words: list[str], code: str) -> WordFit:
+    if code not in LISTED["LATIN"]:
+        raise KeyError(code)
+    return fit(words, code)
+
+
+def _fit(words: list[str], code: str) -> WordFit:
+    if code == "sr":
+        words = [word.translate(_SERBIAN_TO_LATIN) for word in words]
+    found = fit(words, _WORD_LISTS[code])
+    return WordFit(code, found.log_frequency, found.known)
+
+
+def _settle(guess: Guess, letters: int, hint: str | None, fits: Callable[[str], bool]) -> Language:
+    """A conclusive guess as it is; an inconclusive one yields to a hint the script allows,
+    then stands if plausible, else ``und``."""
+    code, probability, method = guess
     conclusive = probability >= _CONFIDENT or method != "langdetect"
-    if len(letters) >= _SHORT_LETTERS and conclusive:
+    if letters >= _SHORT_LETTERS and conclusive:
         return Language(code, round(probability, 3), method)
     hinted = hint.split("-")[0].lower() if hint else None
-    if hinted and _script_fits(hinted, script):
+    if hinted and fits(hinted):
         return Language(hinted, round(probability, 3), "hint")
-    if probability >= _PLAUSIBLE:
+    if probability >= _PLAUSIBLE or method != "langdetect":
         return Language(code, round(probability, 3), f"{method} (uncertain)")
     return Language(UNDETERMINED, round(probability, 3), "inconclusive")
-
-
-def _by_cyrillic_letters(letters: set[str]) -> str | None:
-    ukrainian, russian = letters & _UKRAINIAN_ONLY, letters & _RUSSIAN_ONLY
-    if ukrainian and not russian:
-        return "uk"
-    if russian and not letters & _OTHER_CYRILLIC:
-        return "ru"
-    return None
 
 
 def _by_words(text: str, script: str, guess: Guess) -> Guess:
     """The guess from letters or langdetect, unless the words say otherwise (a Ukrainian
     phrase quoted in Russian text, a short sentence langdetect reads as a neighbour)."""
     code, probability, method = guess
-    words = words_of(text)
+    words = words_of(text)[:_WORD_SAMPLE]
     if not words:
         return guess
     best, fits = best_fit(words, script)
@@ -120,6 +246,57 @@ def _by_words(text: str, script: str, guess: Guess) -> Guess:
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"
     return code, probability, method
+
+
+def _latin_title(words: list[str], guess: Guess, turkic: bool) -> Guess:
+    """A short Latin text: dotless ı and ğ are Turkish or Azerbaijani; a telltale word of a
+    desk language outweighs langdetect's n-grams, unless the word is common in the language
+    langdetect chose too (Czech "ve")."""
+    code = guess[0]
+    if code not in ("tr", "az") and turkic:
+        code, guess = "tr", ("tr", guess[1], "letters")
+    if code == "tr" and _azerbaijani_spelling(words):
+        return "az", guess[1], "letters"
+    candidates = ("tr", "az") if code in ("tr", "az") else _LATIN_TELLTALE
+    told = _by_telltales(words, candidates, guess[1])
+    if told is None or told[0] == code:
+        return guess
+    telling = [word for word in words if telltale_counts([word], (told[0],))]
+    if code in LISTED["LATIN"] and told[0] in LISTED["LATIN"]:
+        rarer = [fit([w], told[0]).log_frequency - fit([w], code).log_frequency for w in telling]
+        if max(rarer) < 1:
+            return guess
+    return told
+
+
+def _desk_prior(
+    words: list[str], guess: Guess, desk: tuple[str, ...], fitter: Callable[..., WordFit]
+) -> Guess:
+    """A short text (where langdetect's confidence means little) whose words a desk language
+    knows as well as the language chosen is read in the desk language: two-word titles
+    and names-only titles are the desk's far more often than a neighbour's."""
+    code = guess[0]
+    if code in _DESK or not words or not desk:
+        return guess
+    best = max((fitter(words, language) for language in desk), key=lambda f: f.log_frequency)
+    try:
+        current: WordFit | None = fitter(words, code)
+    except KeyError:
+        current = None
+    if best.known >= _PLAUSIBLE and (
+        current is None or best.log_frequency >= current.log_frequency - _WORDS_MARGIN
+    ):
+        return best.language, best.known, "words (desk language first)"
+    return guess
+
+
+def _azerbaijani_spelling(words: list[str]) -> bool:
+    """A word of a short text with q or x beside the Turkic letters (yuxarı, qaçqın) that
+    Turkish does not know: Turkish writes k and h there, and its foreign names with q or x
+    have no ı, ş or ğ."""
+    return any(
+        set(word) & _NOT_TURKISH and set(word) & _TURKIC_LETTERS for word in unknown_to(words, "tr")
+    )
 
 
 def _azerbaijani_words(text: str, known_to_turkish: float) -> bool:
@@ -139,6 +316,11 @@ def _without_homoglyphs(text: str) -> str:
         scripts = Counter(script_of(ch) for ch in word)
         if len(scripts) < 2:
             return word
+        if scripts["CYRILLIC"] and ("æ" in word or "Æ" in word):
+            word = word.translate(_OSSETIAN_LIGATURE)
+            scripts = Counter(script_of(ch) for ch in word)
+        if len(scripts) < 2:
+            return word
         table = _LATIN_TO_CYRILLIC if scripts["CYRILLIC"] > scripts["LATIN"] else _CYRILLIC_TO_LATIN
         swapped = word.translate(table)
         # Only a word whose stray letters all have twins is a homoglyph slip; "газаCroatia"
@@ -148,8 +330,10 @@ def _without_homoglyphs(text: str) -> str:
     return WORD.sub(one, text)
 
 
-def _langdetect(text: str, script: str) -> Guess | None:
-    allowed = _SCRIPT_LANGUAGES.get(script)
+def _langdetect(text: str, script: str, allowed: tuple[str, ...] | None) -> Guess | None:
+    if sum(ch.isupper() for ch in text) > sum(ch.islower() for ch in text):
+        # langdetect's profiles are of lowercase text; a headline in capitals reads as noise.
+        text = text.replace("İ", "i").lower()
     # Without a fixed seed langdetect answers differently from run to run.
     DetectorFactory.seed = 0
     try:
@@ -167,7 +351,7 @@ def _script_fits(code: str, script: str) -> bool:
     for single_script, language in _SINGLE_LANGUAGE_SCRIPTS.items():
         if code == language:
             return script == single_script
-    for multi_script, languages in _SCRIPT_LANGUAGES.items():
+    for multi_script, languages in {**_LANGDETECT, **ALPHABETS}.items():
         if code in languages:
             return script == multi_script
     return script == "LATIN"

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.etree
 import lxml.html
 from htmldate import find_date
 
@@ -21,6 +22,16 @@ from extractors.dates import iso_datetime
 
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
 _DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
+# Meta tags naming the publication time, by trust; JSON-LD comes after the first.
+_DATE_META = (
+    "article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "parsely-pub-date",
+    "dc.date.issued",
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+[|»]\s*")
 
 
@@ -31,6 +42,11 @@ class PageMetadata:
     published: datetime | None = None
     canonical_url: str | None = None
     site_name: str | None = None
+    # Where the date was read: a meta tag's name, "json-ld", "markup" (itemprop or <time>),
+    # or "htmldate" (found in the page's text or URL, usually the day only).
+    published_from: str | None = None
+    # The article's text as the page declares it in JSON-LD (``articleBody``), if it does.
+    article_body: str = ""
 
 
 def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
@@ -46,21 +62,51 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
         or meta.get("application-name")
         or _host(canonical or url)
     )
-    published = (
-        iso_datetime(meta.get("article:published_time"))
-        or iso_datetime(linked.get("datePublished"))
-        or iso_datetime(meta.get("datepublished"))
-        or iso_datetime(meta.get("pubdate"))
-        or iso_datetime(_first(tree.xpath(_DATE_ELEMENTS)))
-        or iso_datetime(find_date(tree, original_date=True, url=url))
-    )
+    published, published_from = _published(tree, meta, linked, url)
     return PageMetadata(
         title=_title(tree, meta, linked, site_name),
         author=_author(meta, linked),
         published=published,
         canonical_url=canonical,
         site_name=site_name,
+        published_from=published_from,
+        article_body=_plain_body(linked.get("articleBody")),
     )
+
+
+def _published(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], linked: dict[str, Any], url: str
+) -> tuple[datetime | None, str | None]:
+    """The publication time the page declares (its UTC offset kept), and where it was read;
+    htmldate's reading of the page when it declares none."""
+    declared = [
+        *((name, meta.get(name)) for name in _DATE_META[:1]),
+        ("json-ld", linked.get("datePublished")),
+        *((name, meta.get(name)) for name in _DATE_META[1:]),
+        ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
+    ]
+    for where, value in declared:
+        if (moment := iso_datetime(value)) is not None:
+            return moment, where
+    found = iso_datetime(find_date(tree, original_date=True, url=url))
+    return found, "htmldate" if found else None
+
+
+def _plain_body(value: Any) -> str:
+    """A JSON-LD ``articleBody`` as plain text, a line per paragraph (some CMSs put HTML in
+    it)."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if "<" not in value:
+        return value.strip()
+    try:
+        fragment = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return value.strip()
+    for block in fragment.iter("p", "br", "div", "li", "h2", "h3", "h4", "blockquote"):
+        block.tail = "\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in str(fragment.text_content()).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:

@@ -52,6 +52,9 @@ class ExtractedArticle:
     html_lang: str | None
     note: str | None = None
     author: str | None = None
+    # Where ``published`` came from: "page", "listing" (feed, listing page or sitemap) or
+    # "archive" (the capture time); None when nothing gave a date.
+    published_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class AnalysedArticle:
     language: Language | None = None
     author: str | None = None
     published: datetime | None = None
+    published_from: str | None = None
     topic: TopicScore | None = None
     note: str | None = None
     error: str | None = None

@@ -120,7 +120,7 @@ def analyse_batch(
 ) -> list[AnalysedArticle]:
     """Extraction, language and topic score of one batch: the CPU-heavy part."""
     articles = [
-        analyse_page(item.got, item.entry, item.outlet, language)
+        analyse_page(item.got, item.entry, item.outlet, language, item.captured)
         if isinstance(item.got, FetchedPage)
         else item.got
         for item in work

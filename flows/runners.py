@@ -15,16 +15,12 @@ def task_runner(settings: Settings) -> TaskRunner:  # type: ignore[type-arg]
     cores = os.cpu_count() or 1
     if settings.task_runner != "dask":
         return ThreadPoolTaskRunner(max_workers=cores)
+    import dask
     from prefect_dask import DaskTaskRunner
 
+    # Dask's scratch space under NEWSMON_HOME, not left behind in the system temp folder.
+    dask.config.set({"temporary-directory": str(settings.home / "dask")})
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
-    # One thread per worker: the model already uses the cores it is given. Their scratch
-    # space under NEWSMON_HOME, not left in the system temp folder.
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": cores,
-            "threads_per_worker": 1,
-            "local_directory": str(settings.home / "dask"),
-        }
-    )
+    # One thread per worker: the model already uses the cores it is given.
+    return DaskTaskRunner(cluster_kwargs={"n_workers": cores, "threads_per_worker": 1})

@@ -100,6 +100,8 @@ class ArticleRow(Base):
     lang: Mapped[str | None] = mapped_column(String(16))
     lang_method: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where published_at came from: page, listing or archive.
+    published_from: Mapped[str | None] = mapped_column(String(16))
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     score: Mapped[float | None] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -873,6 +875,7 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     topic = article.topic
     row.status, row.error = "stored", None
     row.title, row.text, row.published_at = article.title, article.text, article.published
+    row.published_from = article.published_from
     row.author = article.author
     row.lang = article.language.code if article.language else None
     row.lang_method = article.language.method if article.language else None

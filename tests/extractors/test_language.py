@@ -5,8 +5,9 @@ from collections import Counter
 
 import pytest
 
-from extractors.language import detect_language
-from tests.conftest import QUALITY_FLOORS, shared_data
+from extractors.alphabets import ALPHABETS, MARKERS
+from extractors.language import bounded_sample, detect_language
+from tests.conftest import FIXTURES, QUALITY_FLOORS, shared_data
 
 
 @pytest.mark.parametrize(
@@ -63,8 +64,7 @@ def test_latin_lookalike_letters_inside_cyrillic_words_count_as_cyrillic() -> No
 def test_words_settle_what_letters_and_ngrams_get_wrong() -> None:
     # A Ukrainian phrase quoted in Russian text: its і does not make the text Ukrainian.
     quoted = "Он ответил коротко: «Далі буде», и ушёл. Больше он ничего не сказал в тот день."
-    guess = detect_language(quoted)
-    assert (guess.code, guess.method) == ("ru", "words")
+    assert detect_language(quoted).code == "ru"
     # Short sentences langdetect reads as a neighbour (Bulgarian, Italian).
     assert detect_language("Он смотрит на меня и молчит.").code == "ru"
     assert detect_language("Quoi de neuf?").code == "fr"
@@ -99,3 +99,132 @@ def test_accuracy_floor_on_labelled_sentences() -> None:
             right[lang] += detect_language(row["text"]).code == lang
     accuracy = {lang: right[lang] / seen[lang] for lang in floors}
     assert all(accuracy[lang] >= floor for lang, floor in floors.items()), accuracy
+
+
+def _region_cases() -> list[tuple[str, str, str]]:
+    cases = []
+    for path in sorted((FIXTURES / "language").glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            # Never a neighbour: the answer required is the language itself or und.
+            assert case["expected"] in (case["language"], "und"), case
+            cases.append((path.stem, case["text"], case["expected"]))
+    return cases
+
+
+@pytest.mark.parametrize(("group", "text", "code"), _region_cases())
+def test_region_languages_written_texts(group: str, text: str, code: str) -> None:
+    """Texts written for the languages around the desk's (tests/fixtures/language/): the
+    right code, or ``und`` where the letters belong to no language known or (``expected``
+    differs from ``language``) a short text's letters and words cannot tell a neighbour."""
+    assert detect_language(text).code == code, group
+
+
+def test_every_region_language_has_a_title_and_a_sentence() -> None:
+    cases = _region_cases()
+    for code in ("kk", "be", "ky", "tg", "mn", "sr", "mk", "bg", "fa", "ur", "he", "os", "ab"):
+        texts = [text for _, text, expected in cases if expected == code]
+        assert len(texts) >= 2, code
+        assert any(len(t.split()) <= 4 for t in texts), code
+        assert any(len(t.split()) >= 6 for t in texts), code
+
+
+@pytest.mark.parametrize(
+    ("pair"),
+    [
+        # Kazakh letters, and the same news in Russian.
+        (("Қазақстан президенті Мәскеуге барды", "kk"), ("Президент Казахстана приехал", "ru")),
+        # Serbian and Macedonian: ћ and ђ against ќ and ѓ, and their own words.
+        (("Министар је рекао да ће доћи", "sr"), ("Министерот рече дека ќе дојде", "mk")),
+        # Persian, Arabic and Urdu: ی and ک, ي and ة, ے and ہ.
+        (("وزیر خارجه روسیه", "fa"), ("وزير الخارجية", "ar")),
+        (("وزیر خارجہ نے کہا", "ur"), ("وزیر خارجه گفت", "fa")),
+        # Belarusian ў and і with ы, Ukrainian і with и, Russian ы with и.
+        (("Урад заявіў учора", "be"), ("Уряд заявив учора", "uk")),
+        (("Урад заявіў учора", "be"), ("Правительство заявило вчера", "ru")),
+        # Bulgarian ъ as a vowel and no ы; Russian ы.
+        (("Държавата няма пари", "bg"), ("Государство бы помогло", "ru")),
+    ],
+)
+def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
+    assert [detect_language(text).code for text, _ in pair] == [code for _, code in pair]
+
+
+def test_letters_no_known_language_writes_give_und_not_a_neighbour() -> None:
+    # Yakut ҥ, Komi ӧ, Sorani ە and ێ: no listed alphabet has them.
+    for text in ("Саҥа оскуола аһылынна", "Комиын олӧм", "هەرێمی کوردستان"):
+        guess = detect_language(text)
+        assert guess.code == "und" and guess.method.startswith("letters"), text
+    # A hint does not override letters that rule its language out.
+    assert detect_language("Қазақстан мен Ресей", hint="ru").code == "kk"
+
+
+def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
+    # Kazakh without a Kazakh-only letter: its words are unknown to Russian, Ukrainian...
+    assert detect_language("Ауа райы болжамы").code == "und"
+    assert detect_language("Ауа райы болжамы", hint="kk").code == "kk"
+    # ...while a Russian title's words are known.
+    assert detect_language("Прогноз погоды").code == "ru"
+
+
+def test_hint_breaks_a_tie_the_letters_leave() -> None:
+    # No Kazakh-only letter: Russian by default, Kazakh when the outlet says so.
+    assert detect_language("Ресей Грузия", hint="kk").code == "kk"
+    assert detect_language("Ресей Грузия", hint="ka").code != "ka"
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("The Kremlin", "en"),
+        ("Kremlin says", "en"),
+        ("Кремль заявил", "ru"),
+        ("Кремль заявив", "uk"),
+        ("Die Bundesregierung", "de"),
+        ("Neue Gespräche", "de"),
+        ("Le Kremlin", "fr"),
+        ("Selon Moscou", "fr"),
+        ("Kremlin açıkladı", "tr"),
+        ("Gürcistan ile", "tr"),
+        ("Kreml bildirib", "az"),
+        ("Gürcüstanla münasibətlər", "az"),
+        ("الكرملين يعلن", "ar"),
+        ("საქართველოს მთავრობა", "ka"),
+        ("Հայաստանի կառավարությունը", "hy"),
+    ],
+)
+def test_desk_language_titles(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
+def test_a_long_text_is_read_from_a_bounded_sample() -> None:
+    russian = " ".join(
+        f"Пресс-секретарь заявил журналистам в {n}-й раз, что переговоры продолжатся."
+        for n in range(60)
+    )
+    english = " ".join(
+        f"The spokesman told reporters for the {n}th time that the talks would go on."
+        for n in range(40)
+    )
+    # The English tail starts past the middle of the text, beyond the sample.
+    text = f"{russian} {english}"
+    assert len(bounded_sample(text)) < 1300 < len(text)
+    assert "spokesman" not in bounded_sample(text)
+    assert detect_language(text).code == "ru"
+    # The tail on its own is English: it would count, were it read.
+    assert detect_language(english).code == "en"
+
+
+def test_the_sample_includes_the_middle_of_the_text() -> None:
+    navigation = "Главная Новости Политика Экономика Спорт Культура Видео Фото Контакты " * 20
+    article = "The minister said the talks with Moscow would resume next week. " * 30
+    text = navigation + article
+    assert detect_language(text).code == "en"
+
+
+def test_alphabet_tables_are_consistent() -> None:
+    """Every marker letter belongs to its language's alphabet, and every language with
+    markers has an alphabet (the tables are data, read only through letter_verdict)."""
+    alphabets = {code: letters for table in ALPHABETS.values() for code, letters in table.items()}
+    assert set(MARKERS) == set(alphabets)
+    for code, markers in MARKERS.items():
+        assert set(markers) <= alphabets[code], code

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import lxml.html
 
@@ -47,3 +47,29 @@ def test_site_name_falls_back_to_host() -> None:
         lxml.html.fromstring("<html><body><p>x</p></body></html>"), "https://www.news.example/a"
     )
     assert meta.site_name == "news.example"
+
+
+def test_where_the_date_was_read_and_its_offset_kept() -> None:
+    meta = read_metadata(lxml.html.fromstring(PAGE), "https://news.example/?p=1")
+    assert meta.published_from == "json-ld"
+    assert meta.published is not None and meta.published.utcoffset() == timedelta(hours=4)
+    page = """<html><head>
+    <meta property="article:published_time" content="2025-04-15T08:18:00+03:00">
+    </head><body><time datetime="2025-04-14T10:00:00Z" pubdate>14 April</time></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published_from == "article:published_time"
+    assert meta.published == datetime(2025, 4, 15, 5, 18, tzinfo=UTC)
+    page = """<html><body><h1>Talks</h1><div class="meta">
+    <time itemprop="datePublished" datetime="2025-04-15T08:18:00+03:00">15 April</time>
+    </div><p>Text.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published_from == "markup"
+
+
+def test_json_ld_article_body_as_plain_text() -> None:
+    page = """<html><head><script type="application/ld+json">
+    {"@type": "NewsArticle", "articleBody": "<p>First paragraph.</p><p>Second.</p>"}
+    </script></head><body><p>x</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.article_body == "First paragraph.\nSecond."
+    assert read_metadata(lxml.html.fromstring(PAGE), "https://news.example/").article_body == ""

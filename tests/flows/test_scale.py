@@ -35,7 +35,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if database:
         os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = database
     try:
-        with LocalPrefectServer(tmp_path_factory.mktemp("prefect")) as server:
+        with LocalPrefectServer(tmp_path_factory.mktemp("prefect"), scheduling=True) as server:
             yield server.api_url
     finally:
         os.environ.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
@@ -132,11 +132,13 @@ def test_backfill_on_a_dask_cluster(home: Path, tmp_path: Path, prefect_server: 
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = _env(home, prefect_server, NEWSMON_TASK_RUNNER="dask", NEWSMON_DASK_ADDRESS=address)
+    # The cluster's own scratch space, which its processes would leave in the temp folder.
+    cluster_env = {**env, "DASK_TEMPORARY_DIRECTORY": str(tmp_path / "dask")}
     dask = shutil.which("dask", path=str(BIN)) or "dask"
     cluster = [
         subprocess.Popen(
             [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            env=env,
+            env=cluster_env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -144,11 +146,8 @@ def test_backfill_on_a_dask_cluster(home: Path, tmp_path: Path, prefect_server: 
     try:
         cluster += [
             subprocess.Popen(
-                [
-                    *(dask, "worker", address, "--nthreads", "1", "--no-dashboard"),
-                    *("--name", f"w{n}", "--local-directory", str(tmp_path / "dask")),
-                ],
-                env=env,
+                [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{n}"],
+                env=cluster_env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
