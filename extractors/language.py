@@ -191,11 +191,17 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     code = guess[0]
     if best is None or best.language == code:
         return guess
-    current = fits.get(code)
     enough = best.known >= _WORDS_KNOWN or set(candidates) <= set(fits)
-    if enough and (current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN):
+    if _outweighs(best, fits.get(code), enough):
         return best.language, best.known, "words"
     return guess
+
+
+def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
+    """Whether the words say ``best`` rather than the language chosen (``current``, None
+    when it has no word list): enough of them known, and ``_WORDS_MARGIN`` more frequent."""
+    better = current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN
+    return enough and better
 
 
 def _latin_fit(words: list[str], code: str) -> WordFit:
@@ -236,12 +242,10 @@ def _by_words(text: str, script: str, guess: Guess) -> Guess:
     best, fits = best_fit(words, script)
     if best is None:
         return guess
-    current = fits.get(code)
     # Where every language langdetect could answer has a word list, unknown words (names)
     # weigh the same for all and need not be outnumbered.
     enough = best.known >= _WORDS_KNOWN or script in _FULLY_LISTED
-    better = current is None or best.log_frequency > current.log_frequency + _WORDS_MARGIN
-    if best.language != code and enough and better:
+    if best.language != code and _outweighs(best, fits.get(code), enough):
         code, probability, method = best.language, best.known, "words"
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"

@@ -88,6 +88,10 @@ link_pattern = "/see/(?!category/|tag/)[a-z0-9-]{{15,}}\\\\.html$"
 '''
 
 
+def demo_home(desk: Settings) -> Path:
+    return desk.home / "demo"
+
+
 def demo_environment(desk: Settings, environ: Mapping[str, str]) -> dict[str, str]:
     """``environ`` without the desk's NEWSMON_* settings (its store, SMTP server, recipients,
     config file): the demo keeps everything under NEWSMON_HOME/demo and reuses only the
@@ -95,20 +99,20 @@ def demo_environment(desk: Settings, environ: Mapping[str, str]) -> dict[str, st
     kept = {name: value for name, value in environ.items() if not name.startswith("NEWSMON_")}
     return {
         **kept,
-        "NEWSMON_HOME": str(desk.home / "demo"),
+        "NEWSMON_HOME": str(demo_home(desk)),
         "NEWSMON_MODEL_CACHE": str(desk.models_dir),
     }
 
 
 @contextmanager
-def demo_settings(desk: Settings) -> Iterator[None]:
+def demo_settings(desk: Settings) -> Iterator[Path]:
     """The process's environment is the demo's while in the ``with`` block (the poll flow
-    reads its settings from it)."""
+    reads its settings from it); the demo's home."""
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(demo_environment(desk, saved))
     try:
-        yield
+        yield demo_home(desk)
     finally:
         os.environ.clear()
         os.environ.update(saved)

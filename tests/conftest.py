@@ -197,6 +197,17 @@ def mail_parts(message: Message) -> dict[str, str]:
     }
 
 
+def command_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `newsmon` process a test starts: none of this session's NEWSMON_*
+    settings or Prefect API and home (it starts its own Prefect server), its own home."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSMON_", "PREFECT_API", "PREFECT_HOME"))
+    }
+    return {**env, "NEWSMON_HOME": str(home), **extra}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

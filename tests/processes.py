@@ -30,11 +30,34 @@ def session_processes() -> dict[int, str]:
         try:
             if SESSION_MARK not in (entry / "environ").read_bytes().split(b"\0"):
                 continue
-            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                continue  # a zombie: dead, waiting to be reaped
-            found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue  # ended while being read, or not ours
+        if alive({int(entry.name)}):
+            found[int(entry.name)] = command
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running: not ended, and not zombies (dead, waiting to be
+    reaped by whichever process adopted them)."""
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.add(pid)
+    return running
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes ``pid`` started, and theirs."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *descendants(int(child))}
     return found
 
 

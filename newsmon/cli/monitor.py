@@ -48,15 +48,15 @@ def demo(ctx: typer.Context) -> None:
 
     desk = settings(ctx)
     started = now()
-    with demo_settings(desk), DemoServer() as server:
-        current = guarded(load_settings)
-        config = current.home / "demo.toml"
+    with demo_settings(desk) as home, DemoServer() as server:
+        config = home / "demo.toml"
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(demo_config(server.base_url), encoding="utf-8")
         typer.echo(f"demo pages on {server.base_url}; config {config}")
+        current = guarded(lambda: load_settings(config))
         summary = _poll(current, str(config))
         _print_summary(summary)
-        _print_articles(guarded(lambda: load_settings(config)), started)
+        _print_articles(current, started)
 
 
 def _poll(current: Settings, config: str | None) -> PollSummary:

@@ -17,21 +17,12 @@ from newsmon.cli import app
 from newsmon.models import resolve_model
 from newsmon.settings import load_settings
 from newsmon.store import Store, now
-from tests.conftest import QUALITY_FLOORS, ROOT, Mailbox, free_port
+from tests.conftest import QUALITY_FLOORS, ROOT, Mailbox, command_env, free_port
 from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
 from tests.newsmon.records import article
 
 runner = CliRunner()
 NEWSMON = [sys.executable, "-m", "newsmon.cli"]
-
-
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NEWSMON_", "PREFECT_API", "PREFECT_HOME"))
-    }
-    return {**env, "NEWSMON_HOME": str(home), **extra}
 
 
 def test_demo_twice_alerts_once_and_never_reaches_the_desk(
@@ -40,7 +31,7 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     """In the desk's shell (its SMTP server and recipients set), the demo keeps its own store
     and outbox under NEWSMON_HOME/demo; the second demo sends nothing new."""
     home = tmp_path / "home"
-    env = _env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
+    env = command_env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
     first = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )

@@ -21,8 +21,9 @@ from werkzeug import Request, Response
 
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import Mailbox
+from tests.conftest import Mailbox, command_env
 from tests.flows.sites import DEMO, config, serve_demo
+from tests.processes import alive, descendants
 
 NEWSMON = [sys.executable, "-m", "newsmon.cli"]
 SLOW_PAGE = "/civil/wine-exports-record.html"
@@ -31,12 +32,8 @@ SLOW_SECONDS = 60
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NEWSMON_", "PREFECT_API", "PREFECT_HOME"))
-    }
-    return {**env, "NEWSMON_HOME": str(home), "NEWSMON_ALLOWED_NETWORKS": "127.0.0.1", **extra}
+    # The test site is on this machine, which fetches may reach only when allowed.
+    return command_env(home, NEWSMON_ALLOWED_NETWORKS="127.0.0.1", **extra)
 
 
 @dataclass
@@ -61,27 +58,6 @@ def slow_page(httpserver: HTTPServer) -> Iterator[SlowPage]:
     httpserver.expect_request(SLOW_PAGE).respond_with_handler(slow)
     yield page
     page.released.set()
-
-
-def _children(pid: int) -> set[int]:
-    """The processes ``pid`` started, and theirs."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            found |= {int(child), *_children(int(child))}
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -139,7 +115,7 @@ def test_ctrl_c_during_a_poll_stops_serve_at_once_and_keeps_what_was_stored(
     log = tmp_path / "serve.log"
     process = _start([*NEWSMON, "--config", str(config_file), "serve"], env, log)
     assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
-    started = _children(process.pid)
+    started = descendants(process.pid)
     # The terminal's Ctrl-C: SIGINT to the foreground process group.
     os.killpg(process.pid, signal.SIGINT)
     # Well within the 10 s promised; the poll would otherwise wait SLOW_SECONDS for its page.
@@ -148,7 +124,7 @@ def test_ctrl_c_during_a_poll_stops_serve_at_once_and_keeps_what_was_stored(
     assert "Traceback" not in output and "Crash" not in output, output
     assert output.rstrip().endswith("newsmon: stopped by SIGINT"), output
     assert "poll stopped after" in output
-    assert not _alive(started), "the poll or the Prefect server outlived serve"
+    assert not alive(started), "the poll or the Prefect server outlived serve"
     slow_page.released.set()
     # Another poll starts where this one stopped; nothing stored twice, each story alerted once.
     rerun = subprocess.run(
@@ -169,16 +145,16 @@ def test_signal_during_start_up_leaves_nothing(tmp_path: Path) -> None:
     process = _start([*NEWSMON, "serve"], _env(tmp_path / "home"), log)
     # Its Prefect server is starting (it takes seconds to answer).
     deadline = time.monotonic() + 60
-    while not _children(process.pid) and time.monotonic() < deadline:
+    while not descendants(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    started = _children(process.pid)
+    started = descendants(process.pid)
     assert started, log.read_text()
     os.killpg(process.pid, signal.SIGINT)
     assert _stopped(process, log, timeout=12) == 128 + signal.SIGINT
     output = log.read_text()
     assert "Traceback" not in output
     assert output.strip() == "newsmon: stopped by SIGINT"
-    assert not _alive(started)
+    assert not alive(started)
 
 
 def test_kill_9_of_a_run_takes_its_prefect_server_with_it(
@@ -188,11 +164,11 @@ def test_kill_9_of_a_run_takes_its_prefect_server_with_it(
     log = tmp_path / "run.log"
     process = _start([*NEWSMON, "run", "--config", str(config_file)], _env(tmp_path / "home"), log)
     assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
-    started = _children(process.pid)
+    started = descendants(process.pid)
     assert started, "the run started no Prefect server"
     process.kill()
     process.wait()
     deadline = time.monotonic() + 5
-    while _alive(started) and time.monotonic() < deadline:
+    while alive(started) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(started), "the Prefect server outlived the killed run"
+    assert not alive(started), "the Prefect server outlived the killed run"
