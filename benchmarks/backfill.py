@@ -22,8 +22,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import DATA, ROOT, bare_model, peak_rss_mib, require, scrapinghub_pages
+from stages import StageClock
 
 COPIES = 4
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -62,30 +64,61 @@ def build_archive(target: Path) -> int:
     return len(records)
 
 
-def run_newsmon(archive: Path, home: Path) -> dict[str, float]:
+def run_newsmon(archive: Path, home: Path) -> dict[str, Any]:
     os.environ["NEWSMON_HOME"] = str(home)
     from newsmon.prefect_env import configure_prefect
     from newsmon.settings import load_settings
 
     configure_prefect(load_settings().prefect_home)
+    import extractors.analyse
+    import flows.backfill
+    from extractors.encoder import Encoder
     from flows.backfill import BackfillRequest, backfill
     from flows.runners import task_runner
+    from newsmon.store import Store
 
     run = backfill.with_options(task_runner=task_runner(load_settings()))
     run(BackfillRequest(warcs=(str(ROOT / "tests" / "fixtures" / "warc" / "desk.warc.gz"),)))
+    clock, tokens = StageClock(), TokenCount()
+    flows.backfill.archived_candidates = clock.timed_iterator(
+        "read", flows.backfill.archived_candidates
+    )
+    extractors.analyse.extract_article = clock.timed("extract", extractors.analyse.extract_article)
+    extractors.analyse.detect_language = clock.timed("language", extractors.analyse.detect_language)
+    flows.backfill.score_articles = clock.timed("classify", flows.backfill.score_articles)
+    Encoder._embed_one = tokens.counting(Encoder._embed_one)  # type: ignore[method-assign]
+    for method in ("save", "unseen", "lookup"):
+        setattr(Store, method, clock.timed("store", getattr(Store, method)))
+    flows.backfill.write_report = clock.timed("report", flows.backfill.write_report)
     started = time.perf_counter()
     summary = run(BackfillRequest(warcs=(str(archive),)))
-    seconds = time.perf_counter() - started
+    ended = time.perf_counter()
     processed = summary["candidates"] - sum(summary["skipped"].values())
     return {
-        "seconds": seconds,
+        "seconds": ended - started,
         "pages": processed,
         "stored": summary["stored"],
         "flagged": summary["flagged"],
+        "tokens": tokens.total,
+        "stages": clock.split(started, ended),
     }
 
 
-def run_bare(archive: Path) -> dict[str, float]:
+class TokenCount:
+    """Tokens newsmon's encoder embeds: each window's tokens, counted after the forward pass."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def counting(self, embed_one: Any) -> Any:
+        def wrapper(encoder: Any, text: str) -> Any:
+            self.total += len(encoder._tokenizer(text, truncation=True, max_length=256).input_ids)
+            return embed_one(encoder, text)
+
+        return wrapper
+
+
+def run_bare(archive: Path) -> dict[str, Any]:
     import trafilatura
     from langdetect import DetectorFactory, LangDetectException, detect
 
@@ -93,20 +126,28 @@ def run_bare(archive: Path) -> dict[str, float]:
 
     DetectorFactory.seed = 0
     model = bare_model()
+    clock = StageClock()
+    records, extract = (
+        clock.timed_iterator("read", read_warc),
+        clock.timed("extract", trafilatura.extract),
+    )
+    language = clock.timed("language", detect)
     started = time.perf_counter()
     texts: list[str] = []
     with archive.open("rb") as stream:
-        for record in read_warc(stream, "bare", 10_000_000):
-            text = (
-                trafilatura.extract(record.page.content, url=record.url) or ""
-                if record.page
-                else ""
-            )
+        for record in records(stream, "bare", 10_000_000):
+            text = extract(record.page.content, url=record.url) or "" if record.page else ""
             with contextlib.suppress(LangDetectException):  # no letters: no language
-                detect(text)
+                language(text)
             texts.append(text)
-    model.forward(texts)
-    return {"seconds": time.perf_counter() - started, "pages": len(texts)}
+    tokens = clock.timed("classify", model.forward)(texts)
+    ended = time.perf_counter()
+    return {
+        "seconds": ended - started,
+        "pages": len(texts),
+        "tokens": tokens,
+        "stages": clock.split(started, ended),
+    }
 
 
 def child(mode: str, archive: Path, home: Path) -> None:
@@ -138,9 +179,12 @@ def main() -> None:
             rates[mode] = result["pages"] / result["seconds"]
             print(
                 f"{label:24} {rates[mode]:8.1f} {result['seconds']:8.1f} {result['peak_mib']:9.0f}"
+                f"  {result['tokens']:,} tokens embedded"
             )
             if mode == "newsmon":
                 print(f"  stored {result['stored']}, flagged {result['flagged']}")
+            stages = ", ".join(f"{stage} {secs:.1f}" for stage, secs in result["stages"].items())
+            print(f"  seconds per stage (summed over threads): {stages}")
         print(f"newsmon / bare: {rates['newsmon'] / rates['bare']:.2f}x (target >= 0.9x)")
 
 

@@ -69,14 +69,17 @@ class BareModel:
     def __init__(self, tokenizer: Any, model: Any, prefix: str) -> None:
         self.tokenizer, self.model, self.prefix = tokenizer, model, prefix
 
-    def forward(self, texts: list[str]) -> None:
+    def forward(self, texts: list[str]) -> int:
         """One forward pass per text, truncated at 256 tokens, one text at a time (as
-        newsmon's encoder runs)."""
+        newsmon's encoder runs); returns the number of tokens embedded."""
         import torch
 
+        embedded = 0
         with torch.inference_mode():
             for text in texts:
                 tokens = self.tokenizer(
                     self.prefix + text, truncation=True, max_length=256, return_tensors="pt"
                 )
                 self.model(**tokens)
+                embedded += int(tokens["attention_mask"].sum())
+        return embedded

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from extractors.article import Unparseable, extract_article, with_feed_fallback
 from extractors.language import detect_language
 from extractors.records import AnalysedArticle, FeedEntry, FetchedPage
-from extractors.urls import canonical_url
+from extractors.urls import canonical_url, is_named_site, same_site
 
 
 def analyse_page(
@@ -60,7 +60,7 @@ def analyse_page(
         published=extracted.published,
         published_from=extracted.published_from,
         note=extracted.note,
-        canonical_url=_identity(extracted.canonical_url, base.canonical_url),
+        canonical_url=_identity(extracted.canonical_url, page.final_url),
     )
 
 
@@ -80,9 +80,14 @@ def failed_article(
     )
 
 
-def _identity(declared: str | None, fallback: str) -> str:
+def _identity(declared: str | None, page_url: str) -> str:
     """The declared canonical link, unless it points at a site's front page (a common CMS
-    mistake that would make every article one)."""
-    if declared and urlsplit(declared).path.strip("/"):
+    mistake that would make every article one) or at another site: a syndicated copy names
+    the original as canonical, yet it is its outlet's own coverage and stays its own article.
+    A page on an address or on localhost (a mirror, the demo) has no site to be another
+    outlet's: it takes the name it declares."""
+    if not declared or not urlsplit(declared).path.strip("/"):
+        return canonical_url(page_url)
+    if same_site(declared, page_url) or not is_named_site(page_url):
         return canonical_url(declared)
-    return fallback
+    return canonical_url(page_url)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from courlan.urlutils import get_tldinfo
+
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|"
     r"_ga|_gl|ref|ref_src|cmpid|ito|at_medium|at_campaign|rss|from|output)$",
@@ -40,3 +42,27 @@ def canonical_url(url: str) -> str:
             "",
         )
     )
+
+
+def same_site(first: str, second: str) -> bool:
+    """Whether two URLs belong to one site: the same registrable domain (www.civil.ge and
+    ka.civil.ge are one; civil.ge and agenda.ge are not)."""
+    return _site(first) == _site(second)
+
+
+def is_named_site(url: str) -> bool:
+    """Whether the URL's host is a name under a suffix, not an address or a one-label name
+    such as localhost (a mirror or a test server, which has no site of its own)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return not (host.replace(".", "").isdigit() or ":" in host or "." not in host)
+
+
+def _site(url: str) -> str:
+    domain = get_tldinfo(url)[1]
+    if domain:
+        return str(domain).lower()
+    parts = urlsplit(url)
+    if not is_named_site(url):
+        return parts.netloc.lower()  # one site per address and port
+    # A name under a suffix the public list lacks (.example, .test): its last two labels.
+    return ".".join((parts.hostname or "").lower().split(".")[-2:])

@@ -26,7 +26,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.analyse import analyse_page
 from extractors.records import AnalysedArticle, FeedEntry, FetchedPage
-from extractors.urls import canonical_url
+from extractors.urls import canonical_url, same_site
 from flows.backfill_inputs import (
     Candidate,
     DateRange,
@@ -34,7 +34,6 @@ from flows.backfill_inputs import (
     archived_candidates,
     archived_total,
     listed_urls,
-    same_site,
     sitemap_candidates,
 )
 from flows.collect import fetch_page
@@ -148,7 +147,10 @@ def run_backfill(
     problems = InputProblems(summary.input_errors)
     keys: dict[str, None] = {}
     warcs = [Path(path) for path in request.warcs]
-    with Fetcher(settings) as fetcher, ThreadPoolExecutor(settings.max_workers) as pool:
+    with (
+        Fetcher(settings, store.take_turn) as fetcher,
+        ThreadPoolExecutor(settings.max_workers) as pool,
+    ):
         listed = _listed(request, origin, fetcher, dates, problems)
         # Counting an archive's records costs a pass over it: only for a bar that shows it.
         total = len(listed) + (archived_total(warcs) if show_progress else 0)

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from extractors.records import FeedEntry, FetchedPage
 from extractors.sitemaps import parse_sitemap
@@ -118,9 +117,3 @@ def archived_total(paths: Sequence[Path]) -> int:
         except OSError:
             continue  # archived_candidates records the failure
     return total
-
-
-def same_site(url: str, site: str) -> bool:
-    """Whether a URL is on a source's site (``www.`` aside)."""
-    host, wanted = (urlsplit(u).netloc.lower().removeprefix("www.") for u in (url, site))
-    return host == wanted

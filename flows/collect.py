@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from extractors.analyse import analyse_page, failed_article
@@ -31,10 +32,18 @@ class Collected:
 
 
 def collect(
-    source: Source, fetcher: Fetcher, store: Store, run_id: str, max_articles: int
+    source: Source,
+    fetcher: Fetcher,
+    store: Store,
+    run_id: str,
+    max_articles: int,
+    budget_seconds: float,
 ) -> Collected:
-    """Poll one source; every failure is recorded against it, never raised past it."""
+    """Poll one source; every failure is recorded against it, never raised past it. Article
+    pages are fetched until ``budget_seconds`` have passed since it started: a slow host
+    leaves the rest unseen for the next poll rather than hold up the alerts."""
     started, clock = now(), time.monotonic()
+    deadline = clock + budget_seconds
     state = store.source_state(source.name)
     # Validators belong to the URL they came from; a source moved to a new URL starts afresh.
     same_url = state is not None and state.url == source.url
@@ -58,30 +67,63 @@ def collect(
     digest = None if isinstance(response, NotModified) else content_hash(response.content)
     if isinstance(response, NotModified) or (validators and digest == validators.content_hash):
         retries = _fresh((), store, source.name)[:max_articles]
-        articles = tuple(
-            fetch_article(entry, source.name, source.outlet, fetcher, source.language)
-            for entry in retries
-        )
-        store.record_fetch(
-            outcome("not_modified", response.status), source.outlet, source.url, len(articles)
-        )
+        articles = fetch_articles(retries, source, fetcher, deadline)
+        note = _left_note(len(retries), len(articles), budget_seconds)
+        _record(store, source, outcome("not_modified", response.status, note), articles)
         return Collected("not_modified", articles)
     parsed = parse_links(source, response, fetcher)
     fresh = _fresh(parsed.entries, store, source.name)
-    articles = tuple(
-        fetch_article(entry, source.name, source.outlet, fetcher, source.language)
-        for entry in fresh[:max_articles]
-    )
+    articles = fetch_articles(fresh[:max_articles], source, fetcher, deadline)
     kind = "error" if parsed.error and not parsed.entries else "ok"
-    store.record_fetch(
-        replace(outcome(kind, response.status, parsed.error), entries=len(parsed.entries)),
-        source.outlet,
-        source.url,
-        len(articles),
+    note = _left_note(min(len(fresh), max_articles), len(articles), budget_seconds)
+    errors = "; ".join(e for e in (parsed.error, note) if e) or None
+    _record(
+        store,
+        source,
+        replace(outcome(kind, response.status, errors), entries=len(parsed.entries)),
+        articles,
     )
-    complete = len(fresh) <= max_articles and kind == "ok"
+    # Entries left for later (the cap, the budget) must be read again: no validators then.
+    complete = len(articles) == len(fresh) and kind == "ok"
     validators = Validators(response.etag, response.last_modified, digest) if complete else None
     return Collected(kind, articles, parsed.error, validators)
+
+
+def fetch_articles(
+    entries: Sequence[FeedEntry], source: Source, fetcher: Fetcher, deadline: float
+) -> tuple[AnalysedArticle, ...]:
+    """One page after another until ``deadline`` (monotonic): the rest stay unseen."""
+    articles = []
+    for entry in entries:
+        if time.monotonic() >= deadline:
+            break
+        articles.append(fetch_article(entry, source.name, source.outlet, fetcher, source.language))
+    return tuple(articles)
+
+
+def _left_note(wanted: int, fetched: int, budget_seconds: float) -> str | None:
+    """Why entries were left for the next poll, for `newsmon status`."""
+    if fetched >= wanted:
+        return None
+    return (
+        f"source budget of {budget_seconds:g} s spent: {wanted - fetched} of {wanted} "
+        "article pages left for the next poll"
+    )
+
+
+def _record(
+    store: Store, source: Source, outcome: FetchOutcome, articles: Sequence[AnalysedArticle]
+) -> None:
+    """A failed article page is not a new article: health tells the two apart."""
+    errors = [article.error for article in articles if article.error is not None]
+    store.record_fetch(
+        outcome,
+        source.outlet,
+        source.url,
+        len(articles) - len(errors),
+        failed_pages=len(errors),
+        page_error=errors[0] if errors else None,
+    )
 
 
 def content_hash(body: bytes) -> str:

@@ -1,13 +1,16 @@
-"""The poll flow: every source concurrently, then classify, store, alert."""
+"""The poll flow: every source concurrently; each one classified, stored and alerted as soon
+as it is collected."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -25,7 +28,7 @@ from flows.tasks import (
 )
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, Source, load_settings
-from newsmon.store import FetchOutcome, Store, now, open_store
+from newsmon.store import DeliveryFailure, FetchOutcome, Store, now, open_store
 
 
 @dataclass
@@ -72,58 +75,89 @@ def poll(config_file: str | None = None, announce: bool = False) -> dict[str, ob
 
 
 def run_poll(settings: Settings) -> PollSummary:
+    """Each source is classified, stored and alerted as soon as it is collected: a slow
+    host holds back only its own articles."""
     started = time.monotonic()
     run_id = flow_run.get_id() or uuid.uuid4().hex
     store = open_store(settings)
     summary = PollSummary(run_id=str(run_id))
-    collected = _collect_all(settings, store, summary)
-    articles = [article for _, result in collected for article in result.articles]
-    summary.fetched = sum(a.error is None for a in articles)
-    summary.failed_articles = sum(a.error is not None for a in articles)
-    scored: list[AnalysedArticle] = []
-    for start in range(0, len(articles), CLASSIFY_BATCH):
-        batch = articles[start : start + CLASSIFY_BATCH]
-        scored += classify_batch(quote(batch), quote(settings))
-    new = set(save_articles(quote(scored), quote(store), settings.alert_to))
-    remember_validators(quote(store), quote(collected))
-    summary.new_articles = len(new)
-    summary.flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
+    failures: dict[str, DeliveryFailure] = {}
+    deliver_now = True
+    for source, result in _collected(settings, store, summary):
+        flagged = _store_source(source, result, store, settings, summary)
+        if flagged and deliver_now:
+            deliver_now = _deliver(store, settings, summary, failures)
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
-    delivery = deliver_alerts(quote(store), quote(settings))
-    summary.alerts_sent, summary.alerts_failed = len(delivery.sent), len(delivery.failed)
-    summary.alert_destination = delivery.destination
-    summary.alert_failures = [failure.describe() for failure in delivery.failed]
+    # Health notices, due digests, and whatever the deliveries above left queued.
+    _deliver(store, settings, summary, failures)
+    summary.alerts_failed = len(failures)
+    summary.alert_failures = [failure.describe() for failure in failures.values()]
     summary.seconds = round(time.monotonic() - started, 1)
     get_run_logger().info("poll %s: %s", summary.run_id, summary.as_dict())
     return summary
 
 
-def _collect_all(
+def _store_source(
+    source: Source, result: Collected, store: Store, settings: Settings, summary: PollSummary
+) -> int:
+    """Classify and store one source's articles, then remember its validators; the number
+    of new flagged articles."""
+    articles = result.articles
+    summary.fetched += sum(a.error is None for a in articles)
+    summary.failed_articles += sum(a.error is not None for a in articles)
+    scored: list[AnalysedArticle] = []
+    for start in range(0, len(articles), CLASSIFY_BATCH):
+        batch = articles[start : start + CLASSIFY_BATCH]
+        scored += classify_batch(quote(batch), quote(settings))
+    new = set(save_articles(quote(scored), quote(store), settings.alert_to))
+    remember_validators(quote(store), quote([(source, result)]))
+    flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
+    summary.new_articles += len(new)
+    summary.flagged += flagged
+    return len(flagged)
+
+
+def _deliver(
+    store: Store, settings: Settings, summary: PollSummary, failures: dict[str, DeliveryFailure]
+) -> bool:
+    """Send what is queued; a message counts as failed if its last try in this poll failed.
+    False when mail failed or another poller was delivering: then only the poll's final
+    delivery tries again, so neither a failing message nor a wait for the lock comes once per
+    source."""
+    delivery = deliver_alerts(quote(store), quote(settings))
+    summary.alerts_sent += len(delivery.sent)
+    summary.alert_destination = delivery.destination
+    for key in delivery.sent:
+        failures.pop(key, None)
+    failures.update((failure.key, failure) for failure in delivery.failed)
+    return not delivery.failed and not delivery.note
+
+
+def _collected(
     settings: Settings, store: Store, summary: PollSummary
-) -> list[tuple[Source, Collected]]:
+) -> Iterator[tuple[Source, Collected]]:
+    """Every enabled source's collection, in the order they finish."""
     sources = [source for source in settings.sources if source.enabled]
     summary.sources = len(sources)
-    collected: list[tuple[Source, Collected]] = []
-    with Fetcher(settings) as fetcher:
-        futures = [
-            (
-                source,
-                collect_source.submit(
-                    quote(source),
-                    quote(fetcher),
-                    quote(store),
-                    summary.run_id,
-                    settings.max_articles_per_source,
-                ),
-            )
+    with Fetcher(settings, store.take_turn) as fetcher:
+        futures = {
+            collect_source.submit(
+                quote(source),
+                quote(fetcher),
+                quote(store),
+                summary.run_id,
+                settings.max_articles_per_source,
+                settings.source_budget_seconds,
+            ): source
             for source in sources
-        ]
-        for source, future in futures:
+        }
+        for future in as_completed(list(futures)):
+            source = futures[future]
             result = future.result(raise_on_failure=False)
             if isinstance(result, Collected):
-                collected.append((source, result))
                 if result.error:
                     summary.source_errors[source.name] = result.error
+                yield source, result
                 continue
             # A bug, not a bad source: still recorded against the source, others go on.
             error = f"internal error: {result!r}"
@@ -134,4 +168,3 @@ def _collect_all(
                 source.url,
                 0,
             )
-    return collected

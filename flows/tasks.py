@@ -23,9 +23,14 @@ CLASSIFY_BATCH = 200
 # Arguments are big or hold locks (clients, models): never hash them for a cache key.
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def collect_source(
-    source: Source, fetcher: Fetcher, store: Store, run_id: str, max_articles: int
+    source: Source,
+    fetcher: Fetcher,
+    store: Store,
+    run_id: str,
+    max_articles: int,
+    budget_seconds: float,
 ) -> Collected:
-    return collect(source, fetcher, store, run_id, max_articles)
+    return collect(source, fetcher, store, run_id, max_articles, budget_seconds)
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)

@@ -2,7 +2,15 @@
 
 A digest covers the period between two consecutive times the cron expression names
 ("0 8 * * *" in Europe/Tbilisi: from yesterday 08:00 to today 08:00 Tbilisi time), and is due
-once the period has ended. The period's end names the digest, so it is queued once.
+once the period has ended, by DIGEST_GRACE. The period's end names the digest, so it is queued
+once.
+
+An article belongs to the period in which the transaction saving it stamped it (its
+``committed_at``), not to when it was fetched: a poll saves its articles only after fetching
+them all. The stamp is taken inside that transaction, which commits moments later; so a period
+is queued only once it ended DIGEST_GRACE ago, longer than any save transaction takes. By then
+everything stamped inside the period is committed and visible, and anything committed later
+carries a later stamp and belongs to a later period: no article is left out or listed twice.
 """
 
 from __future__ import annotations
@@ -13,6 +21,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
+
+# Longer than a save transaction takes between stamping an article and committing it.
+DIGEST_GRACE = timedelta(minutes=2)
+# How far back periods that no run queued are caught up (a desk that was down for a week).
+CATCH_UP = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,30 @@ def last_period(cron: str, zone: str, now: datetime) -> Period:
     fires = _fire_times(cron, zone, now)
     end = next(fires)
     return Period(next(fires), end)
+
+
+def ended_periods(cron: str, zone: str, after: datetime, until: datetime) -> list[Period]:
+    """The periods that end after ``after`` and by ``until``, oldest first."""
+    periods: list[Period] = []
+    fires = _fire_times(cron, zone, until)
+    end = next(fires)
+    while end > after:
+        start = next(fires)
+        periods.append(Period(start, end))
+        end = start
+    return periods[::-1]
+
+
+def periods_to_queue(
+    cron: str, zone: str, last_end: datetime | None, now: datetime
+) -> list[Period]:
+    """The periods whose digests are due at ``now``: every one that ended, by DIGEST_GRACE,
+    since ``last_end`` (the latest period queued), going back at most CATCH_UP; only the
+    latest for a recipient who never had one."""
+    until = now - DIGEST_GRACE
+    if last_end is None:
+        return [last_period(cron, zone, until)]
+    return ended_periods(cron, zone, max(last_end, until - CATCH_UP), until)
 
 
 def current_period(cron: str, zone: str, now: datetime) -> Period:

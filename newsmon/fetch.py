@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import threading
 import time
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from extractors.records import FetchedPage
+from newsmon.addresses import (
+    AddressGuard,
+    AddressRefused,
+    DeadlinePassed,
+    GuardedBackend,
+    Unresolved,
+    deadline,
+)
 from newsmon.settings import Settings
 from newsmon.store import now
 
 FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "html", "text/plain")
 PAGE_TYPES = ("html", "xhtml", "text/plain")
+# The longest Retry-After slept on; a host asking for longer (or for more than a quarter of the
+# poll interval) is asked again at the next poll instead.
 MAX_RETRY_AFTER = 120.0
 ROBOTS_TTL_SECONDS = 3600.0
+# Bytes inflated at a time from a compressed body, so that the cap stops a bomb early.
+INFLATE_STEP = 65536
 # A Crawl-delay above this would stall a poll; the host is still asked at this pace.
 MAX_CRAWL_DELAY = 30.0
 # A robots.txt that could not be read is asked for again after this long, not per request.
@@ -52,22 +65,34 @@ class Validators:
 
 
 class Fetcher:
-    """Thread-safe: tasks for different sources share it; requests to one host are spaced."""
+    """Thread-safe: tasks for different sources share it; requests to one host are spaced.
 
-    def __init__(self, settings: Settings) -> None:
+    ``turns`` reserves a host's next request and says how long to wait for it
+    (Store.take_turn: spaced across every poller sharing the store); without it, across
+    this process's threads only."""
+
+    def __init__(self, settings: Settings, turns: Turns | None = None) -> None:
         self._settings = settings
+        self._turns = turns or LocalTurns()
+        self._addresses = AddressGuard(settings.allowed_networks)
+        proxied = bool(settings.proxy_url)
         self._client = httpx.Client(
+            # Without a proxy, every connection (redirects included) is checked where it is
+            # made; through one, the proxy connects and only a look-up here is possible.
+            transport=_transport(
+                settings.proxy_url, GuardedBackend(None if proxied else self._addresses)
+            ),
+            # Links are untrusted: no proxy or credentials from the environment for them.
+            trust_env=False,
             timeout=httpx.Timeout(settings.timeout_seconds),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=True,
             max_redirects=5,
-            # Called for every request, redirects included.
-            event_hooks={"request": [self._check_address]},
+            event_hooks={"request": [self._check_target] if proxied else []},
         )
-        self._allowed = [ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks]
-        self._host_locks: dict[str, threading.Lock] = {}
+        # A Retry-After beyond this is not slept on: the host is asked again at the next poll.
+        self._longest_wait = min(MAX_RETRY_AFTER, settings.interval_seconds / 4)
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
-        self._last_request: dict[str, float] = {}
         self._robots: dict[str, tuple[float, RobotFileParser | FetchError]] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._crawl_delay: dict[str, float] = {}
@@ -99,6 +124,12 @@ class Fetcher:
             try:
                 return self._once(url, source, accept, headers)
             except _Retryable as exc:
+                if exc.retry_after is not None and exc.retry_after > self._longest_wait:
+                    raise FetchError(
+                        f"HTTP {exc.status}: the host asked to retry after "
+                        f"{exc.retry_after:g} s; it is asked again at the next poll",
+                        exc.status,
+                    ) from exc
                 if attempt == attempts:
                     raise FetchError(f"{exc} (after {attempts} attempts)", exc.status) from exc
                 time.sleep(exc.retry_after or self._settings.retry_backoff_seconds * attempt)
@@ -114,8 +145,9 @@ class Fetcher:
         self, url: str, source: str, accept: tuple[str, ...], headers: dict[str, str]
     ) -> FetchedPage | NotModified:
         self._wait_turn(url)
+        limit = self._settings.request_deadline_seconds
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with deadline(limit), self._client.stream("GET", url, headers=headers) as response:
                 _check_status(response)
                 if response.status_code == 304:
                     return NotModified(url)
@@ -136,14 +168,17 @@ class Fetcher:
                     etag=response.headers.get("etag"),
                     last_modified=response.headers.get("last-modified"),
                 )
+        except DeadlinePassed as exc:
+            # Not retried: a host that took the whole deadline would likely take it again.
+            raise FetchError(f"no complete response within {limit:g} s") from exc
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from exc
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timed out after {self._settings.timeout_seconds:g} s") from exc
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects") from exc
         except httpx.TransportError as exc:
             raise _Retryable(_transport_problem(exc, url)) from exc
-        except httpx.DecodingError as exc:
-            raise FetchError(f"undecodable response body: {exc}") from exc
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         cap = self._settings.max_bytes
@@ -153,28 +188,23 @@ class Fetcher:
                 f"body of {int(declared)} bytes exceeds the {cap}-byte cap", response.status_code
             )
         chunks, size = [], 0
-        for chunk in response.iter_bytes():
+        for chunk in _decoded(response):
             size += len(chunk)
             if size > cap:
                 raise FetchError(f"body exceeds the {cap}-byte cap", response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _check_address(self, request: httpx.Request) -> None:
-        """Links in feeds and pages are untrusted: they may not reach this machine or the
-        private network it sits in, unless ``allowed_networks`` says so."""
-        host = request.url.host
+    def _check_target(self, request: httpx.Request) -> None:
+        """Through a proxy, for every request (redirects included). Best effort: the proxy
+        resolves the name itself and may get another answer, and a name unknown here is left
+        to it; the proxy's own rules are what really holds."""
+        host = request.url.raw_host.decode("ascii")  # the IDNA 2008 form the proxy is sent
         try:
-            found = socket.getaddrinfo(host, request.url.port or 443, proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError(f"cannot resolve {host}: {exc}") from exc
-        for *_, address in found:
-            ip = ipaddress.ip_address(address[0])
-            if not ip.is_global and not any(ip in network for network in self._allowed):
-                raise FetchError(
-                    f"{host} is a non-public address ({ip}); not fetched "
-                    "unless allowed_networks lists it"
-                )
+            addresses = self._addresses.lookup(host, request.url.port or 80)
+        except Unresolved:
+            return
+        self._addresses.check(host, addresses)
 
     def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
@@ -206,22 +236,41 @@ class Fetcher:
         """The host's rules. As RFC 9309 says: none (4xx) allows everything; an unreachable
         or failing robots.txt (timeout, 5xx) allows nothing until it can be read."""
         parser = RobotFileParser(robots_url)
+        limit = self._settings.request_deadline_seconds
         try:
             with self._slot(robots_url):
                 self._wait_turn(robots_url)
-                response = self._client.get(
-                    robots_url, timeout=self._settings.robots_timeout_seconds
-                )
+                lines = self._robots_lines(robots_url, limit)
+        except AddressRefused as exc:
+            raise FetchError(str(exc)) from exc
+        except DeadlinePassed as exc:
+            raise FetchError(
+                f"robots.txt unreadable, not fetching: no complete response within {limit:g} s"
+            ) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # The host's first request is for robots.txt: a host that cannot be reached at
             # all is named as such, not blamed on its robots.txt.
             raise FetchError(f"{_transport_problem(exc, robots_url)}, not fetching") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"robots.txt unreachable, not fetching: {exc!r}") from exc
-        if response.status_code >= 500:
-            raise FetchError(f"robots.txt answered HTTP {response.status_code}, not fetching")
-        parser.parse([] if response.status_code >= 400 else response.text.splitlines())
+        parser.parse(lines)
         return parser
+
+    def _robots_lines(self, robots_url: str, limit: float) -> list[str]:
+        """Its lines, read like any other body: capped, and within the deadline."""
+        timeout = self._settings.robots_timeout_seconds
+        with deadline(limit), self._client.stream("GET", robots_url, timeout=timeout) as response:
+            status = response.status_code
+            if status >= 500:
+                raise FetchError(f"robots.txt answered HTTP {status}, not fetching")
+            if status >= 400:
+                return []
+            try:
+                body = self._read_capped(response)
+            except FetchError as exc:
+                raise FetchError(f"robots.txt unreadable, not fetching: {exc}") from exc
+        # RFC 9309: robots.txt is UTF-8.
+        return body.decode("utf-8", errors="replace").splitlines()
 
     def _slot(self, url: str) -> threading.BoundedSemaphore:
         """At most ``host_concurrency`` requests in flight to one host."""
@@ -235,15 +284,31 @@ class Fetcher:
 
     def _wait_turn(self, url: str) -> None:
         host = urlsplit(url).netloc
-        with self._guard:
-            lock = self._host_locks.setdefault(host, threading.Lock())
-        with lock:
-            # A host's robots.txt may ask for more spacing than configured, never less.
-            delay = max(self._settings.host_delay_seconds, self._crawl_delay.get(host, 0.0))
-            wait = self._last_request.get(host, 0.0) + delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self._last_request[host] = time.monotonic()
+        # A host's robots.txt may ask for more spacing than configured, never less.
+        delay = max(self._settings.host_delay_seconds, self._crawl_delay.get(host, 0.0))
+        wait = self._turns(host, delay)
+        if wait > 0:
+            time.sleep(wait)
+
+
+# (host, spacing) -> seconds to wait for the reserved turn.
+Turns = Callable[[str, float], float]
+
+
+class LocalTurns:
+    """Turns reserved in this process: the spacing its threads keep."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, host: str, spacing: float) -> float:
+        with self._lock:
+            moment = time.monotonic()
+            last = self._last.get(host)
+            turn = moment if last is None else max(moment, last + spacing)
+            self._last[host] = turn
+            return turn - moment
 
 
 class _Retryable(Exception):
@@ -252,6 +317,18 @@ class _Retryable(Exception):
     ) -> None:
         super().__init__(message)
         self.status, self.retry_after = status, retry_after
+
+
+def _transport(proxy_url: str, backend: GuardedBackend) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False, proxy=proxy_url or None)
+    # httpx takes no network backend; its pool (direct or to the proxy) opens every connection
+    # through the one it holds, so it is handed ours (tests/newsmon/test_fetch_guard.py fails if
+    # that stops holding).
+    pool = transport._pool
+    if not isinstance(pool, httpcore.ConnectionPool):
+        raise TypeError(f"unexpected httpx transport pool {pool!r}")
+    pool._network_backend = backend
+    return transport
 
 
 def _transport_problem(exc: httpx.TransportError, url: str) -> str:
@@ -269,6 +346,34 @@ def _transport_problem(exc: httpx.TransportError, url: str) -> str:
     return f"connection failed: {exc}"
 
 
+def _decoded(response: httpx.Response) -> Iterator[bytes]:
+    """The body, inflated a piece at a time: httpx inflates each network read whole, and
+    64 KiB of a gzip bomb are 64 MB."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"unsupported content encoding {encoding!r}", response.status_code)
+    inflater = None
+    try:
+        for raw in response.iter_raw():
+            inflater = inflater or zlib.decompressobj(_window_bits(encoding, raw))
+            while raw:
+                yield inflater.decompress(raw, INFLATE_STEP)
+                raw = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise FetchError(f"undecodable response body: {exc}", response.status_code) from exc
+
+
+def _window_bits(encoding: str, first: bytes) -> int:
+    """gzip, deflate in a zlib wrapper (as HTTP says) or bare (as some servers send it)."""
+    zlib_header = len(first) > 1 and first[0] & 0x0F == 8 and int.from_bytes(first[:2]) % 31 == 0
+    if encoding == "deflate" and not zlib_header:
+        return -zlib.MAX_WBITS
+    return zlib.MAX_WBITS | 32  # gzip or zlib, told apart by their headers
+
+
 def _check_status(response: httpx.Response) -> None:
     status = response.status_code
     if status == 429 or status >= 500:
@@ -282,9 +387,9 @@ def _retry_after(response: httpx.Response) -> float | None:
     if not value:
         return None
     if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+        return float(value)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, min((moment - now()).total_seconds(), MAX_RETRY_AFTER))
+    return max(0.0, (moment - now()).total_seconds())

@@ -20,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = PROJECT_ROOT / "config" / "newsmon.toml"
 SOURCE_KINDS = ("feed", "listing", "sitemap")
 TASK_RUNNERS = ("threads", "dask")
+# smtp: STARTTLS when offered; smtp+starttls: STARTTLS or nothing is sent; smtps: implicit TLS.
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 
 
 class ConfigError(Exception):
@@ -49,7 +51,10 @@ class Settings:
 
     home: Path
     database_url: str = ""
+    lock_timeout_seconds: float = 60.0
     smtp_url: str = ""
+    smtp_ca_file: str = ""
+    delivery_attempts: int = 8
     alert_from: str = "newsmon@localhost"
     alert_to: tuple[str, ...] = ("desk@localhost",)
     story_window_hours: int = 72
@@ -67,6 +72,9 @@ class Settings:
     interval_seconds: int = 300
     user_agent: str = "newsmon/0.1 (news monitoring for a news desk)"
     timeout_seconds: float = 20.0
+    request_deadline_seconds: float = 60.0
+    source_budget_seconds: float = 120.0
+    proxy_url: str = ""
     max_bytes: int = 10_000_000
     host_delay_seconds: float = 1.0
     host_concurrency: int = 2
@@ -106,9 +114,11 @@ class Settings:
 
 # Which table of the TOML file each key lives in.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "store": ("database_url",),
+    "store": ("database_url", "lock_timeout_seconds"),
     "alerts": (
         "smtp_url",
+        "smtp_ca_file",
+        "delivery_attempts",
         "alert_from",
         "alert_to",
         "story_window_hours",
@@ -130,6 +140,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "fetch": (
         "user_agent",
         "timeout_seconds",
+        "request_deadline_seconds",
+        "source_budget_seconds",
+        "proxy_url",
         "max_bytes",
         "host_delay_seconds",
         "host_concurrency",
@@ -144,7 +157,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 _ENV_ONLY = {"smtp_password"}
 # URLs that could carry a password: from the environment only, never from a file.
-_URL_KEYS = {"database_url", "smtp_url"}
+_URL_KEYS = {"database_url", "smtp_url", "proxy_url"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
 
@@ -272,8 +285,15 @@ def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
 def _check(settings: Settings) -> None:
     if not 0.0 < settings.threshold < 1.0:
         raise ConfigError(f"threshold: expected a number between 0 and 1, got {settings.threshold}")
-    if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
-        raise ConfigError(f"smtp_url: expected smtp://host:port, got {settings.smtp_url!r}")
+    if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
+        raise ConfigError(
+            f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
+            f"got {settings.smtp_url!r}"
+        )
+    if settings.delivery_attempts < 1:
+        raise ConfigError(
+            f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
+        )
     if not settings.alert_to and not settings.digest_to:
         raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")
     if settings.task_runner not in TASK_RUNNERS:

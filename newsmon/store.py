@@ -12,10 +12,10 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -26,14 +26,16 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     delete,
     func,
     select,
     text,
+    update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -45,6 +47,32 @@ from newsmon.settings import Settings, Source
 
 MAX_ARTICLE_ATTEMPTS = 3
 STORY_WINDOW = timedelta(hours=72)
+# A message that failed waits this long before its next try, doubling each time, up to a cap.
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp kept as UTC on every database, read back aware in UTC.
+
+    SQLite's DateTime keeps the wall-clock time and drops the offset, so 10:00+04:00 would
+    come back as 10:00 UTC; converting on the way in makes SQLite and PostgreSQL agree, and
+    makes range queries compare instants. A naive time is refused rather than taken as UTC:
+    everything newsmon reads applies its zone rule (UTC when none is named) where it is read,
+    so a naive value here is a bug that would otherwise shift an instant silently."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: give it a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else utc(value).astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -59,14 +87,14 @@ class SourceRow(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_ok_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     # Since the source was first polled, then since its latest new article.
-    last_new_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     health: Mapped[str | None] = mapped_column(String(16))  # ok | failing | silent
-    health_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    health_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class FetchLogRow(Base):
@@ -74,7 +102,7 @@ class FetchLogRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     source: Mapped[str] = mapped_column(String(200), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(32))
     http_status: Mapped[int | None] = mapped_column(Integer)
@@ -99,10 +127,12 @@ class ArticleRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str | None] = mapped_column(String(16))
     lang_method: Mapped[str | None] = mapped_column(String(64))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Where published_at came from: page, listing or archive.
     published_from: Mapped[str | None] = mapped_column(String(16))
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the saving transaction wrote it: what decides its digest period (see digests.py).
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     score: Mapped[float | None] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     passage: Mapped[str | None] = mapped_column(Text)
@@ -124,10 +154,10 @@ class StoryRow(Base):
     key: Mapped[str] = mapped_column(String(2048), unique=True)
     normalized_title: Mapped[str] = mapped_column(Text)
     signature: Mapped[list[int]] = mapped_column(JSON)
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The first article's publication time (else its fetch time): what the window is read on,
     # so a backfill groups by when things were published.
-    story_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    story_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class AliasRow(Base):
@@ -145,11 +175,14 @@ class AlertRow(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     recipient: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_to: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Backing off after a failure until then; given up on (not pending) once dead.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # "alert" (a new story; None in databases made before stories) or "followup" (another
     # outlet's copy, after the story's alert went out); the articles the sent message listed.
     kind: Mapped[str | None] = mapped_column(String(16))
@@ -164,14 +197,17 @@ class DigestRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     recipient: Mapped[str] = mapped_column(String(320))
-    period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    period_end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
     story_ids: Mapped[list[int]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_to: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Backing off after a failure until then; given up on (not pending) once dead.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class NoticeRow(Base):
@@ -183,11 +219,23 @@ class NoticeRow(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_to: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Backing off after a failure until then; given up on (not pending) once dead.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HostTurnRow(Base):
+    """When a host was last asked (or is booked to be): requests are spaced by every poller
+    sharing the store."""
+
+    __tablename__ = "host_turns"
+    host: Mapped[str] = mapped_column(String(300), primary_key=True)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DeliveryErrorRow(Base):
@@ -196,7 +244,7 @@ class DeliveryErrorRow(Base):
 
     __tablename__ = "delivery_errors"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     key: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(320))
     headline: Mapped[str] = mapped_column(Text)
@@ -275,9 +323,10 @@ class Store:
         upgrade(self.engine)
 
     @contextmanager
-    def exclusive(self, name: str) -> Iterator[None]:
-        """One process at a time, across every machine using this database."""
-        with exclusive(self.engine, name):
+    def exclusive(self, name: str, timeout: float | None = None) -> Iterator[None]:
+        """One process at a time, across every machine using this database; LockTimeout
+        after ``timeout`` seconds of waiting (None: wait as long as it takes)."""
+        with exclusive(self.engine, name, timeout):
             yield
 
     @contextmanager
@@ -285,13 +334,40 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    def take_turn(self, host: str, spacing: float) -> float:
+        """Reserve the next request to ``host``, ``spacing`` seconds after the one before
+        whichever process or machine made it; the seconds to wait before making it. Nothing
+        is held while waiting: the reservation is the host's last request from then on.
+        The spacing is this request's (a Crawl-delay learnt meanwhile counts at once)."""
+        with self.session() as session:
+            _lock_host(session, host)
+            moment = now()
+            row = session.get(HostTurnRow, host)
+            if row is None:
+                session.add(HostTurnRow(host=host, last_at=moment))
+                return 0.0
+            row.last_at = max(moment, row.last_at + timedelta(seconds=spacing))
+            return (row.last_at - moment).total_seconds()
+
     # Sources and the fetch log
 
     def source_state(self, name: str) -> SourceRow | None:
         with self.session() as session:
             return session.get(SourceRow, name)
 
-    def record_fetch(self, outcome: FetchOutcome, outlet: str, url: str, new: int) -> None:
+    def record_fetch(
+        self,
+        outcome: FetchOutcome,
+        outlet: str,
+        url: str,
+        new: int,
+        failed_pages: int = 0,
+        page_error: str | None = None,
+    ) -> None:
+        """Log a run of a source and update its state. ``new`` counts article pages stored,
+        ``failed_pages`` those that failed (``page_error`` says why, when known): a run whose
+        listing answered but whose every page failed is a failure, for health too."""
+        outcome = _pages_verdict(outcome, new, failed_pages, page_error)
         with self.session() as session:
             row = session.get(SourceRow, outcome.source)
             if row is None:
@@ -370,19 +446,22 @@ class Store:
                 changed.append((name, health))
         return changed
 
-    def pending_notices(self) -> list[NoticeRow]:
+    def pending_notices(self, waiting: bool = False) -> list[NoticeRow]:
+        """Health notices due to be tried now (with ``waiting``, those backing off too)."""
         with self.session() as session:
             return list(
                 session.scalars(
-                    select(NoticeRow).where(NoticeRow.sent_at.is_(None)).order_by(NoticeRow.id)
+                    select(NoticeRow).where(_unsent(NoticeRow, waiting)).order_by(NoticeRow.id)
                 )
             )
 
     def mark_notice_sent(self, notice_id: int, delivered_to: str) -> None:
         self._record_attempt(NoticeRow, notice_id, delivered_to=delivered_to)
 
-    def mark_notice_failed(self, notice_id: int, error: str) -> None:
-        self._record_attempt(NoticeRow, notice_id, last_error=error)
+    def mark_notice_failed(
+        self, notice_id: int, error: str, counted: bool = True, give_up_after: int | None = None
+    ) -> None:
+        self._record_failure(NoticeRow, notice_id, error, counted, give_up_after)
 
     # Articles
 
@@ -486,6 +565,8 @@ class Store:
             _fill(row, article, raw_path)
             _give_up_if_gone(row)
             row.quiet = quiet or None
+            # Set in the transaction that commits it; digests allow for the gap (DIGEST_GRACE).
+            row.committed_at = now()
             session.flush()
             if row.flagged:
                 _lock_stories(session)
@@ -534,12 +615,14 @@ class Store:
 
     # The alert outbox
 
-    def pending_alerts(self) -> list[PendingAlert]:
+    def pending_alerts(self, waiting: bool = False) -> list[PendingAlert]:
+        """Alerts due to be tried now: not sent, not given up on, not backing off (with
+        ``waiting``, those backing off too)."""
         with self.session() as session:
             rows = session.execute(
                 select(AlertRow, ArticleRow)
                 .join(ArticleRow, AlertRow.article_id == ArticleRow.id)
-                .where(AlertRow.sent_at.is_(None))
+                .where(_unsent(AlertRow, waiting))
                 .order_by(AlertRow.id)
             ).all()
             return [
@@ -601,20 +684,77 @@ class Store:
     def mark_sent(self, alert_id: int, delivered_to: str, covers: Sequence[int] = ()) -> None:
         self._record_attempt(AlertRow, alert_id, delivered_to=delivered_to, covers=list(covers))
 
-    def mark_failed(self, alert_id: int, error: str) -> None:
-        self._record_attempt(AlertRow, alert_id, last_error=error)
+    def mark_failed(
+        self, alert_id: int, error: str, counted: bool = True, give_up_after: int | None = None
+    ) -> None:
+        """Record a failed try: the alert backs off, and is dead (no longer pending) once
+        ``give_up_after`` tries have failed (settings.delivery_attempts; None: never).
+        ``counted=False``: the mail server could not be reached, which says nothing of the
+        message; only the error is kept, and the next run tries it again."""
+        self._record_failure(AlertRow, alert_id, error, counted, give_up_after)
 
     def _record_attempt(
         self, model: type[AlertRow | DigestRow | NoticeRow], row_id: int, **changes: Any
     ) -> None:
         """Count a delivery attempt; one that names where it was delivered marks it sent."""
         with self.session() as session:
-            row = session.get_one(model, row_id)
+            row = _outbox_row(session, model, row_id)
             row.attempts += 1
             if "delivered_to" in changes:
                 row.sent_at = now()
             for name, value in changes.items():
                 setattr(row, name, value)
+
+    def _record_failure(
+        self,
+        model: type[AlertRow | DigestRow | NoticeRow],
+        row_id: int,
+        error: str,
+        counted: bool,
+        give_up_after: int | None,
+    ) -> None:
+        """Count a failed try: back off, doubling from FIRST_BACKOFF up to MAX_BACKOFF, or
+        give up once ``give_up_after`` tries failed, so a refused message stops being sent."""
+        with self.session() as session:
+            row = _outbox_row(session, model, row_id)
+            row.last_error = error
+            if not counted:
+                return
+            row.attempts += 1
+            moment = now()
+            if give_up_after is not None and row.attempts >= give_up_after:
+                row.dead_at, row.next_attempt_at = moment, None
+            else:
+                row.next_attempt_at = moment + backoff(row.attempts)
+
+    def due_now(self) -> int:
+        """Make every message backing off due now (an explicit `newsmon alerts flush`); its
+        tries still count, and dead ones stay dead. Returns how many."""
+        made_due = 0
+        with self.session() as session:
+            for model in OUTBOX:
+                result = session.execute(
+                    update(model)
+                    .where(_queued(model), model.next_attempt_at.is_not(None))
+                    .values(next_attempt_at=None)
+                )
+                made_due += cast(CursorResult[Any], result).rowcount
+        return made_due
+
+    def requeue(self) -> int:
+        """Put every unsent message that is dead or backing off back in the queue, due now,
+        its tries counted afresh (`newsmon alerts retry`). Returns how many."""
+        requeued = 0
+        with self.session() as session:
+            for model in OUTBOX:
+                waiting = model.dead_at.is_not(None) | model.next_attempt_at.is_not(None)
+                result = session.execute(
+                    update(model)
+                    .where(model.sent_at.is_(None), waiting)
+                    .values(dead_at=None, next_attempt_at=None, attempts=0)
+                )
+                requeued += cast(CursorResult[Any], result).rowcount
+        return requeued
 
     def record_delivery_error(self, failure: DeliveryFailure) -> None:
         """Keep the latest failure for `newsmon status`, in place of the one before."""
@@ -640,6 +780,18 @@ class Store:
             return self._queue_digest(
                 session, digest_key(recipient, end), recipient, start, end, story_ids
             )
+
+    def last_digest_end(self, recipient: str) -> datetime | None:
+        """The end of the latest scheduled period queued for a recipient (a backfill's
+        digest is not one), or None."""
+        with self.session() as session:
+            rows = session.execute(
+                select(DigestRow.key, DigestRow.period_end)
+                .where(DigestRow.recipient == recipient)
+                .order_by(DigestRow.period_end.desc())
+            )
+            # A scheduled digest is named by its period's end; a backfill's by its job.
+            return next((end for key, end in rows if key == digest_key(recipient, end)), None)
 
     def queue_backfill_digest(
         self,
@@ -681,15 +833,16 @@ class Store:
 
     def period_story_ids(self, session: Session, start: datetime, end: datetime) -> list[int]:
         """Stories that gained an article in the period (new, or carried by another outlet),
-        each once, by first sighting."""
+        each once, by first sighting. An article belongs to the period it was committed in,
+        not fetched in: a poll saves its articles minutes after fetching them."""
         return list(
             session.scalars(
                 select(ArticleRow.story_id)
                 .where(
                     ArticleRow.story_id.is_not(None),
                     ArticleRow.quiet.is_not(True),
-                    ArticleRow.fetched_at > start,
-                    ArticleRow.fetched_at <= end,
+                    ArticleRow.committed_at > start,
+                    ArticleRow.committed_at <= end,
                 )
                 .group_by(ArticleRow.story_id)
                 .order_by(func.min(ArticleRow.id))
@@ -701,10 +854,11 @@ class Store:
             ids = self.period_story_ids(session, start, end)
             return tuple(self._story_articles(session, i) for i in ids)
 
-    def pending_digests(self) -> list[PendingDigest]:
+    def pending_digests(self, waiting: bool = False) -> list[PendingDigest]:
+        """Digests due to be tried now (with ``waiting``, those backing off too)."""
         with self.session() as session:
             rows = session.scalars(
-                select(DigestRow).where(DigestRow.sent_at.is_(None)).order_by(DigestRow.id)
+                select(DigestRow).where(_unsent(DigestRow, waiting)).order_by(DigestRow.id)
             ).all()
             return [
                 PendingDigest(
@@ -722,8 +876,10 @@ class Store:
     def mark_digest_sent(self, digest_id: int, delivered_to: str) -> None:
         self._record_attempt(DigestRow, digest_id, delivered_to=delivered_to)
 
-    def mark_digest_failed(self, digest_id: int, error: str) -> None:
-        self._record_attempt(DigestRow, digest_id, last_error=error)
+    def mark_digest_failed(
+        self, digest_id: int, error: str, counted: bool = True, give_up_after: int | None = None
+    ) -> None:
+        self._record_failure(DigestRow, digest_id, error, counted, give_up_after)
 
     # Reports
 
@@ -747,7 +903,7 @@ class Store:
             )
             flagged = session.scalar(select(func.count()).where(ArticleRow.flagged)) or 0
             sent = session.scalar(select(func.count()).where(AlertRow.sent_at.is_not(None))) or 0
-            queued = session.scalar(select(func.count()).where(AlertRow.sent_at.is_(None))) or 0
+            queued = session.scalar(select(func.count()).where(_queued(AlertRow))) or 0
             stored = {row.name: row for row in session.scalars(select(SourceRow))}
             delivery = _delivery_status(session)
         return {
@@ -773,8 +929,7 @@ class Store:
             .limit(limit)
         )
         if since is not None:
-            # SQLite keeps UTC times without their zone: compare in UTC.
-            query = query.where(AlertRow.sent_at >= since.astimezone(UTC))
+            query = query.where(AlertRow.sent_at >= since)
         with self.session() as session:
             rows = session.execute(query)
             return [(recipient, title, where or "") for recipient, title, where in rows]
@@ -798,6 +953,17 @@ def make_engine(url: str) -> Engine:
         # Several task threads write; wait for the lock rather than fail.
         return create_engine(url, connect_args={"timeout": 30})
     return create_engine(url, pool_pre_ping=True)
+
+
+def _lock_host(session: Session, host: str) -> None:
+    """One reservation per host at a time: PostgreSQL's transaction-scoped advisory lock;
+    on SQLite a write (matching no row) takes the database's write lock before the read."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(f"host:{host}")}
+        )
+    else:
+        session.execute(text("DELETE FROM host_turns WHERE 0"))
 
 
 def _lock_stories(session: Session) -> None:
@@ -833,6 +999,19 @@ def _alert_row(article: ArticleRow, recipient: str, kind: str, story_id: int) ->
 def digest_key(recipient: str, period_end: datetime) -> str:
     """One digest per recipient and period, named by the period's end."""
     return _key("digest", recipient.lower(), period_end.astimezone(UTC).isoformat())
+
+
+def _pages_verdict(
+    outcome: FetchOutcome, new: int, failed_pages: int, page_error: str | None
+) -> FetchOutcome:
+    """An answering listing whose article pages all failed is a failed run: a host that
+    serves its feed but refuses every page would otherwise look healthy."""
+    if outcome.outcome == "error" or new or not failed_pages:
+        return outcome
+    reason = f"all {failed_pages} article pages failed"
+    reason += f": {page_error}" if page_error else ""
+    error = "; ".join(e for e in (reason, outcome.error) if e)
+    return replace(outcome, outcome="error", error=error)
 
 
 def _health(row: SourceRow, failures: int, expected_hours: float | None, moment: datetime) -> str:
@@ -912,20 +1091,67 @@ def _iso(value: datetime | None) -> str | None:
 OUTBOX: tuple[type[AlertRow | DigestRow | NoticeRow], ...] = (AlertRow, DigestRow, NoticeRow)
 
 
+def backoff(attempts: int) -> timedelta:
+    """How long a message waits after its ``attempts``-th failed try."""
+    doubled: timedelta = FIRST_BACKOFF * 2 ** min(attempts - 1, 12)
+    return min(doubled, MAX_BACKOFF)
+
+
+def _outbox_row(
+    session: Session, model: type[AlertRow | DigestRow | NoticeRow], row_id: int
+) -> AlertRow | DigestRow | NoticeRow:
+    return cast(AlertRow | DigestRow | NoticeRow, session.get_one(model, row_id))
+
+
+def _unsent(model: type[AlertRow | DigestRow | NoticeRow], waiting: bool) -> Any:
+    """Queued and due now, or with ``waiting`` queued at all (backing off or not)."""
+    if waiting:
+        return _queued(model)
+    due = model.next_attempt_at.is_(None) | (model.next_attempt_at <= now())
+    return _queued(model) & due
+
+
+def _queued(model: type[AlertRow | DigestRow | NoticeRow]) -> Any:
+    """Not sent and not given up on."""
+    return model.sent_at.is_(None) & model.dead_at.is_(None)
+
+
 def _delivery_status(session: Session) -> dict[str, Any]:
     """Messages of every kind still queued, the latest delivery, and the latest failure."""
-    queued = sum(
-        session.scalar(select(func.count()).where(model.sent_at.is_(None))) or 0 for model in OUTBOX
-    )
+    queued = sum(session.scalar(select(func.count()).where(_queued(m))) or 0 for m in OUTBOX)
     sent = [session.scalar(select(func.max(model.sent_at))) for model in OUTBOX]
     error = session.scalars(select(DeliveryErrorRow).order_by(DeliveryErrorRow.id.desc())).first()
     return {
         "queued": queued,
+        **_dead_status(session),
         "last_sent_at": _iso(max((utc(when) for when in sent if when), default=None)),
         "last_error": error.reason if error else None,
         "last_error_at": _iso(error.failed_at) if error else None,
         "last_error_headline": error.headline if error else None,
         "last_error_recipient": error.recipient if error else None,
+    }
+
+
+def _dead_status(session: Session) -> dict[str, Any]:
+    """Messages given up on, and why the latest of them was."""
+    dead = sum(
+        session.scalar(select(func.count()).where(m.dead_at.is_not(None), m.sent_at.is_(None))) or 0
+        for m in OUTBOX
+    )
+    latest = [
+        session.execute(
+            select(m.dead_at, m.last_error)
+            .where(m.dead_at.is_not(None), m.sent_at.is_(None))
+            .order_by(m.dead_at.desc())
+            .limit(1)
+        ).first()
+        for m in OUTBOX
+    ]
+    last = max((row for row in latest if row), key=lambda row: row[0], default=None)
+    return {
+        "dead": dead,
+        "last_dead_reason": last[1] if last else None,
+        "last_dead_at": _iso(last[0]) if last else None,
     }
 
 

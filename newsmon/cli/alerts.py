@@ -1,4 +1,5 @@
-"""`newsmon alerts`: look at queued alerts before they go, and send them now."""
+"""`newsmon alerts`: look at queued alerts before they go, send them now, and requeue those
+given up on."""
 
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ def preview(
     store = open_store(current)
     _writable_folder(out)
     written = 0
-    for alert in store.pending_alerts():
+    # Those waiting to be tried again too: they are still queued.
+    for alert in store.pending_alerts(waiting=True):
         title = f"{alert.article.outlet}: {alert.article.title}"
         _write_html(out / f"alert-{alert.id:06d}", alert.recipient, render(alert, current), title)
         written += 1
-    digests = [(f"digest-{d.id:06d}", d) for d in store.pending_digests()]
+    digests = [(f"digest-{d.id:06d}", d) for d in store.pending_digests(waiting=True)]
     digests += [("next-digest", d) for d in _next_digests(store, current)]
     for name, digest in digests:
         message = render_digest(digest, current)
@@ -81,7 +83,8 @@ def _write_html(stem: Path, recipient: str, message: EmailMessage, title: str) -
 
 
 def flush(ctx: typer.Context) -> None:
-    """Send every queued alert now (SMTP, or the outbox folder without one).
+    """Send every queued alert now (SMTP, or the outbox folder without one), those waiting
+    to be tried again after a failure too; not those given up on (see `alerts retry`).
 
     Example: newsmon alerts flush
     """
@@ -89,7 +92,10 @@ def flush(ctx: typer.Context) -> None:
     from newsmon.store import open_store
 
     current = settings(ctx)
-    delivery = deliver_pending(open_store(current), current)
+    store = open_store(current)
+    # Asked for now: a message backing off after the server was down goes now.
+    store.due_now()
+    delivery = deliver_pending(store, current)
     typer.echo(
         f"{len(delivery.sent)} sent to {delivery.destination}, "
         f"{len(delivery.failed)} failed (kept queued)"
@@ -98,3 +104,15 @@ def flush(ctx: typer.Context) -> None:
         typer.echo(f"failed: {failure.describe()}")
     if delivery.failed:
         raise typer.Exit(1)
+
+
+def retry(ctx: typer.Context) -> None:
+    """Requeue every message given up on (dead) or waiting to be tried again, to go on the
+    next delivery with its tries counted afresh; prints how many.
+
+    Example: newsmon alerts retry && newsmon alerts flush
+    """
+    from newsmon.store import open_store
+
+    requeued = open_store(settings(ctx)).requeue()
+    typer.echo(f"{requeued} messages requeued")

@@ -115,7 +115,8 @@ def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Per-source last fetch, errors and counts; articles and alerts stored.
+    """Per-source last fetch, errors and counts; articles and alerts stored; messages
+    given up on (dead) and why.
 
     Example: newsmon status --json
     """
@@ -137,6 +138,12 @@ def status(
             f"  last delivery error {delivery['last_error_at']}: "
             f"{delivery['last_error_headline']} ({delivery['last_error_recipient']}): "
             f"{delivery['last_error']}"
+        )
+    if delivery["dead"]:
+        typer.echo(
+            f"  dead messages (given up after {current.delivery_attempts} tries; "
+            f"`newsmon alerts retry` requeues them): {delivery['dead']}; "
+            f"last {delivery['last_dead_at']}: {delivery['last_dead_reason']}"
         )
     for reason, count in report["failed_by_reason"].items():
         typer.echo(f"  failed articles, {reason}: {count}")

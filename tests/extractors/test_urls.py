@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.urls import canonical_url
+from extractors.urls import canonical_url, same_site
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,20 @@ def test_meaningful_query_is_kept_and_sorted() -> None:
 
 def test_port_is_kept() -> None:
     assert canonical_url("http://127.0.0.1:8080/a") == "https://127.0.0.1:8080/a"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("https://www.civil.ge/a", "https://ka.civil.ge/b", True),
+        ("https://news.bbc.co.uk/a", "https://www.bbc.co.uk/b", True),
+        ("https://civil.ge/a", "https://agenda.ge/a", False),
+        ("https://bbc.co.uk/a", "https://itv.co.uk/a", False),
+        ("https://m.netgazeti.example/a", "https://netgazeti.example/b", True),
+        ("https://netgazeti.example/a", "https://copies.example/b", False),
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8001/b", True),
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a", False),
+    ],
+)
+def test_same_site_is_one_registrable_domain(first: str, second: str, same: bool) -> None:
+    assert same_site(first, second) is same

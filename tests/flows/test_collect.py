@@ -47,10 +47,12 @@ def _source(server: HTTPServer, path: str = "/feed", host: str | None = None) ->
     return Source(name="s", outlet="S", kind="feed", url=url)
 
 
-def _run(settings: Settings, source: Source, cap: int = 50) -> tuple[Collected, Store]:
+def _run(
+    settings: Settings, source: Source, cap: int = 50, budget: float = 60.0
+) -> tuple[Collected, Store]:
     store = Store(settings.database)
     with Fetcher(settings) as fetcher:
-        result = collect(source, fetcher, store, "run-1", cap)
+        result = collect(source, fetcher, store, "run-1", cap, budget)
     return result, store
 
 
@@ -139,6 +141,51 @@ def test_validators_wait_until_every_entry_is_stored(
     assert [a.title for a in rerun.articles] == ["Headline 2"]
     _store_all(store, source, rerun)
     assert _run(settings, source)[0].outcome == "not_modified"
+
+
+def test_slow_host_is_left_for_the_next_poll_at_the_budget(
+    settings: Settings, httpserver: HTTPServer
+) -> None:
+    """Pages stop being fetched once the source's budget is spent; the rest stay unseen and
+    the validators unremembered, so the next poll fetches them."""
+    base = httpserver.url_for("").rstrip("/")
+    items = "".join(f"<item><title>{n}</title><link>{base}/a/{n}</link></item>" for n in (1, 2, 3))
+    httpserver.expect_request("/feed").respond_with_data(
+        f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>",
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
+
+    def slow(request: Request) -> Response:
+        time.sleep(0.6)
+        return Response(PAGE.format(n=request.path), content_type="text/html")
+
+    for n in (1, 2, 3):
+        httpserver.expect_request(f"/a/{n}").respond_with_handler(slow)
+    source = _source(httpserver)
+    first, store = _run(settings, source, budget=1.0)
+    # 0 s: page 1; 0.6 s: page 2; 1.2 s: over budget.
+    assert [a.title for a in first.articles] == ["Headline /a/1", "Headline /a/2"]
+    assert first.validators is None
+    assert "budget of 1 s spent: 1 of 3" in (store.status()["sources"][0]["last_error"] or "")
+    _store_all(store, source, first)
+    second, _ = _run(settings, source)
+    assert [a.title for a in second.articles] == ["Headline /a/3"]
+    assert second.validators is not None
+
+
+def test_failed_pages_are_not_counted_as_new(settings: Settings, httpserver: HTTPServer) -> None:
+    _feed(httpserver)
+    _articles(httpserver, "/a/1")
+    httpserver.expect_request("/a/2").respond_with_data("gone", status=404)
+    source = _source(httpserver)
+    first, store = _run(settings, source)
+    _store_all(store, source, first)
+    new_at = store.status()["sources"][0]["last_new_at"]
+    # Only the failed page is fetched again, and fails again: nothing new came.
+    again, _ = _run(settings, source)
+    assert [a.error for a in again.articles] == ["HTTP 404"]
+    assert store.status()["sources"][0]["last_new_at"] == new_at
 
 
 def test_failed_article_is_recorded_then_retried(

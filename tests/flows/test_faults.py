@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -77,35 +78,54 @@ def test_poll_waits_out_a_locked_database(
     smtp_server: Mailbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Another process holds SQLite's exclusive lock for a few seconds: the poll waits for
-    it rather than failing or dropping what it fetched."""
+    """Another process takes SQLite's exclusive lock just as the poll starts storing what it
+    fetched, and holds it for a few seconds: the poll waits for it rather than failing or
+    dropping what it fetched."""
     from flows.poll import poll
 
     base = serve_demo(httpserver)
     config_file = config(tmp_path / "c.toml", base)
     monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
     settings = load_settings(config_file)
-    Store(settings.database)  # made before it is locked
-    locked, released = threading.Event(), threading.Event()
+    saving, locked, released = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+    save = Store.save
+
+    def save_under_the_lock(self: Store, articles: Any, *args: Any, **kwargs: Any) -> list[str]:
+        if not articles:
+            return save(self, articles, *args, **kwargs)
+        saving.set()
+        assert locked.wait(timeout=30)
+        stored = save(self, articles, *args, **kwargs)
+        # Returned only once the other writer let go: the lock was in the way.
+        seen.setdefault("released_before_save_returned", released.is_set())
+        return stored
 
     def hold_lock() -> None:
+        if not saving.wait(timeout=180):
+            return
         connection = sqlite3.connect(settings.home / "newsmon.db", isolation_level=None)
         connection.execute("BEGIN EXCLUSIVE")
+        seen["stored_before_lock"] = connection.execute("SELECT count(*) FROM articles").fetchone()
         locked.set()
         time.sleep(4)
+        released.set()
         connection.execute("COMMIT")
         connection.close()
-        released.set()
 
+    monkeypatch.setattr(Store, "save", save_under_the_lock)
     holder = threading.Thread(target=hold_lock)
     holder.start()
-    assert locked.wait(timeout=10)
-    summary = poll(config_file=str(config_file))
-    holder.join()
-    assert released.is_set()
+    try:
+        summary = poll(config_file=str(config_file))
+    finally:
+        saving.set()
+        holder.join()
+    assert seen == {"stored_before_lock": (0,), "released_before_save_returned": True}
     assert (summary["new_articles"], summary["alerts_sent"]) == (5, 2)
     assert summary["source_errors"] == {}
     assert Store(settings.database).status()["articles"] == 5
+    assert len(smtp_server.messages) == 2
 
 
 def test_no_secret_in_outputs_logs_or_store(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from newsmon.settings import load_settings
 from newsmon.store import Store
@@ -74,3 +77,84 @@ def test_stored_text_has_no_page_furniture(
         assert row.text.count("The Kremlin building in Moscow") == 0
     assert sada.text.startswith("Russia remains willing to normalize its relations with Georgia")
     assert civil.published_at is not None and civil.published_at.hour == 9
+
+
+SLOW_PAGES = 8
+SLOW_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>{items}
+</channel></rss>"""
+SLOW_PAGE = (
+    "<html lang='en'><body><article><h1>Weather {n}</h1>"
+    + "<p>Rain is expected over the coast tomorrow, with wind from the west.</p>" * 8
+    + "</article></body></html>"
+)
+
+
+@pytest.fixture
+def slow_server() -> Iterator[HTTPServer]:
+    """A second site, threaded, so a held request does not stall the demo site's."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
+
+
+def test_a_slow_host_does_not_hold_back_the_others_alerts(
+    home: Path,
+    smtp_server: Mailbox,
+    httpserver: HTTPServer,
+    slow_server: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each of a slow host's pages takes up to 4 s; the demo sources' first alert arrives
+    before that host has answered them all."""
+    from flows.poll import poll
+
+    slow_base = slow_server.url_for("").rstrip("/")
+    items = "".join(
+        f"<item><title>Slow {n}</title><link>{slow_base}/slow/{n}</link></item>"
+        for n in range(SLOW_PAGES)
+    )
+    slow_server.expect_request("/feed").respond_with_data(
+        SLOW_FEED.format(items=items), content_type="application/rss+xml"
+    )
+    first_alert, lock = threading.Event(), threading.Lock()
+    answered, slow_left_when_alerted = [0], []
+
+    def slow_page(request: Request) -> Response:
+        # Under the 5 s request timeout; the first alert lets the rest answer at once.
+        first_alert.wait(timeout=4)
+        with lock:
+            answered[0] += 1
+        return Response(SLOW_PAGE.format(n=request.path), content_type="text/html")
+
+    slow_server.expect_request(re.compile("/slow/.*")).respond_with_handler(slow_page)
+
+    def on_accept(message: object) -> None:
+        with lock:
+            if not first_alert.is_set():
+                slow_left_when_alerted.append(SLOW_PAGES - answered[0])
+                first_alert.set()
+
+    smtp_server.on_accept = on_accept
+    extra = f'''
+[[sources]]
+name = "slow"
+outlet = "Slow"
+kind = "feed"
+url = "{slow_base}/feed"
+language = "en"
+'''
+    config_file = config(tmp_path / "newsmon.toml", serve_demo(httpserver), extra)
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+
+    summary = poll(config_file=str(config_file))
+
+    [slow_left] = slow_left_when_alerted
+    assert slow_left > 0, "the first alert waited for every slow page"
+    assert summary["alerts_sent"] == 2 and summary["source_errors"] == {}
+    assert summary["new_articles"] == 5 + SLOW_PAGES

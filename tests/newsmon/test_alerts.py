@@ -80,8 +80,9 @@ def test_smtp_down_then_up_delivers_once(tmp_path: Path, smtp_server: Mailbox) -
     store.save([article("https://civil.ge/archives/2")], settings.alert_to)
     down = deliver_pending(store, settings)
     assert len(down.failed) == 1 and not down.sent
+    # An outage says nothing of the message: no try counted, no backoff, due at once.
     [queued] = store.pending_alerts()
-    assert queued.attempts == 1
+    assert queued.attempts == 0
     up = deliver_pending(store, replace(settings, smtp_url=smtp_server.url))
     assert len(up.sent) == 1
     assert deliver_pending(store, replace(settings, smtp_url=smtp_server.url)).sent == []
@@ -116,12 +117,19 @@ def test_two_pollers_delivering_at_once_send_each_message_once(
     assert len(smtp_server.messages) == 3
 
 
-def test_temporary_refusal_then_acceptance(tmp_path: Path, smtp_server: Mailbox) -> None:
+def test_temporary_refusal_then_acceptance(
+    tmp_path: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store, settings = _setup(tmp_path, smtp_server.url)
     store.save([article("https://civil.ge/archives/3")], settings.alert_to)
     smtp_server.refuse_with.append("451 Try again later")
     assert len(deliver_pending(store, settings).failed) == 1
     assert "451" in _last_error(store)
+    # A refused message waits out its backoff (a minute after the first refusal).
+    assert deliver_pending(store, settings).sent == []
+    later = now() + timedelta(minutes=1, seconds=1)
+    for module in ("newsmon.store", "newsmon.alerts"):
+        monkeypatch.setattr(f"{module}.now", lambda: later)
     assert len(deliver_pending(store, settings).sent) == 1
     assert len(smtp_server.messages) == 1
 
@@ -266,7 +274,9 @@ def test_crash_after_the_server_accepted_resends_only_that_message(
     assert deliver_pending(store, settings).sent == []
 
 
-def test_digest_holds_every_story_of_the_period_once(tmp_path: Path, smtp_server: Mailbox) -> None:
+def test_digest_holds_every_story_of_the_period_once(
+    tmp_path: Path, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store, settings = _setup(tmp_path, smtp_server.url)
     settings = replace(
         settings,
@@ -277,27 +287,29 @@ def test_digest_holds_every_story_of_the_period_once(tmp_path: Path, smtp_server
     period = last_period(settings.digest_cron, settings.digest_timezone, now())
     inside, before = period.end - timedelta(hours=2), period.start - timedelta(hours=2)
     wire = _story_text("tass_like.txt")
-    store.save(
-        [
-            article("https://tass.com/1", outlet="TASS", text=wire, fetched_at=inside),
-            article(
-                "https://agenda.ge/1",
-                outlet="Agenda.ge",
-                title="Peskov: Moscow ready",
-                text=_story_text("agenda_like.txt"),
-                fetched_at=inside,
-            ),
-            article(
-                "https://civil.ge/9",
-                title="Kobakhidze: red lines <stand>",
-                text=_story_text("other_story.txt"),
-                fetched_at=inside,
-            ),
-            article("https://civil.ge/old", title="Last week's story", fetched_at=before),
-            article("https://civil.ge/other", flagged=False, title="Wine", fetched_at=inside),
-        ],
-        settings.alert_to,
-    )
+    articles = [
+        article("https://tass.com/1", outlet="TASS", text=wire, fetched_at=inside),
+        article(
+            "https://agenda.ge/1",
+            outlet="Agenda.ge",
+            title="Peskov: Moscow ready",
+            text=_story_text("agenda_like.txt"),
+            fetched_at=inside,
+        ),
+        article(
+            "https://civil.ge/9",
+            title="Kobakhidze: red lines <stand>",
+            text=_story_text("other_story.txt"),
+            fetched_at=inside,
+        ),
+        article("https://civil.ge/old", title="Last week's story", fetched_at=before),
+        article("https://civil.ge/other", flagged=False, title="Wine", fetched_at=inside),
+    ]
+    # Membership is by the time an article was stored: each is stored when it was fetched.
+    for one in articles:
+        with monkeypatch.context() as clock:
+            clock.setattr("newsmon.store.now", lambda at=one.fetched_at: at)
+            store.save([one], settings.alert_to)
     deliver_pending(store, settings)
     assert deliver_pending(store, settings).sent == []
     [digest] = [m for m in smtp_server.messages if m["To"] == "editor@x.org"]
@@ -406,7 +418,7 @@ def test_refused_message_is_named_with_the_servers_reply(
     store.save([article("https://civil.ge/archives/20")], settings.alert_to)
     smtp_server.refuse_with.append("550 5.1.1 mailbox unavailable")
     [failure] = deliver_pending(store, settings).failed
-    [queued] = store.pending_alerts()
+    [queued] = store.pending_alerts(waiting=True)
     assert failure == DeliveryFailure(
         queued.key, "Kremlin ready to normalize ties", "desk@x.org", "550 5.1.1 mailbox unavailable"
     )
@@ -415,7 +427,9 @@ def test_refused_message_is_named_with_the_servers_reply(
     assert delivery["last_error_headline"] == "Kremlin ready to normalize ties"
     assert re.fullmatch(ISO_SECOND, delivery["last_error_at"])
     assert (delivery["queued"], delivery["last_sent_at"]) == (1, None)
-    # Still queued, and sent by the next run; the failure stays on record.
+    # Still queued, and sent once its backoff is over (flush makes it due at once); the
+    # failure stays on record.
+    assert store.due_now() == 1
     assert len(deliver_pending(store, settings).sent) == 1
     delivery = store.status()["delivery"]
     assert delivery["queued"] == 0 and re.fullmatch(ISO_SECOND, delivery["last_sent_at"])

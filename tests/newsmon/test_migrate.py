@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import DateTime, bindparam, inspect, text
 
-from newsmon.migrate import current_revision, head_revision
+from newsmon.migrate import _config, current_revision, head_revision
 from newsmon.store import Base, Store, make_engine
 from tests.newsmon.records import article
 
@@ -67,3 +69,26 @@ def test_stores_opened_at_once_migrate_once() -> None:
         thread.join()
     assert errors == []
     assert current_revision(make_engine(url)) == head_revision()
+
+
+def test_articles_stored_before_commit_times_are_given_their_fetch_time() -> None:
+    url = os.environ["NEWSMON_DATABASE_URL"]
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        command.upgrade(_config(connection), "0006")
+        connection.commit()
+    fetched = datetime(2025, 6, 10, 7, 59, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO articles (canonical_url, request_key, url, source, outlet, status, "
+                "attempts, title, text, fetched_at, flagged) VALUES ('https://civil.ge/1', "
+                "'https://civil.ge/1', 'https://civil.ge/1', 'civil', 'Civil.ge', 'stored', 1, "
+                "'Title', 'Text', :fetched, false)"
+            ).bindparams(bindparam("fetched", type_=DateTime(timezone=True))),
+            {"fetched": fetched},
+        )
+    engine.dispose()
+
+    [row] = Store(url).articles()
+    assert row.committed_at == fetched
