@@ -43,7 +43,7 @@ from newsmon.fetch import Fetcher
 from newsmon.progress import ProgressBar
 from newsmon.report import write_report
 from newsmon.settings import ConfigError, Settings, load_settings
-from newsmon.store import ArticleRow, Store, failure_reason, open_store, utc
+from newsmon.store import ArticleRow, Store, failure_reason, open_store
 
 BACKFILL_SOURCE = "backfill"
 IN_FLIGHT = 4
@@ -174,7 +174,7 @@ def run_backfill(
                     _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
             while in_flight:
                 _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
-    rows = [r for r in store.lookup(list(keys)) if dates.holds(_published(r))]
+    rows = [r for r in store.lookup(list(keys)) if dates.holds(r.published_at)]
     folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"
     summary.report = write_report(folder, f"backfill-{request.job_id}", rows, summary.as_dict())
     if request.alert:
@@ -291,15 +291,11 @@ def _store_batch(
     advance(len(work))
 
 
-def _published(row: ArticleRow) -> datetime | None:
-    return utc(row.published_at) if row.published_at else None
-
-
 def _queue_digest(
     store: Store, settings: Settings, request: BackfillRequest, rows: list[ArticleRow]
 ) -> None:
     stories = list(dict.fromkeys(row.story_id for row in rows if row.flagged and row.story_id))
-    dated = [when for row in rows if (when := _published(row))]
+    dated = [when for row in rows if (when := row.published_at)]
     start = request.since or min(dated, default=None)
     end = request.until or max(dated, default=None)
     for recipient in settings.digest_to or settings.alert_to:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsmon.messages import html_document
-from newsmon.store import ArticleRow, utc
+from newsmon.store import ArticleRow
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,8 +55,8 @@ def report_csv(rows: Sequence[ArticleRow]) -> str:
     writer.writerow(COLUMNS)
     for row in sorted(rows, key=_when):
         values = {
-            "published_at": utc(row.published_at).isoformat() if row.published_at else "",
-            "fetched_at": utc(row.fetched_at).isoformat(),
+            "published_at": row.published_at.isoformat() if row.published_at else "",
+            "fetched_at": row.fetched_at.isoformat(),
             "score": f"{row.score:.3f}" if row.score is not None else "",
             "flagged": "yes" if row.flagged else "no",
         }
@@ -153,4 +153,4 @@ def _cell(value: object) -> str:
 
 
 def _when(row: ArticleRow) -> datetime:
-    return utc(row.published_at or row.fetched_at)
+    return row.published_at or row.fetched_at

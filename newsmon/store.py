@@ -866,8 +866,8 @@ class Store:
                     d.key,
                     d.recipient,
                     d.attempts,
-                    utc(d.period_start),
-                    utc(d.period_end),
+                    d.period_start,
+                    d.period_end,
                     tuple(self._story_articles(session, i) for i in d.story_ids),
                 )
                 for d in rows
@@ -1017,7 +1017,7 @@ def _pages_verdict(
 def _health(row: SourceRow, failures: int, expected_hours: float | None, moment: datetime) -> str:
     if (row.consecutive_failures or 0) >= failures:
         return "failing"
-    since = utc(row.last_new_at) if row.last_new_at else None
+    since = row.last_new_at
     if expected_hours and since and moment - since > timedelta(hours=expected_hours):
         return "silent"
     return "ok"
@@ -1079,13 +1079,14 @@ def failure_reason(error: str | None) -> str:
 
 
 def utc(value: datetime) -> datetime:
-    """SQLite gives back the UTC times it was given without their zone."""
+    """SQLite gives back the UTC times it was given without their zone (read through
+    UTCDateTime, which applies this)."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _iso(value: datetime | None) -> str | None:
     """A time for people and JSON: UTC with its zone, to the second."""
-    return utc(value).astimezone(UTC).replace(microsecond=0).isoformat() if value else None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat() if value else None
 
 
 OUTBOX: tuple[type[AlertRow | DigestRow | NoticeRow], ...] = (AlertRow, DigestRow, NoticeRow)
@@ -1124,7 +1125,7 @@ def _delivery_status(session: Session) -> dict[str, Any]:
     return {
         "queued": queued,
         **_dead_status(session),
-        "last_sent_at": _iso(max((utc(when) for when in sent if when), default=None)),
+        "last_sent_at": _iso(max((when for when in sent if when), default=None)),
         "last_error": error.reason if error else None,
         "last_error_at": _iso(error.failed_at) if error else None,
         "last_error_headline": error.headline if error else None,
