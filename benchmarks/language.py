@@ -1,11 +1,13 @@
 """Language identification: newsmon against lingua and bare langdetect, in one run on the
-same texts. Test data only: the labelled sentences (Leipzig corpora via lingua-py), read as
-sentences, as their first 20 characters and as their first two words (titles), and as
-paragraphs of twelve sentences (longer than newsmon's bounded sample); then the
+same texts. The labelled sentences (Leipzig corpora via lingua-py; a test split frozen on
+2026-12-02, and a development split), read as sentences, as their first 20 characters and
+as their first two words (titles), and as paragraphs of twelve sentences (longer than
+newsmon's bounded sample); then the
 region-language texts of tests/fixtures/language/ (right, und, wrong neighbour).
 Prints markdown tables for docs/benchmarks.md.
 
-Run: .venv/bin/python benchmarks/language.py [--per-language N]   (default 200; 0 = all)
+Run: .venv/bin/python benchmarks/language.py [--per-language N] [--split test|dev]
+     (default 200 a language of the test split; 0 = all)
 Needs lingua: .venv/bin/pip install -e '.[bench]'   (or: pip install lingua-language-detector)
 """
 
@@ -38,6 +40,9 @@ UNKNOWN_TO_NEWSMON = {
 }  # fmt: skip
 
 _PARAGRAPH = 12
+# Each language's first sentences are the development split (errors were read from them);
+# the rest is the test split.
+DEV_SIZE = 500
 
 
 def bare(text: str) -> str:
@@ -88,14 +93,20 @@ def two_words(text: str) -> str:
     return " ".join([token for token in text.split() if any(c.isalpha() for c in token)][:2])
 
 
-def load(per_language: int) -> list[dict[str, str]]:
+def load(per_language: int, split: str) -> list[dict[str, str]]:
+    """The first ``per_language`` sentences of each language in the split: ``dev`` is each
+    language's first 500 in file order, ``test`` the rest (frozen on 2026-12-02)."""
     path = require(DATA / "langid" / "sentences.jsonl")
-    rows, seen = [], Counter[str]()
+    rows, seen, taken = [], Counter[str](), Counter[str]()
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if per_language and seen[row["lang"]] >= per_language:
-            continue
+        position = seen[row["lang"]]
         seen[row["lang"]] += 1
+        if (position < DEV_SIZE) != (split == "dev"):
+            continue
+        if per_language and taken[row["lang"]] >= per_language:
+            continue
+        taken[row["lang"]] += 1
         rows.append(row)
     return rows
 
@@ -192,18 +203,19 @@ def region_table(systems: dict[str, Callable[[str], str]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-language", type=int, default=200)
-    per_language = parser.parse_args().per_language
+    parser.add_argument("--split", choices=("test", "dev"), default="test")
+    args = parser.parse_args()
+    per_language = args.per_language
     lingua = lingua_identifier()
     systems: dict[str, Callable[[str], str]] = {
         "newsmon": lambda text: detect_language(text).code,
         "lingua": lingua,
         "langdetect": bare,
     }
-    rows = load(per_language)
+    rows = load(per_language, args.split)
     print(
         f"Run {date.today().isoformat()}: {len(rows)} labelled sentences "
-        f"({per_language or 'all'} per language) of ../shared/data/langid, used as test "
-        "data only."
+        f"({per_language or 'all'} per language) of ../shared/data/langid, {args.split} split."
     )
     for form, texts in forms_of(rows).items():
         accuracy_table(form, run(systems, texts), list(systems))

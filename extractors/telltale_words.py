@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-TELLTALE_WORDS: dict[str, frozenset[str]] = {
-    code: frozenset(words.split())
-    for code, words in {
+
+def _word_sets(words: dict[str, str]) -> dict[str, frozenset[str]]:
+    return {code: frozenset(spaced.split()) for code, spaced in words.items()}
+
+
+TELLTALE_WORDS = _word_sets(
+    {
         "en": "the and of is are were with from this that has have says said "
         "after about into its their who which not been how why what when where more "
         "than could would should against between amid it they we our",
@@ -29,7 +33,7 @@ TELLTALE_WORDS: dict[str, frozenset[str]] = {
         "az": "və ilə üçün çox ildə ilin olub edib deyib bildirib olunub isə kimi görə "
         "üzrə barədə haqqında necə niyə hansı indi artıq bəzi belə həm heç qədər ancaq amma "
         "yox böyük azərbaycan bakı rusiya gürcüstan ermənistan türkiyə ölkə dövlət xarici "
-        "nazir naziri nazirliyi respublikası prezidenti cü cı",
+        "nazir naziri nazirliyi respublikası prezidenti eyni çünki deyil deyir edir cü cı",
         "ru": "что это как так его она они был была были будет уже ещё еще только если чтобы "
         "после также может россия россии года году который которые которая когда где "
         "здесь сейчас против заявил заявила сообщил нет",
@@ -61,8 +65,20 @@ TELLTALE_WORDS: dict[str, frozenset[str]] = {
         "قد كما ذلك عام اليوم",
         "he": "של את על הוא היא לא עם כי גם זה זו אל בין אחרי ישראל היום אמר",
         "yi": "און איז ניט נישט פון דער זיך אויף מיט האט ווי זיין געווען",
-    }.items()
-}
+    }
+)
+
+# The commonest words of languages langdetect has a profile for but wordfreq has no list
+# of: at least one in twenty words of a real text of the language is one of them. Swahili's
+# particles, conjunctions and prepositions, which the Bantu languages langdetect mistakes
+# for Swahili (Zulu, Xhosa, Shona) write differently or join to the next word.
+COMMON_WORDS = _word_sets(
+    {
+        "sw": "na ya wa kwa ni za katika hii kuwa la cha vya baada hiyo hadi pia lakini sana "
+        "kama yake wake huo hicho ambao ambayo ambapo kutoka mwaka watu serikali alisema rais "
+        "hata bado tu zaidi",
+    }
+)
 
 # Word endings only one of two close languages uses: the Turkish present in -yor and
 # infinitive in -mak, the Azerbaijani past in -ib and future in -acaq; the Arabic article.

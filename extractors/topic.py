@@ -12,6 +12,7 @@ title about something else.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,8 +20,9 @@ from typing import Protocol
 import numpy as np
 
 from extractors.furniture import strip_furniture
+from extractors.lede import same_as_title
 from extractors.records import TopicScore
-from extractors.terms import TopicTerms, find_terms, implied_concepts
+from extractors.terms import TopicTerms, find_terms, fold_case, implied_concepts
 
 MAX_CHARS = 30_000
 # A window holds sentences up to this many characters (about 100-180 tokens in the desk's
@@ -30,8 +32,14 @@ WINDOW_CHARS = 480
 EXTRA_WINDOWS = 1
 MIN_LETTER_SHARE = 0.3
 PASSAGE_CHARS = 400
-FOR = ("russia", "georgia", "relations")
+# Evidence is listed in this order of concepts: what relations the text speaks of says more
+# than that it names the two countries, which every text read does.
+FOR = ("relations", "russia", "georgia")
 AGAINST = ("us_state", "third_country")
+# Inflections of one word ("normalize", "normalizing"; "грузии", "грузией") are listed once:
+# forms whose words begin alike for this many letters.
+STEM_LETTERS = 5
+_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。։])\s+|\n+")
 
 
@@ -81,13 +89,15 @@ class Window:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The windows to read (none: the text does not name both countries), and the evidence
-    terms found anywhere in the text, for and against."""
+    """The windows to read (none: the text does not name both countries), the evidence
+    terms found anywhere in the text, for and against (each strongest first), and the title
+    (which is never the passage)."""
 
     windows: tuple[Window, ...]
     evidence_for: tuple[str, ...]
     evidence_against: tuple[str, ...]
     note: str | None
+    title: str = ""
 
 
 def prepare(doc: Document, terms: TopicTerms) -> Prepared:
@@ -103,21 +113,40 @@ def prepare(doc: Document, terms: TopicTerms) -> Prepared:
     found = find_terms(full, terms)
     for concept in implied_concepts(full, terms):
         found.setdefault(concept, []).append(f"({concept} implied by script)")
-    evidence_for = tuple(t for c in FOR for t in found.get(c, ()))
-    evidence_against = tuple(t for c in AGAINST for t in found.get(c, ()))
+    words = _WORD.findall(fold_case(full))
+    evidence_for = tuple(t for c in FOR for t in _ranked(found.get(c, []), words))
+    evidence_against = tuple(t for c in AGAINST for t in _ranked(found.get(c, []), words))
     if not {"russia", "georgia"} <= found.keys():
         return Prepared((), evidence_for, evidence_against, note or "does not name both countries")
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     runs = _runs(sentences) or [()]
     chosen = [0, *_most_relevant(runs, terms)]
     windows = tuple(_window(title, runs[i]) for i in chosen)
-    return Prepared(windows, evidence_for, evidence_against, note)
+    return Prepared(windows, evidence_for, evidence_against, note, title)
+
+
+def _ranked(forms: list[str], words: list[str]) -> list[str]:
+    """A concept's matched forms, the most often named first (the first found of equals),
+    each word's inflections once, under its most frequent form. A form such as "(georgia
+    implied by script)" is named nowhere and comes last."""
+    stems: dict[tuple[str, ...], Counter[str]] = {}
+    for form in forms:
+        stem = tuple(word[:STEM_LETTERS] for word in form.split())
+        stems.setdefault(stem, Counter())[form] = _times(form.split(), words)
+    ranked = sorted(stems.values(), key=lambda group: -group.total())
+    return [group.most_common(1)[0][0] for group in ranked]
+
+
+def _times(phrase: list[str], words: list[str]) -> int:
+    """How often the words of ``phrase`` stand one after another in ``words``."""
+    size = len(phrase)
+    return sum(words[i : i + size] == phrase for i, w in enumerate(words) if w == phrase[0])
 
 
 def _window(title: str, sentences: tuple[str, ...]) -> Window:
     body = " ".join(sentences)
     text = f"{title}\n{body}" if title and body else title or body
-    return Window(text, sentences or ((title,) if title else ()))
+    return Window(text, sentences)
 
 
 def _runs(sentences: list[str]) -> list[tuple[str, ...]]:
@@ -207,16 +236,18 @@ class TopicClassifier:
         return TopicScore(
             round(score, 4),
             score >= self.threshold,
-            self._passage(prepared.windows[best].sentences),
+            self._passage(prepared.windows[best].sentences, prepared.title),
             prepared.evidence_for,
             self.encoder.ref,
             prepared.note,
             prepared.evidence_against,
         )
 
-    def _passage(self, sentences: tuple[str, ...]) -> str:
+    def _passage(self, sentences: tuple[str, ...], title: str) -> str:
         """Of the window the score comes from, the sentence naming most of the topic's
-        concepts (the first of equals)."""
+        concepts (the first of equals); never the headline, which the reader has (a text that
+        opens by repeating it, or a title read alone, gives no passage of its own)."""
+        sentences = tuple(s for s in sentences if not same_as_title(s, title))
 
         def evidence(sentence: str) -> tuple[int, bool]:
             hits = find_terms(sentence, self.terms).keys()

