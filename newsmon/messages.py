@@ -85,7 +85,7 @@ def _message(key: str, recipient: str, subject: str, settings: Settings) -> Emai
 # What a story says, in words: shared by the text and the HTML part.
 
 
-def _link(article: ArticleRow) -> str:
+def reader_link(article: ArticleRow) -> str:
     """The link to give a reader, without tracking parameters or fragment: the page's own
     canonical link where it declared one (stored cleaned); else the address it was fetched
     at, cleaned the same way. The stored key also moves http to https and drops "www.",
@@ -212,7 +212,12 @@ def _story_text(
         lines += _wrap(f"{asked} {why}", indent + "  ", first=indent)
     lines += _wrap(f"Evidence for: {_evidence(article.terms)}", indent + "  ")
     lines += _wrap(f"Evidence against: {_evidence(article.terms_against)}", indent + "  ")
-    return [*lines, "", f"{indent}Read it: {_link(article)}", *_carried_text(story, zone, indent)]
+    return [
+        *lines,
+        "",
+        f"{indent}Read it: {reader_link(article)}",
+        *_carried_text(story, zone, indent),
+    ]
 
 
 def _carried_text(story: tuple[ArticleRow, ...], zone: str, indent: str) -> list[str]:
@@ -222,7 +227,10 @@ def _carried_text(story: tuple[ArticleRow, ...], zone: str, indent: str) -> list
     for copy in story if lines else ():
         named = f"{copy.outlet} ({copy.lang or 'und'}): {_title(copy)}"
         lines += _wrap(named, indent + "    ", first=indent + "  - ")
-        lines += [*_wrap(_published(copy, zone), indent + "    "), f"{indent}    {_link(copy)}"]
+        lines += [
+            *_wrap(_published(copy, zone), indent + "    "),
+            f"{indent}    {reader_link(copy)}",
+        ]
     return lines
 
 
@@ -240,7 +248,7 @@ def _story_html(
     """An alert's story (``number`` 0), or a digest's story of that number."""
     zone, opening = settings.digest_timezone, _opening(article)
     level, prefix = ("h3", f"{number}. ") if number else ("h2", "")
-    href = html.escape(_link(article), quote=True)
+    href = html.escape(reader_link(article), quote=True)
     kind, why = _reason(article, opening)
     quoted = f"<blockquote dir='auto'>{html.escape(why)}</blockquote>"
     rows = (
@@ -280,7 +288,8 @@ def _carried_html(story: tuple[ArticleRow, ...], zone: str) -> str:
         return ""
     items = "".join(
         f"<li>{html.escape(a.outlet)} ({html.escape(a.lang or 'und')}): "
-        f'<a href="{html.escape(_link(a), quote=True)}" dir="auto">{html.escape(_title(a))}</a>'
+        f'<a href="{html.escape(reader_link(a), quote=True)}" dir="auto">'
+        f"{html.escape(_title(a))}</a>"
         f" <small style='color:#555'>{html.escape(_published(a, zone))}</small></li>"
         for a in story
     )

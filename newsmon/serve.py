@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,9 +69,34 @@ def serve(
     server: LocalPrefectServer | None,
     say: Callable[[str], None],
 ) -> int:
-    """Serve until a signal; the exit code (128 + the signal)."""
+    """Serve until a signal, with the review page beside the polls; the exit code (128 +
+    the signal). ServerError when the page cannot start (its port is in use, or it is to be
+    reached from elsewhere without a token)."""
     stop = Stop(server=server)
-    return asyncio.run(_serve(interval_seconds, config_file, log_path, stop, say))
+    with review_page(config_file, say):
+        return asyncio.run(_serve(interval_seconds, config_file, log_path, stop, say))
+
+
+@contextlib.contextmanager
+def review_page(config_file: str | None, say: Callable[[str], None]) -> Iterator[None]:
+    """The review page in a thread of this process while in the block (none when web_port
+    is 0): it cannot outlive `serve`, and it stops when the block is left."""
+    from newsmon.server import ServerError
+    from newsmon.settings import load_settings
+    from newsmon.web.guard import BindError
+    from newsmon.web.run import bind, in_background, review_app
+
+    settings = load_settings(Path(config_file) if config_file else None)
+    if not settings.web_port:
+        yield
+        return
+    try:
+        sock = bind(settings.web_host, settings.web_port, settings.web_token)
+    except BindError as exc:
+        raise ServerError(str(exc)) from exc
+    with in_background(review_app(settings), sock) as where:
+        say(f"review page at {where}")
+        yield
 
 
 async def _serve(

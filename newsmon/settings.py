@@ -87,8 +87,13 @@ class Settings:
     task_runner: str = "threads"
     dask_address: str = ""
     backfill_batch: int = 100
+    web_host: str = "127.0.0.1"
+    web_port: int = 8765
+    web_days: int = 7
+    web_near_miss_band: float = 0.15
     sources: tuple[Source, ...] = ()
     smtp_password: str = field(default="", repr=False)
+    web_token: str = field(default="", repr=False)
 
     @property
     def database(self) -> str:
@@ -154,8 +159,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "allowed_networks",
     ),
     "scale": ("task_runner", "dask_address", "backfill_batch"),
+    "web": ("web_host", "web_port", "web_days", "web_near_miss_band"),
 }
-_ENV_ONLY = {"smtp_password"}
+_ENV_ONLY = {"smtp_password", "web_token"}
 # URLs that could carry a password: from the environment only, never from a file.
 _URL_KEYS = {"database_url", "smtp_url", "proxy_url"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
@@ -309,6 +315,19 @@ def _check(settings: Settings) -> None:
             raise ConfigError(
                 f"allowed_networks: {network!r} is not an address or network"
             ) from exc
+    _check_web(settings)
     problem = check_schedule(settings.digest_cron, settings.digest_timezone)
     if problem:
         raise ConfigError(f"digest_cron / digest_timezone: {problem}")
+
+
+def _check_web(settings: Settings) -> None:
+    if not 0 <= settings.web_port <= 65535:
+        raise ConfigError(f"web_port: expected a port up to 65535, got {settings.web_port}")
+    if settings.web_days < 1:
+        raise ConfigError(f"web_days: expected at least 1, got {settings.web_days}")
+    if not 0.0 <= settings.web_near_miss_band < settings.threshold:
+        raise ConfigError(
+            f"web_near_miss_band: expected a number from 0 to below threshold "
+            f"({settings.threshold}), got {settings.web_near_miss_band}"
+        )

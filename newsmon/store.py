@@ -251,6 +251,20 @@ class DeliveryErrorRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class LabelRow(Base):
+    """An editor's mark on an article from the review page: whether the flag (or its absence)
+    was right, the topic label that makes (``relevant``), who said so and when. Marks are
+    kept, not replaced: the latest per article counts."""
+
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(8))  # right | wrong
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    who: Mapped[str] = mapped_column(String(200))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 @dataclass(frozen=True)
 class DeliveryFailure:
     """A message that was not delivered (it stays queued): which, to whom, and why, in the
@@ -939,6 +953,94 @@ class Store:
             return list(
                 session.scalars(select(ArticleRow).order_by(ArticleRow.id.desc()).limit(limit))
             )
+
+    # Review marks (the review page and `newsmon labels export`)
+
+    def review_articles(
+        self,
+        since: datetime,
+        until: datetime,
+        min_score: float,
+        lang: str | None = None,
+        source: str | None = None,
+        limit: int = 1000,
+    ) -> list[ArticleRow]:
+        """Stored articles fetched in [since, until), flagged or scoring at least
+        ``min_score``, of one language and source when given; newest first."""
+        query = select(ArticleRow).where(
+            ArticleRow.status == "stored",
+            ArticleRow.fetched_at >= since,
+            ArticleRow.fetched_at < until,
+            ArticleRow.flagged | (ArticleRow.score >= min_score),
+        )
+        if lang:
+            query = query.where(ArticleRow.lang == lang)
+        if source:
+            query = query.where(ArticleRow.source == source)
+        with self.session() as session:
+            return list(session.scalars(query.order_by(ArticleRow.id.desc()).limit(limit)))
+
+    def article_languages(self) -> list[str]:
+        """The languages of stored articles, for a filter."""
+        query = select(ArticleRow.lang).where(ArticleRow.lang.is_not(None)).distinct()
+        with self.session() as session:
+            return sorted(lang for lang in session.scalars(query) if lang)
+
+    def story_articles(self, story_ids: Sequence[int]) -> dict[int, tuple[ArticleRow, ...]]:
+        """Every article of these stories, first stored first."""
+        found: dict[int, list[ArticleRow]] = defaultdict(list)
+        with self.session() as session:
+            rows = session.scalars(
+                select(ArticleRow)
+                .where(ArticleRow.story_id.in_(list(story_ids)))
+                .order_by(ArticleRow.id)
+            )
+            for row in rows:
+                found[row.story_id or 0].append(row)
+        return {story_id: tuple(rows) for story_id, rows in found.items()}
+
+    def mark(self, article_id: int, verdict: str, who: str) -> int:
+        """Record an editor's verdict ("right" or "wrong") on an article's flag, for every
+        article of its story, in one transaction; how many were marked (0: no such stored
+        article). The label it makes: relevant when a flag is right or a miss is wrong."""
+        moment = now()
+        with self.session() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None or row.status != "stored":
+                return 0
+            articles = self._story_articles(session, row.story_id) or (row,)
+            session.add_all(
+                LabelRow(
+                    article_id=a.id,
+                    verdict=verdict,
+                    relevant=bool(a.flagged) == (verdict == "right"),
+                    who=who,
+                    marked_at=moment,
+                )
+                for a in articles
+            )
+            return len(articles)
+
+    def latest_labels(self, article_ids: Sequence[int] | None = None) -> dict[int, LabelRow]:
+        """The latest mark of each article (of these articles, when given)."""
+        query = select(LabelRow).order_by(LabelRow.id)
+        if article_ids is not None:
+            query = query.where(LabelRow.article_id.in_(list(article_ids)))
+        with self.session() as session:
+            return {row.article_id: row for row in session.scalars(query)}
+
+    def labelled_articles(self) -> list[tuple[LabelRow, ArticleRow]]:
+        """Each marked article with its latest mark, in order of marking."""
+        latest = self.latest_labels()
+        with self.session() as session:
+            articles = {
+                row.id: row
+                for row in session.scalars(
+                    select(ArticleRow).where(ArticleRow.id.in_(list(latest)))
+                )
+            }
+        marks = sorted(latest.values(), key=lambda row: row.id)
+        return [(mark, articles[mark.article_id]) for mark in marks]
 
 
 def open_store(settings: Settings) -> Store:

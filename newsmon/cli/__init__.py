@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from newsmon.cli import alerts, backfill, deploy, monitor, topic
+from newsmon.cli import alerts, backfill, deploy, labels, monitor, topic, web
 from newsmon.cli.common import CommandConfigOption, main, run_command, use_config
 
 # Typer 0.29 prints each option's Python type (<bool>, <list[Path]>) unless it has a metavar.
@@ -172,3 +172,8 @@ _add(alerts_app, alerts.preview, "preview")
 _add(alerts_app, alerts.flush, "flush")
 _add(alerts_app, alerts.retry, "retry")
 app.add_typer(alerts_app, name="alerts")
+
+_add(app, web.web)
+labels_app = _typer("The desk's marks from the review page.")
+_add(labels_app, labels.export, "export")
+app.add_typer(labels_app, name="labels")

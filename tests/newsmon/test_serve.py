@@ -32,8 +32,9 @@ SLOW_SECONDS = 60
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    # The test site is on this machine, which fetches may reach only when allowed.
-    return command_env(home, NEWSMON_ALLOWED_NETWORKS="127.0.0.1", **extra)
+    # The test site is on this machine, which fetches may reach only when allowed; no review
+    # page (test_web serves one): a fixed port may be taken.
+    return command_env(home, NEWSMON_ALLOWED_NETWORKS="127.0.0.1", NEWSMON_WEB_PORT="0", **extra)
 
 
 @dataclass
