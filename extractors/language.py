@@ -144,8 +144,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if guess is None:
         return _from_hint(hint, "langdetect found no language")
     words = words_of(in_script)[:_WORD_SAMPLE]
-    fits = best_fit(words, script)[1]
-    guess = _by_words(in_script, words, fits, script, guess)
+    best, fits = best_fit(words, script)
+    guess = _by_words(in_script, best, fits, script, guess)
     if script == "LATIN" and len(letters) < _SHORT_LETTERS:
         words = words_of(in_script.replace("İ", "i"))
         turkic = bool(_TURKIC_ONLY & set(in_script))
@@ -256,14 +256,14 @@ def _unless_unknown_words(
         told = sum(word in COMMON_WORDS[code] for word in words) >= _COMMON_SHARE * len(words)
     elif code in LISTED["LATIN"]:
         # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
-        repaired = [word.translate(_TURKISH_MISREAD) for word in words]
+        repaired = (word.translate(_TURKISH_MISREAD) for word in words)
         known = max(f.known for f in fits.values())
-        told = max(known, fit(repaired, "tr").known) >= _LATIN_KNOWN
+        told = known >= _LATIN_KNOWN or fit(list(repaired), "tr").known >= _LATIN_KNOWN
     else:
         return guess
     if told:
         return guess
-    hinted = hint.split("-")[0].lower() if hint else None
+    hinted = _primary(hint)
     if hinted and hinted not in LISTED["LATIN"] and hinted not in COMMON_WORDS:
         return hinted, guess[1], "hint (words unknown to the languages listed)"
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
@@ -289,7 +289,7 @@ def _settle(guess: Guess, letters: int, hint: str | None, fits: Callable[[str], 
     conclusive = probability >= _CONFIDENT or method != "langdetect"
     if letters >= _SHORT_LETTERS and conclusive:
         return Language(code, round(probability, 3), method)
-    hinted = hint.split("-")[0].lower() if hint else None
+    hinted = _primary(hint)
     if hinted and fits(hinted):
         return Language(hinted, round(probability, 3), "hint")
     if probability >= _PLAUSIBLE or method != "langdetect":
@@ -298,15 +298,14 @@ def _settle(guess: Guess, letters: int, hint: str | None, fits: Callable[[str], 
 
 
 def _by_words(
-    text: str, words: list[str], fits: dict[str, WordFit], script: str, guess: Guess
+    text: str, best: WordFit | None, fits: dict[str, WordFit], script: str, guess: Guess
 ) -> Guess:
     """The guess from letters or langdetect, unless the words (``fits``: how they fit each
-    listed language of the script) say otherwise (a Ukrainian phrase quoted in Russian
-    text, a short sentence langdetect reads as a neighbour)."""
+    listed language of the script, ``best`` the best of them) say otherwise (a Ukrainian
+    phrase quoted in Russian text, a short sentence langdetect reads as a neighbour)."""
     code, probability, method = guess
-    if not words or not fits:
+    if best is None:
         return guess
-    best = max(fits.values(), key=lambda f: f.log_frequency)
     # Where every language langdetect could answer has a word list, unknown words (names)
     # weigh the same for all and need not be outnumbered.
     enough = best.known >= _WORDS_KNOWN or script in _FULLY_LISTED
@@ -440,6 +439,10 @@ def _script_fits(code: str, script: str) -> bool:
 
 
 def _from_hint(hint: str | None, why: str) -> Language:
-    if hint:
-        return Language(hint.split("-")[0].lower(), 0.0, f"hint ({why})")
-    return Language(UNDETERMINED, 0.0, why)
+    hinted = _primary(hint)
+    return Language(hinted, 0.0, f"hint ({why})") if hinted else Language(UNDETERMINED, 0.0, why)
+
+
+def _primary(hint: str | None) -> str | None:
+    """A declared language's primary subtag, lower case ("pt-BR": "pt")."""
+    return hint.split("-")[0].lower() if hint else None
