@@ -50,4 +50,6 @@ benchmarks: install
 	$(PY) benchmarks/latency.py
 	$(PY) benchmarks/language.py
 	$(PY) benchmarks/extraction.py
+	$(PY) benchmarks/stories.py
+	$(PY) benchmarks/desk_loop.py
 	$(PY) benchmarks/backfill.py

@@ -78,6 +78,9 @@ class TopicScore:
     model: str = ""
     note: str | None = None
     against: tuple[str, ...] = field(default_factory=tuple)
+    # The title-and-lead window's embedding (float16 bytes; empty when nothing was read):
+    # what reports of one event in other languages are matched by (extractors/stories.py).
+    vector: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True)

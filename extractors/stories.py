@@ -1,7 +1,10 @@
 """Which articles are one story: the same report reprinted by several outlets, or carried
-under another URL. Two articles are one story when their titles read the same once the
-outlet's name and punctuation are gone, or when most of their text's word triples match
-(MinHash, so a story is compared by a short signature, not its whole text).
+under another URL, or the same event reported in another language. Two articles are one
+story when their titles read the same once the outlet's name and punctuation are gone, when
+most of their text's word triples match (MinHash, so a story is compared by a short
+signature, not its whole text), or when their leads tell the same: the multilingual
+encoder's embeddings of title and lead, each less what every report on the topic in its language
+shares (the classifier's centroids), point the same way.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,26 +25,39 @@ SIGNATURE_SIZE = 64
 SAME_TEXT_SHARE = 0.5
 # Shorter texts share triples by chance of wording, not of copying: titles decide alone.
 MIN_WORDS = 40
+# Cosine of two leads' embeddings, each less its language's centroid, from which they report
+# one event. What remains still says more within one language than across two, so two
+# languages need less. Chosen on the development reports of seeds/stories/dev*.jsonl (60
+# reports of 12 events): bars of 0.45-0.60 within a language and 0.30-0.36 across languages
+# grouped them with pairwise F1 0.95-0.99 (docs/benchmarks.md); these are the middles.
+SAME_EVENT = 0.50
+SAME_EVENT_ACROSS_LANGUAGES = 0.32
 _PRIME = (1 << 31) - 1
 _RANDOM = np.random.default_rng(20261201)
 _A = _RANDOM.integers(1, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
 _B = _RANDOM.integers(0, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
+T = TypeVar("T")
 # "Title - Outlet", "Outlet | Title", "Title — Outlet": the outlet's part is dropped.
 _OUTLET_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 
 
 @dataclass(frozen=True)
 class StoryKey:
-    """What an article is compared by: its normalized title and its text's signature
-    (empty when the text is too short to compare)."""
+    """What an article is compared by: its normalized title, its text's signature (empty
+    when the text is too short to compare) and its lead's vector (float16 bytes of
+    TopicScore.vector; empty when none was made)."""
 
     title: str
     signature: tuple[int, ...]
+    vector: bytes = b""
+    language: str = "und"
 
 
-def story_key(title: str, text: str, outlet: str = "") -> StoryKey:
-    return StoryKey(normalized_title(title, outlet), signature(text))
+def story_key(
+    title: str, text: str, outlet: str = "", vector: bytes = b"", language: str = "und"
+) -> StoryKey:
+    return StoryKey(normalized_title(title, outlet), signature(text), vector, language)
 
 
 def normalized_title(title: str, outlet: str = "") -> str:
@@ -65,10 +83,40 @@ def signature(text: str) -> tuple[int, ...]:
     return tuple(int(v) for v in permuted.min(axis=0))
 
 
-def same_story(a: StoryKey, b: StoryKey) -> bool:
+def same_copy(a: StoryKey, b: StoryKey) -> bool:
+    """The same report: the same title, or mostly the same text."""
     if a.title and a.title == b.title:
         return True
     return text_share(a, b) >= SAME_TEXT_SHARE
+
+
+def lead_margin(a: StoryKey, b: StoryKey) -> float:
+    """How far the two leads' cosine is above the bar for their languages (negative: below
+    it, or either lacks a vector); an undetermined language counts as another language."""
+    if not a.vector or len(a.vector) != len(b.vector):
+        return -1.0
+    x = np.frombuffer(a.vector, dtype=np.float16).astype(np.float32)
+    y = np.frombuffer(b.vector, dtype=np.float16).astype(np.float32)
+    cosine = float(x @ y / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9))
+    one_language = a.language == b.language != "und"
+    return cosine - (SAME_EVENT if one_language else SAME_EVENT_ACROSS_LANGUAGES)
+
+
+def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]) -> T | None:
+    """Of the stories (each with the keys of its articles), the first that shares the key's
+    title or text, else the one with the article whose lead is furthest above its bar."""
+    for story, keys in stories:
+        if any(same_copy(key, k) for k in keys):
+            return story
+    nearest = max(
+        (
+            (max(lead_margin(key, k) for k in keys), index)
+            for index, (_, keys) in enumerate(stories)
+            if keys
+        ),
+        default=(-1.0, -1),
+    )
+    return stories[nearest[1]][0] if nearest[0] >= 0 else None
 
 
 def text_share(a: StoryKey, b: StoryKey) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -51,8 +51,12 @@ class Embedder(Protocol):
 
 @dataclass(frozen=True)
 class Document:
+    """``language`` (detected, ISO 639-1 or "und") picks the centroid a lead is compared
+    by (TopicScore.vector); the score does not depend on it."""
+
     title: str
     text: str
+    language: str = "und"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,11 @@ class Head:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]
     scale: float = 1.0
     shift: float = 0.0
+    # The mean lead-window embedding of the positive training documents in each language
+    # ("": all languages): what every report on the topic in that language shares, taken off
+    # a lead before stories are compared by it (empty: heads saved without them, whose leads
+    # are not compared).
+    centroids: dict[str, np.ndarray] = field(default_factory=dict)
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         x = embeddings.astype(np.float64)
@@ -208,8 +217,11 @@ class TopicClassifier:
         does not already reach the threshold (its score is the best window read)."""
         prepared = [prepare(doc, self.terms) for doc in docs]
         read = [i for i, p in enumerate(prepared) if p.windows]
-        leads = self.head.logits(self.encoder.embed([prepared[i].windows[0].text for i in read]))
+        vectors = self.encoder.embed([prepared[i].windows[0].text for i in read])
+        leads = self.head.logits(vectors)
         logits = {i: [float(v)] for i, v in zip(read, leads, strict=True)}
+        languages = [docs[i].language for i in read]
+        lead_vectors = dict(zip(read, self._story_vectors(vectors, languages), strict=True))
         below = self.head.probability(leads) < self.threshold
         more = [
             i for i, low in zip(read, below, strict=True) if low and len(prepared[i].windows) > 1
@@ -218,9 +230,22 @@ class TopicClassifier:
         further = iter(self.head.logits(self.encoder.embed(texts)).tolist())
         for i in more:
             logits[i] += [next(further) for _ in prepared[i].windows[1:]]
-        return [self._score(p, np.asarray(logits.get(i, []))) for i, p in enumerate(prepared)]
+        return [
+            self._score(p, np.asarray(logits.get(i, [])), lead_vectors.get(i, b""))
+            for i, p in enumerate(prepared)
+        ]
 
-    def _score(self, prepared: Prepared, logits: np.ndarray) -> TopicScore:
+    def _story_vectors(self, leads: np.ndarray, languages: list[str]) -> list[bytes]:
+        """Each lead's embedding less its language's centroid (else all languages'),
+        normalized, as float16 bytes; none without centroids."""
+        centroids = self.head.centroids
+        if not centroids or not languages:
+            return [b""] * len(leads)
+        rest = leads - np.stack([centroids.get(lang, centroids[""]) for lang in languages])
+        rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)
+        return [row.astype(np.float16).tobytes() for row in rest]
+
+    def _score(self, prepared: Prepared, logits: np.ndarray, vector: bytes) -> TopicScore:
         if not len(logits):
             return TopicScore(
                 0.0,
@@ -241,6 +266,7 @@ class TopicClassifier:
             self.encoder.ref,
             prepared.note,
             prepared.evidence_against,
+            vector,
         )
 
     def _passage(self, sentences: tuple[str, ...], title: str) -> str:

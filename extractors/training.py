@@ -25,6 +25,9 @@ L2_PENALTY = 1e-3
 EPOCHS = 300
 FOLDS = 5
 SEED = 0
+# Fewer positive documents in a language make a centroid of those few stories, not of the
+# language: such languages are compared by the centroid of all.
+CENTROID_DOCUMENTS = 10
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Windows:
     owner: np.ndarray
     labels: np.ndarray
     groups: list[str]
+    languages: list[str]
 
 
 def window_set(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Windows:
@@ -82,6 +86,7 @@ def window_set(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Win
         owner=np.asarray(owner, dtype=int),
         labels=np.asarray([bool(decided[i].label) for i, _ in kept]),
         groups=[decided[i].group for i, _ in kept],
+        languages=[decided[i].lang for i, _ in kept],
     )
 
 
@@ -93,7 +98,22 @@ def fit_head(classifier: TopicClassifier, examples: Sequence[Labelled]) -> Head:
     layers = _fit_layers(windows, np.arange(len(windows.labels)))
     logits = out_of_fold_logits(windows)
     scale, shift = _platt(logits, windows.labels)
-    return Head(classifier.encoder.ref, layers, scale, shift)
+    return Head(classifier.encoder.ref, layers, scale, shift, lead_centroids(windows))
+
+
+def lead_centroids(windows: Windows) -> dict[str, np.ndarray]:
+    """The mean first (title and lead) window of the positive documents: of all ("") and of
+    each language with at least CENTROID_DOCUMENTS of them."""
+    first = np.flatnonzero(np.r_[True, windows.owner[1:] != windows.owner[:-1]])
+    positive = [int(row) for row in first if windows.labels[windows.owner[row]]]
+    by_language: dict[str, list[int]] = {"": list(positive)}
+    for row in positive:
+        by_language.setdefault(windows.languages[windows.owner[row]], []).append(row)
+    return {
+        language: windows.embeddings[rows].mean(axis=0)
+        for language, rows in by_language.items()
+        if language == "" or len(rows) >= CENTROID_DOCUMENTS
+    }
 
 
 def out_of_fold_logits(windows: Windows, folds: int = FOLDS) -> np.ndarray:

@@ -46,7 +46,11 @@ def score_articles(
     """The topic score of every readable article (the model is loaded once per process)."""
     classifier = build_classifier(settings)
     readable = [a for a in articles if a.error is None]
-    scores = iter(classifier.score([Document(a.title, a.text) for a in readable]))
+    scores = iter(
+        classifier.score(
+            [Document(a.title, a.text, a.language.code if a.language else "und") for a in readable]
+        )
+    )
     return [a if a.error else replace(a, topic=next(scores)) for a in articles]
 
 

@@ -51,7 +51,11 @@ def load_head(path: Path, model: str) -> Head:
         (np.asarray(layer["weight"], dtype=np.float64), np.asarray(layer["bias"], dtype=np.float64))
         for layer in data["layers"]
     )
-    return Head(data["model"], layers, float(data["scale"]), float(data["shift"]))
+    centroids = {
+        language: np.asarray(vector, dtype=np.float64)
+        for language, vector in data.get("centroids", {}).items()
+    }
+    return Head(data["model"], layers, float(data["scale"]), float(data["shift"]), centroids)
 
 
 def save_head(path: Path, head: Head, trained_on: dict[str, object]) -> None:
@@ -68,6 +72,10 @@ def save_head(path: Path, head: Head, trained_on: dict[str, object]) -> None:
             for weight, bias in head.layers
         ],
     }
+    if head.centroids:
+        data["centroids"] = {
+            language: np.round(vector, 5).tolist() for language, vector in head.centroids.items()
+        }
     path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 

@@ -61,7 +61,8 @@ class DemoServer:
 
 
 def demo_config(base_url: str) -> str:
-    """A config watching the demo server: a feed and a listing page, as in production."""
+    """A config watching the demo server: feeds in three languages and a listing page, as in
+    production."""
     return f'''# Written by `newsmon demo`: the demo sources on {base_url}.
 [fetch]
 # The demo server is on this machine, which links are otherwise not let reach.
@@ -85,6 +86,22 @@ url = "{base_url}/see/category/world/"
 language = "en"
 evidence = "demo"
 link_pattern = "/see/(?!category/|tag/)[a-z0-9-]{{15,}}\\\\.html$"
+
+[[sources]]
+name = "demo-tbilisi-courier-ka"
+outlet = "თბილისის კურიერი (demo)"
+kind = "feed"
+url = "{base_url}/tbilisi-ka/feed.xml"
+language = "ka"
+evidence = "demo"
+
+[[sources]]
+name = "demo-kavkaz-observer-ru"
+outlet = "Кавказский обозреватель (demo)"
+kind = "feed"
+url = "{base_url}/moskva-ru/feed.xml"
+language = "ru"
+evidence = "demo"
 '''
 
 

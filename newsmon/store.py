@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -40,7 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from extractors.records import AnalysedArticle
-from extractors.stories import StoryKey, same_story, story_key
+from extractors.stories import StoryKey, closest_story, story_key
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings, Source
@@ -144,6 +145,9 @@ class ArticleRow(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     # Stored without alerts (a backfill): in no digest, and no follow-up is sent for it.
     quiet: Mapped[bool | None] = mapped_column(Boolean)
+    # A flagged article's title-and-lead embedding (float16): reports of its event in other
+    # languages are matched to its story by it.
+    lead_vector: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class StoryRow(Base):
@@ -597,16 +601,28 @@ class Store:
 
     def _story_for(self, session: Session, row: ArticleRow) -> StoryRow:
         """The story a flagged article belongs to, made for it if it is new coverage."""
-        key = story_key(row.title, row.text, row.outlet)
+        key = story_key(row.title, row.text, row.outlet, row.lead_vector or b"", row.lang or "und")
         when = row.published_at or row.fetched_at
         nearby = session.scalars(
             select(StoryRow)
             .where(StoryRow.story_time.between(when - self.story_window, when + self.story_window))
             .order_by(StoryRow.id)
+        ).all()
+        # Its title and text are the first article's; each article's lead is its own.
+        leads: dict[int, list[StoryKey]] = defaultdict(list)
+        for story_id, vector, language in session.execute(
+            select(ArticleRow.story_id, ArticleRow.lead_vector, ArticleRow.lang).where(
+                ArticleRow.story_id.in_([story.id for story in nearby]),
+                ArticleRow.lead_vector.is_not(None),
+            )
+        ):
+            leads[story_id].append(StoryKey("", (), vector, language or "und"))
+        found = closest_story(
+            key,
+            [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],
         )
-        for story in nearby:
-            if same_story(key, StoryKey(story.normalized_title, tuple(story.signature))):
-                return story
+        if found is not None:
+            return found
         story = StoryRow(
             key=row.canonical_url,
             normalized_title=key.title,
@@ -1166,6 +1182,7 @@ def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> No
     row.terms = list(topic.terms) if topic else None
     row.terms_against = list(topic.against) if topic else None
     row.model = topic.model if topic else None
+    row.lead_vector = topic.vector if topic and topic.flag and topic.vector else None
     row.note = "; ".join(n for n in (article.note, topic.note if topic else None) if n) or None
 
 

