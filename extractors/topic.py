@@ -239,7 +239,7 @@ class TopicClassifier:
         """Each lead's embedding less its language's centroid (else all languages'),
         normalized, as float16 bytes; none without centroids."""
         centroids = self.head.centroids
-        if not centroids or not languages:
+        if "" not in centroids or not languages:
             return [b""] * len(leads)
         rest = leads - np.stack([centroids.get(lang, centroids[""]) for lang in languages])
         rest /= np.maximum(np.linalg.norm(rest, axis=1, keepdims=True), 1e-9)

@@ -55,6 +55,13 @@ def load_head(path: Path, model: str) -> Head:
         language: np.asarray(vector, dtype=np.float64)
         for language, vector in data.get("centroids", {}).items()
     }
+    if centroids and (
+        "" not in centroids or {v.shape for v in centroids.values()} != {layers[0][0].shape[:1]}
+    ):
+        raise ConfigError(
+            f'{path}: its centroids need one of all languages ("") and the encoder\'s size; '
+            "retrain with `newsmon train`"
+        )
     return Head(data["model"], layers, float(data["scale"]), float(data["shift"]), centroids)
 
 

@@ -287,8 +287,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def _running(group: int) -> bool:
     """Whether the browser, or any other process it left, has not exited."""
-    if os.waitid(os.P_PID, group, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-        return True
+    try:
+        if os.waitid(os.P_PID, group, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            return True
+    except ChildProcessError:
+        pass  # Already reaped (it died at start): what it left may still run.
     return any(state != "Z" for state, _, _ in _left(group).values())
 
 
