@@ -31,6 +31,11 @@ from extractors.metadata import read_metadata
 from extractors.records import ExtractedArticle, FeedEntry
 
 MIN_TEXT_CHARS = 200
+# The precision pass runs first without trafilatura's fallback extractors (readability and
+# jusText, compared against its own: a third of the time). Under this many characters, or far
+# less than the article markup holds, it is run again with them. Chosen on the ScrapingHub
+# pages (docs/benchmarks.md): with no second pass 4 more of 181 pages lost half their body.
+FALLBACKS_BELOW_CHARS = 500
 # "Far less": the precision extraction ate the article when a fuller one finds more than
 # this many times its text inside the page's article markup.
 LOSS_FACTOR = 2
@@ -74,7 +79,10 @@ def extract_article(html: bytes, url: str, content_type: str = "") -> ExtractedA
     markup = ArticleMarkup.of(tree, meta.article_body)
     # Favouring precision drops link lists and teasers the desk never wants quoted;
     # tables stay, since articles put figures in them.
-    body = _extract(tree, url, precision=True)
+    body = _extract(tree, url, precision=True, fallbacks=False)
+    if len(body) < FALLBACKS_BELOW_CHARS or markup.holds_more_than(body):
+        # The first pass pruned the tree: the second reads the page afresh.
+        body = _extract(trafilatura.load_html(page), url, precision=True, fallbacks=True)
     if markup.holds_more_than(body):
         body = _guarded(body, page, url, markup)
     if not body:
@@ -141,7 +149,9 @@ def _guarded(precise: str, page: str, url: str, markup: ArticleMarkup) -> str:
     when they hold far more article (``far_more``); the JSON-LD ``articleBody`` when even
     that is less than a ``LOSS_FACTOR``-th of it (a body drawn by script, say)."""
     try:
-        fuller = markup.inside(_extract(trafilatura.load_html(page), url, precision=False))
+        fuller = markup.inside(
+            _extract(trafilatura.load_html(page), url, precision=False, fallbacks=False)
+        )
     except Unparseable:
         fuller = ""
     found = len(_squash(fuller))
@@ -160,7 +170,7 @@ def far_more(found: int, kept_inside: int, kept: int) -> bool:
     return found > LOSS_FACTOR * kept_inside and LOSS_FACTOR * found >= kept
 
 
-def _extract(tree: lxml.html.HtmlElement | None, url: str, precision: bool) -> str:
+def _extract(tree: lxml.html.HtmlElement | None, url: str, precision: bool, fallbacks: bool) -> str:
     if tree is None:
         return ""
     try:
@@ -171,8 +181,7 @@ def _extract(tree: lxml.html.HtmlElement | None, url: str, precision: bool) -> s
             include_tables=True,
             favor_precision=precision,
             favor_recall=not precision,
-            # The fuller pass only needs the recall-oriented rules, not the slow fallbacks.
-            fast=not precision,
+            fast=not fallbacks,
         )
     except (ValueError, ParserError) as exc:
         raise Unparseable(f"extraction failed: {exc}") from exc
