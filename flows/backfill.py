@@ -282,12 +282,19 @@ def _store_batch(
             kept.append(article)
     new = set(store.save(kept, (), alert=False))
     summary.stored += len(new)
+    counted: set[str] = set()
     for article in kept:
         if article.error:
             reason = failure_reason(article.error)
             summary.failures[reason] = summary.failures.get(reason, 0) + 1
             summary.failed += 1
-    summary.flagged += sum(bool(a.topic and a.topic.flag) for a in kept if a.canonical_url in new)
+        elif article.canonical_url not in new or article.canonical_url in counted:
+            # Another URL of a page already stored (its canonical link says so).
+            reason = "same page as one stored"
+            summary.skipped[reason] = summary.skipped.get(reason, 0) + 1
+        else:
+            counted.add(article.canonical_url)
+            summary.flagged += bool(article.topic and article.topic.flag)
     advance(len(work))
 
 

@@ -201,7 +201,7 @@ def _print_articles(current: Settings, since: datetime) -> None:
     from newsmon.store import open_store
 
     store = open_store(current)
-    typer.echo("stored articles (newest first):")
+    typer.echo("stored articles (last stored first):")
     for row in store.articles(limit=20):
         score = f"{row.score:.3f}" if row.score is not None else "  -  "
         mark = "FLAG" if row.flagged else ("ERR " if row.status == "failed" else "    ")

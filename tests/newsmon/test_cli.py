@@ -20,7 +20,7 @@ from newsmon.models import resolve_model
 from newsmon.settings import load_settings
 from newsmon.store import Store, now
 from tests.conftest import QUALITY_FLOORS, ROOT, Mailbox, command_env, free_port
-from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
+from tests.flows.sites import BROKEN_SOURCES, DEMO, config, serve_broken, serve_demo
 from tests.newsmon.records import article
 
 runner = CliRunner()
@@ -168,6 +168,25 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
     assert other.exit_code == 2 and "retrain with `newsmon train`" in other.stderr
 
 
+def test_backfill_counts_a_page_under_a_second_url_once(
+    tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
+) -> None:
+    base = serve_demo(httpserver)
+    # The same page at another address: its canonical link is the first one's.
+    page = DEMO / "civil" / "russia-open-to-normalizing-ties.html"
+    httpserver.expect_request("/mirror/statement.html").respond_with_data(
+        page.read_bytes(), content_type="text/html; charset=utf-8"
+    )
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        f"{base}/civil/russia-open-to-normalizing-ties.html\n{base}/mirror/statement.html\n"
+    )
+    result = runner.invoke(app, ["backfill", "--urls", str(urls)])
+    assert result.exit_code == 0, result.output
+    assert "2 candidates: 1 stored (1 flagged), 0 failed" in result.stdout
+    assert "skipped 1: same page as one stored" in result.stdout
+
+
 def test_backfill_flags_without_alerts(
     tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
 ) -> None:
@@ -183,6 +202,7 @@ def test_backfill_flags_without_alerts(
     assert result.exit_code == 0, result.output
     assert "3 candidates: 2 stored (1 flagged), 1 failed, 0 already stored" in result.stdout
     assert "failed 1: HTTP 404" in result.stdout
+    assert "skipped" not in result.stdout
     assert "report: " in result.stdout
     assert not (home / "outbox").exists()
     again = runner.invoke(app, ["backfill", "--urls", str(urls)])
