@@ -98,15 +98,21 @@ def reader_link(article: ArticleRow) -> str:
     return urlunsplit((fetched.scheme, fetched.netloc, fetched.path, clean.query, ""))
 
 
+def given_day_only(article: ArticleRow) -> bool:
+    """The page or feed gave a day and no time: stored as midnight UTC, and midnight is read
+    as a day alone (as dates.choose_published reads it); an archive's capture time is a time."""
+    when = article.published_at
+    return when is not None and article.published_from != "archive" and day_only(when)
+
+
 def _published(article: ArticleRow, zone: str) -> str:
     """When the article was published, in the desk's time zone with the zone named."""
     when = article.published_at
     if when is None:
         return f"publication time unknown; first seen {_local(article.fetched_at, zone)}"
-    if article.published_from != "archive" and day_only(when):
-        # A page or feed that gives only a day is stored as midnight UTC (and midnight is
-        # read as a day alone, as dates.choose_published reads it): the day as given, not
-        # moved into another zone (which could change the day), and no invented time.
+    if given_day_only(article):
+        # The day as given, not moved into another zone (which could change the day), and no
+        # invented time.
         return f"{when:%Y-%m-%d} (no time given)"
     if article.published_from == "archive":
         return f"{_local(when, zone)}, when archived (no date on the page)"

@@ -19,8 +19,9 @@ def prefect_environment(prefect_home: Path) -> dict[str, str]:
         # A local ephemeral server can take a while to start on a busy 2-core machine.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "TOKENIZERS_PARALLELISM": "false",
-        # newsmon prints its own summary lines; Prefect's INFO lines stay in its API and UI.
-        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+        # newsmon prints its own summary and one line for each failure; Prefect's records
+        # (and its crash reports of tasks a Ctrl-C cancelled) stay in its API and UI.
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
     }
 
 

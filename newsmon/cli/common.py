@@ -6,6 +6,7 @@ Exit codes: 0 all done; 1 some of what was asked failed (each failure named on i
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -126,6 +127,9 @@ def prepare_prefect(current: Settings) -> None:
     from newsmon.prefect_env import configure_prefect
 
     configure_prefect(current.prefect_home)
+    # trafilatura warns of each page part it discards; what newsmon keeps or fails is its
+    # own lines' business.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def in_prefect(current: Settings, call: Callable[[], T]) -> T:

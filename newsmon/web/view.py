@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from newsmon.messages import reader_link
+from newsmon.messages import given_day_only, reader_link
 from newsmon.store import ArticleRow, LabelRow
 
 VERDICTS = ("right", "wrong")
@@ -143,14 +143,19 @@ def item(articles: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> Item:
         flagged=bool(first.flagged),
         languages=tuple(dict.fromkeys(a.lang or "?" for a in articles)),
         copies=tuple(
-            Copy(a.outlet, a.lang or "?", reader_link(a), _moment(a.published_at or a.fetched_at))
-            for a in articles
+            Copy(a.outlet, a.lang or "?", reader_link(a), _published(a)) for a in articles
         ),
         passage=first.passage or "",
         terms=tuple(first.terms or ()),
         against=tuple(first.terms_against or ()),
         mark=Mark(mark.verdict, mark.who, _moment(mark.marked_at)) if mark else None,
     )
+
+
+def _published(article: ArticleRow) -> str:
+    if given_day_only(article):
+        return f"{article.published_at:%Y-%m-%d} (no time given)"
+    return _moment(article.published_at or article.fetched_at)
 
 
 def _moment(value: datetime | None) -> str:

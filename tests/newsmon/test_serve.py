@@ -141,6 +141,22 @@ def test_ctrl_c_during_a_poll_stops_serve_at_once_and_keeps_what_was_stored(
     assert len(smtp_server.messages) == 2
 
 
+def test_ctrl_c_during_a_one_off_run_is_one_line(
+    tmp_path: Path, httpserver: HTTPServer, slow_page: SlowPage
+) -> None:
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    log = tmp_path / "run.log"
+    process = _start([*NEWSMON, "--config", str(config_file), "run"], _env(tmp_path / "home"), log)
+    assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
+    started = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    assert _stopped(process, log, timeout=30) == 130
+    # Prefect's crash reports of the cancelled tasks stay in its API, not on the terminal.
+    assert log.read_text().strip() == "newsmon: interrupted", log.read_text()
+    assert not alive(started)
+    slow_page.released.set()
+
+
 def test_signal_during_start_up_leaves_nothing(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     process = _start([*NEWSMON, "serve"], _env(tmp_path / "home"), log)

@@ -49,13 +49,18 @@ def fill(store: Store) -> None:
     store.save(
         [
             article("https://civil.ge/1", title=TITLE, fetched_at=recent),
-            article(
-                "https://netgazeti.ge/1",
-                outlet="Netgazeti",
-                title=TITLE,
-                lang="ka",
-                text="რუსეთი მზადაა ურთიერთობების ნორმალიზებისთვის.",
-                fetched_at=recent,
+            replace(
+                article(
+                    "https://netgazeti.ge/1",
+                    outlet="Netgazeti",
+                    title=TITLE,
+                    lang="ka",
+                    text="რუსეთი მზადაა ურთიერთობების ნორმალიზებისთვის.",
+                    fetched_at=recent,
+                ),
+                # The page gave its day only: stored as midnight UTC.
+                published=datetime(2025, 4, 14, tzinfo=UTC),
+                published_from="page",
             ),
             scored("https://civil.ge/near", 0.42, title=NEAR_TITLE),
             scored("https://civil.ge/far", 0.05, title="Wine exports reach a record"),
@@ -116,6 +121,9 @@ def test_page_lists_stories_near_misses_sources_and_chart(page: Page) -> None:
     assert "score 0.930 · flagged · languages en, ka" in story
     assert '<a href="https://civil.ge/1" rel="noreferrer">' in story
     assert "Netgazeti (ka)" in story and '<a href="https://netgazeti.ge/1"' in story
+    # A day given alone is shown as a day; a time given is shown in UTC.
+    assert "2025-04-14 (no time given)" in story and "2025-04-14 00:00" not in story
+    assert "2025-04-15 08:18 UTC" in story
     assert "Passage: <q>Peskov said Russia is ready.</q>" in story
     assert "Evidence for: kremlin, georgia, normalize; against: none" in story
     near = html[html.index("<h2>Near misses (1)") : html.index("<h2>Sources")]
