@@ -104,10 +104,9 @@ def run_newsmon(archive: Path, home: Path) -> dict[str, Any]:
     summary = run(BackfillRequest(warcs=(str(archive),)))
     ended = time.perf_counter()
     (home.parent / EMBEDDED).write_text(json.dumps(tokens.texts), encoding="utf-8")
-    processed = summary["candidates"] - sum(summary["skipped"].values())
     return {
         "seconds": ended - started,
-        "pages": processed,
+        "pages": summary["analysed"],
         "stored": summary["stored"],
         "flagged": summary["flagged"],
         "tokens": tokens.total,

@@ -73,6 +73,9 @@ class BackfillSummary:
     run_id: str
     candidates: int = 0
     already_stored: int = 0
+    # Pages extracted and analysed: those stored, failed, out of the range or another
+    # URL of a page already stored.
+    analysed: int = 0
     stored: int = 0
     failed: int = 0
     flagged: int = 0
@@ -273,6 +276,7 @@ def _store_batch(
     advance: Callable[[int], None],
 ) -> None:
     articles = future.result()
+    summary.analysed += len(articles)
     kept = []
     for item, article in zip(work, articles, strict=True):
         when = article.published or item.entry.published or item.captured

@@ -51,6 +51,7 @@ def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> Non
     summary = _run(BackfillRequest(warcs=(str(WARC),)))
 
     assert (summary.stored, summary.failed, summary.out_of_range) == (ARCHIVED, 0, 0)
+    assert summary.analysed == ARCHIVED
     # Nothing in the archive goes unaccounted for.
     assert summary.skipped == {
         "listed twice": 1,
@@ -69,7 +70,7 @@ def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> Non
     assert not (home / "outbox").exists()
 
     again = _run(BackfillRequest(warcs=(str(WARC),)))
-    assert (again.stored, again.already_stored) == (0, ARCHIVED)
+    assert (again.stored, again.already_stored, again.analysed) == (0, ARCHIVED, 0)
     assert Store(settings.database).status()["articles"] == ARCHIVED
     assert len(_report_rows(again)) == ARCHIVED
 
