@@ -27,7 +27,17 @@ from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
 from extractors.records import Language
 from extractors.telltale_words import COMMON_WORDS, telltale_counts
-from extractors.words import LISTED, WORD, WordFit, best_fit, fit, unknown_to, words_of
+from extractors.words import (
+    LISTED,
+    WORD,
+    WordFit,
+    best_fit,
+    fit,
+    ranked_fit,
+    ranked_log_frequencies,
+    unknown_to,
+    words_of,
+)
 
 UNDETERMINED = "und"
 # A long text is read from its start (title, lead) and its middle (the body, past any
@@ -55,11 +65,14 @@ _LANGDETECT = {
     "HEBREW": ("he",),
     "GREEK": ("el",),
 }
-# wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
+# wordfreq lists for languages of the tabled scripts (Serbian is read in its Latin
+# spelling), and those with only a stoplist.
 _WORD_LISTS = {
     "ru": "ru", "uk": "uk", "bg": "bg", "mk": "mk", "sr": "sh",
     "ar": "ar", "fa": "fa", "ur": "ur", "he": "he",
+    "be": "be", "kk": "kk", "ky": "ky",
 }  # fmt: skip
+_STOPLIST_ONLY = ("be", "kk", "ky")
 _SERBIAN_TO_LATIN = str.maketrans(
     {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
      "ш": "š", "ц": "c", "х": "h"}
@@ -154,6 +167,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # words; Turkish writes 2008'de.
         if _ORDINAL_ENDING.search(text) or (guess[0] == "tr" and _azerbaijani_spelling(text)):
             guess = "az", guess[1], "letters"
+        elif guess[0] == "tr" and _azerbaijani_title(words):
+            guess = "az", guess[1], "words"
     elif script == "LATIN":
         guess = _unless_unknown_words(words, fits, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
@@ -200,11 +215,16 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
     """A short text of several words that no word list of the candidates knows, while the
-    letters also allow a language without a list (Kazakh, Mongolian): not safely Russian."""
-    listed = [code for code in candidates if code in _WORD_LISTS]
-    if len(words) < 2 or not listed or len(listed) == len(candidates):
+    letters also allow a language without a list (Kazakh, Mongolian): not safely Russian.
+    A stoplist, a few thousand words, misses too many to rule its language out: it counts
+    only when it knows most of the words."""
+    full = [code for code in candidates if code in _WORD_LISTS and code not in _STOPLIST_ONLY]
+    if len(words) < 2 or not full or len(full) == len(candidates):
         return False
-    return all(_fit(words, code).known == 0 for code in listed)
+    stoplists = [code for code in candidates if code in _STOPLIST_ONLY]
+    return all(_fit(words, code).known == 0 for code in full) and all(
+        _fit(words, code).known < _WORDS_KNOWN for code in stoplists
+    )
 
 
 def _by_telltales(words: list[str], candidates: tuple[str, ...], share: float) -> Guess | None:
@@ -276,6 +296,8 @@ def _latin_fit(words: list[str], code: str) -> WordFit:
 
 
 def _fit(words: list[str], code: str) -> WordFit:
+    if code in _STOPLIST_ONLY:
+        return ranked_fit(words, code)
     if code == "sr":
         words = [word.translate(_SERBIAN_TO_LATIN) for word in words]
     found = fit(words, _WORD_LISTS[code])
@@ -364,6 +386,19 @@ def _azerbaijani_spelling(text: str) -> bool:
     return any(
         set(word) & _NOT_TURKISH and (written[word][0].islower() or set(word) & _TURKIC_LETTERS)
         for word in unknown_to(list(written), "tr")
+    )
+
+
+def _azerbaijani_title(words: list[str]) -> bool:
+    """A short text read as Turkish whose words say Azerbaijani: a word Turkish's list lacks
+    and Azerbaijani's has (cür, mövsüm, Almaniyadakı), or words all in Azerbaijani's
+    stoplist and more frequent there than in Turkish's, a stoplist of the same making."""
+    stoplist = ranked_log_frequencies("az")
+    if any(word in stoplist for word in unknown_to(words, "tr")):
+        return True
+    azerbaijani, turkish = ranked_fit(words, "az"), ranked_fit(words, "tr")
+    return azerbaijani.known == 1 and (
+        azerbaijani.log_frequency > turkish.log_frequency + _WORDS_MARGIN
     )
 
 

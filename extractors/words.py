@@ -4,6 +4,9 @@ langdetect scores character n-grams, which short sentences share across neighbou
 (Russian and Bulgarian, French and Catalan). Whole words settle most of those cases: a
 sentence whose words are all common French is French. Frequencies come from wordfreq's
 small lists (Wikipedia, subtitles, news and web text), loaded per language on first use.
+Where wordfreq has no list (Azerbaijani, Belarusian, Kazakh, Kyrgyz), jusText's stoplists
+stand in: each language's most frequent Wikipedia words in order, a few thousand of them,
+installed with trafilatura.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import justext
 from wordfreq import get_frequency_dict
 
 # Languages with a wordfreq list, by the script they are written in.
@@ -23,6 +28,17 @@ LISTED = {
     ),
     "CYRILLIC": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
+# jusText's stoplists by language code; Turkish's is there to weigh Azerbaijani against a
+# list of the same making.
+RANKED = {
+    "az": "Azerbaijani", "be": "Belarusian", "kk": "Kazakh", "ky": "Kyrgyz", "tr": "Turkish",
+}  # fmt: skip
+_STOPLISTS = Path(justext.__file__).parent / "stoplists"
+# A stoplist word's log10 frequency from its rank (Zipf's law): fitted against wordfreq on
+# the Russian, Ukrainian and Turkish stoplists, log10 f = -1.7 - 0.85 log10 rank (residual
+# 0.4-0.5).
+_ZIPF_AT_RANK_ONE = -1.7
+_ZIPF_SLOPE = 0.85
 WORD = re.compile(r"[^\W\d_]+")
 _FLOOR = 1e-8
 _FLOOR_LOG = math.log10(_FLOOR)
@@ -45,9 +61,17 @@ def words_of(text: str) -> list[str]:
 
 
 def fit(words: list[str], language: str) -> WordFit:
+    return _fit(words, language, _log_frequencies(language))
+
+
+def ranked_fit(words: list[str], language: str) -> WordFit:
+    """How the words fit a language's stoplist (``RANKED``)."""
+    return _fit(words, language, ranked_log_frequencies(language))
+
+
+def _fit(words: list[str], language: str, table: dict[str, float]) -> WordFit:
     if not words:
         return WordFit(language, _FLOOR_LOG, 0.0)
-    table = _log_frequencies(language)
     logs = [table.get(word, _UNKNOWN) for word in words]
     known = [log for log in logs if log is not _UNKNOWN]
     mean_log = (sum(known) + _FLOOR_LOG * (len(logs) - len(known))) / len(logs)
@@ -72,3 +96,17 @@ def _log_frequencies(language: str) -> dict[str, float]:
     lists, and the logarithms were most of its cost."""
     frequencies = get_frequency_dict(language, wordlist="small")
     return {word: math.log10(max(f, _FLOOR)) for word, f in frequencies.items()}
+
+
+@cache
+def ranked_log_frequencies(language: str) -> dict[str, float]:
+    """A stoplist's words (lower case, punctuation off) with log10 frequencies from their
+    rank, the first occurrence counting."""
+    lines = (_STOPLISTS / f"{RANKED[language]}.txt").read_text(encoding="utf-8").splitlines()
+    table: dict[str, float] = {}
+    for line in lines:
+        for word in WORD.findall(line.replace("İ", "i").lower()):
+            if word not in table:
+                rank = len(table) + 1
+                table[word] = _ZIPF_AT_RANK_ONE - _ZIPF_SLOPE * math.log10(rank)
+    return table

@@ -159,11 +159,29 @@ def test_letters_no_known_language_writes_give_und_not_a_neighbour() -> None:
 
 
 def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
-    # Kazakh without a Kazakh-only letter: its words are unknown to Russian, Ukrainian...
-    assert detect_language("Ауа райы болжамы").code == "und"
-    assert detect_language("Ауа райы болжамы", hint="kk").code == "kk"
+    # Mongolian without its own letters: no word list or stoplist knows its words...
+    assert detect_language("Засгийн газрын хуралдаан").code == "und"
+    assert detect_language("Засгийн газрын хуралдаан", hint="mn").code == "mn"
     # ...while a Russian title's words are known.
     assert detect_language("Прогноз погоды").code == "ru"
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # Kazakh and Belarusian words that their stoplists know, in letters Russian also has.
+        ("Ауа райы болжамы", "kk"),
+        ("Акрамя таго", "be"),
+        ("Прогноз погоды", "ru"),
+        # Azerbaijani cür and Aprel are not Turkish words; Turkish writes tür and Nisan.
+        ("Bu cür", "az"),
+        ("Aprel ayında", "az"),
+        ("Bu tür", "tr"),
+        ("Nisan ayında", "tr"),
+    ],
+)
+def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -> None:
+    assert detect_language(title).code == code
 
 
 def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
