@@ -6,7 +6,8 @@ scripts that belong to one language decide first; in Cyrillic, Arabic and Hebrew
 letters narrow the languages the text can be in (``extractors.alphabets``: a Kazakh қ rules
 out Russian, a letter no listed language writes rules out all of them and the answer is
 ``und``); words that occur in only one of the remaining languages settle short texts
-(``extractors.telltale_words``); langdetect and word frequencies decide between the rest.
+(``extractors.telltale_words``); langdetect and word frequencies (wordfreq's lists, and
+jusText's stoplists where wordfreq has none) decide between the rest.
 Letters only Azerbaijani uses separate it from Turkish; short or inconclusive texts fall
 back to the page's declared language or to ``und``. Only a bounded sample of a long text is
 read: its start and its middle.
@@ -248,7 +249,9 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     code = guess[0]
     if best is None or best.language == code:
         return guess
-    enough = best.known >= _WORDS_KNOWN or set(candidates) <= set(fits)
+    # Two languages with lists are weighed on the same words; against one without a list,
+    # words unknown to the better one may be the other's.
+    enough = best.known >= _WORDS_KNOWN or code in fits or set(candidates) <= set(fits)
     if _outweighs(best, fits.get(code), enough):
         return best.language, best.known, "words"
     return guess

@@ -4,12 +4,15 @@ A two-word title carries little: often one function word or one inflected ending
 lists hold common words (and a few word endings) that occur in only one of the languages a
 text could be confused with (``ve`` is Turkish, not Azerbaijani ``və``; ``што`` is left out,
 Serbian and Macedonian both write it). They were written from grammars and habits of news
-writing, not fitted to test data. A word counts once per text.
+writing, not fitted to test data. A word counts once per text, and not where another
+candidate's frequency list has it among its commonest words.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+
+from extractors.words import common_in
 
 
 def _word_sets(words: dict[str, str]) -> dict[str, frozenset[str]]:
@@ -99,11 +102,14 @@ _MIN_AFFIXED = 5
 
 
 def telltale_counts(words: list[str], candidates: tuple[str, ...]) -> Counter[str]:
-    """How many distinct words of the (lowercase) ``words`` tell each candidate language."""
+    """How many distinct words of the (lowercase) ``words`` tell each candidate language: a
+    listed word counts unless it is also one of another candidate's commonest words."""
     counts: Counter[str] = Counter()
     for word in set(words):
         for code in candidates:
-            if _tells(word, code):
+            if _tells(word, code) and not any(
+                common_in(word, other) for other in candidates if other != code
+            ):
                 counts[code] += 1
     return counts
 

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import justext
-from wordfreq import get_frequency_dict
+from wordfreq import available_languages, get_frequency_dict
 
 # Languages with a wordfreq list, by the script they are written in.
 LISTED = {
@@ -40,6 +40,9 @@ _STOPLISTS = Path(justext.__file__).parent / "stoplists"
 _ZIPF_AT_RANK_ONE = -1.7
 _ZIPF_SLOPE = 0.85
 WORD = re.compile(r"[^\W\d_]+")
+# A word this frequent in a language (500 in a million: its function words, "так" in
+# Ukrainian, "как" in Bulgarian) tells no other language apart from it.
+_COMMON_LOG = math.log10(5e-4)
 _FLOOR = 1e-8
 _FLOOR_LOG = math.log10(_FLOOR)
 # A word missing from a list (a sentinel, as a listed word may have any log frequency).
@@ -85,6 +88,14 @@ def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, W
     return max(fits.values(), key=lambda f: f.log_frequency, default=None), fits
 
 
+def common_in(word: str, language: str) -> bool:
+    """Whether wordfreq's list of ``language`` (if it has one) holds ``word`` as one of the
+    language's commonest words."""
+    if language not in _wordfreq_languages():
+        return False
+    return _log_frequencies(language).get(word, _FLOOR_LOG) >= _COMMON_LOG
+
+
 def unknown_to(words: list[str], language: str) -> list[str]:
     table = _log_frequencies(language)
     return [word for word in words if word not in table]
@@ -96,6 +107,11 @@ def _log_frequencies(language: str) -> dict[str, float]:
     lists, and the logarithms were most of its cost."""
     frequencies = get_frequency_dict(language, wordlist="small")
     return {word: math.log10(max(f, _FLOOR)) for word, f in frequencies.items()}
+
+
+@cache
+def _wordfreq_languages() -> frozenset[str]:
+    return frozenset(available_languages(wordlist="small"))
 
 
 @cache

@@ -184,6 +184,22 @@ def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -
     assert detect_language(title).code == code
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # "так" is on Russian's list of telltale words, but it is as common in Ukrainian.
+        ("Так, кажуть", "uk"),
+        ("Так, говорят", "ru"),
+        # "дуже" is Ukrainian's alone; the word after it is in neither list: the words
+        # outweigh langdetect's n-grams (which say Russian).
+        ("Дуже стомилася", "uk"),
+        ("Очень устала", "ru"),
+    ],
+)
+def test_words_common_in_both_neighbours_tell_neither(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
     zulu = "Uhulumeni uthe uzokwakha izikole ezintsha ezindaweni zasemakhaya ngonyaka ozayo."
     assert detect_language(zulu).code == "und"
