@@ -25,7 +25,7 @@ def web(
     ] = None,
     port: Annotated[
         int | None,
-        typer.Option(min=1, max=65535, help="The port (default: web_port, 8765)."),
+        typer.Option(metavar="N", min=1, max=65535, help="The port (default: web_port, 8765)."),
     ] = None,
     demo: DemoOption = False,
 ) -> None:

@@ -268,8 +268,8 @@ def test_every_help_shows_config_and_no_python_types() -> None:
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0, path
         assert "--config" in result.stdout, path
-        # Typer's defaults: <bool>, <list[Path]>, {paths}...
-        python_type = r"<(?:bool|str|int|float|path|list\[|Path)|\{\w+\}"
+        # Typer's defaults: <bool>, <list[Path]>, {paths}, VALUE...
+        python_type = r"<(?:bool|str|int|float|path|list\[|Path)|\{\w+\}|\bVALUE\b"
         assert not re.search(python_type, result.stdout), (path, result.stdout)
 
 
