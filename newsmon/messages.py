@@ -23,6 +23,7 @@ from extractors.dates import day_only
 from extractors.lede import lede, same_as_title
 from extractors.urls import canonical_url
 from newsmon.digests import Period
+from newsmon.language_names import language_name
 from newsmon.settings import Settings
 from newsmon.store import ArticleRow, NoticeRow, PendingAlert, PendingDigest, now
 
@@ -157,11 +158,11 @@ def _evidence(terms: list[str] | None) -> str:
 
 
 def _byline(article: ArticleRow, zone: str) -> str:
-    return f"{article.outlet} · {article.lang or 'und'} · {_published(article, zone)}"
+    return f"{article.outlet} · {language_name(article.lang)} · {_published(article, zone)}"
 
 
 def _languages(story: tuple[ArticleRow, ...]) -> str:
-    return ", ".join(dict.fromkeys(a.lang or "und" for a in story))
+    return ", ".join(dict.fromkeys(language_name(a.lang) for a in story))
 
 
 def _opening(article: ArticleRow) -> tuple[str, ...]:
@@ -231,7 +232,7 @@ def _carried_text(story: tuple[ArticleRow, ...], zone: str, indent: str) -> list
     byline and the link have named."""
     lines = ["", f"{indent}Carried by:"] if len(story) > 1 else []
     for copy in story if lines else ():
-        named = f"{copy.outlet} ({copy.lang or 'und'}): {_title(copy)}"
+        named = f"{copy.outlet} ({language_name(copy.lang)}): {_title(copy)}"
         lines += _wrap(named, indent + "    ", first=indent + "  - ")
         lines += [
             *_wrap(_published(copy, zone), indent + "    "),
@@ -293,7 +294,7 @@ def _carried_html(story: tuple[ArticleRow, ...], zone: str) -> str:
     if len(story) == 1:
         return ""
     items = "".join(
-        f"<li>{html.escape(a.outlet)} ({html.escape(a.lang or 'und')}): "
+        f"<li>{html.escape(a.outlet)} ({html.escape(language_name(a.lang))}): "
         f'<a href="{html.escape(reader_link(a), quote=True)}" dir="auto">'
         f"{html.escape(_title(a))}</a>"
         f" <small style='color:#555'>{html.escape(_published(a, zone))}</small></li>"

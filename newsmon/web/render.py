@@ -4,10 +4,11 @@ on a machine without internet)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from urllib.parse import urlsplit
 
+from newsmon.language_names import language_name
 from newsmon.web.view import VERDICTS, DayCounts, Item, Page, SourceHealth
 
 # Colours of the chart's languages, in order of first appearance.
@@ -72,7 +73,7 @@ def filters_form(view: Page) -> str:
     f = view.filters
     return (
         '<form method="get" action="/" class="bar" id="filters">'
-        f"<label>Language {select('lang', view.languages, f.lang)}</label>"
+        f"<label>Language {select('lang', view.languages, f.lang, language_name)}</label>"
         f"<label>Source {select('source', view.source_names, f.source)}</label>"
         f'<label>From <input type="date" name="since" value="{e(f.since or "")}"></label>'
         f'<label>To <input type="date" name="until" value="{e(f.until or "")}"></label>'
@@ -80,11 +81,13 @@ def filters_form(view: Page) -> str:
     )
 
 
-def select(name: str, choices: Sequence[str], chosen: str) -> str:
+def select(
+    name: str, choices: Sequence[str], chosen: str, label: Callable[[str], str] = str
+) -> str:
     options = ['<option value="">all</option>']
     for choice in choices:
         selected = " selected" if choice == chosen else ""
-        options.append(f'<option value="{e(choice)}"{selected}>{e(choice)}</option>')
+        options.append(f'<option value="{e(choice)}"{selected}>{e(label(choice))}</option>')
     return f'<select name="{e(name)}">{"".join(options)}</select>'
 
 
@@ -112,16 +115,17 @@ def item(entry: Item, view: Page) -> str:
     heading = link(first.link, entry.title) if first else e(entry.title)
     score = f"{entry.score:.3f}" if entry.score is not None else "-"
     state = "flagged" if entry.flagged else "not flagged"
+    languages = ", ".join(map(language_name, entry.languages))
     return (
         f'<article class="item" id="item-{entry.article_id}"><h3>{heading}</h3>'
-        f'<p class="meta">score {score} · {state} · languages {e(", ".join(entry.languages))}'
+        f'<p class="meta">score {score} · {state} · languages {e(languages)}'
         f"</p>{outlets(entry)}{reasons(entry)}{mark(entry)}{mark_form(entry, view)}</article>"
     )
 
 
 def outlets(entry: Item) -> str:
     rows = (
-        f"<li>{e(c.outlet)} ({e(c.lang)}) {e(c.when)}: {link(c.link, c.link)}</li>"
+        f"<li>{e(c.outlet)} ({e(language_name(c.lang))}) {e(c.when)}: {link(c.link, c.link)}</li>"
         for c in entry.copies
     )
     return f'<ul class="outlets">{"".join(rows)}</ul>'
@@ -193,7 +197,9 @@ def chart(days: Sequence[DayCounts]) -> str:
             shapes.append(
                 f'<text x="{x:.1f}" y="{CHART_HEIGHT - 6}" font-size="11">{e(day.day)}</text>'
             )
-    legend = " ".join(f'<span style="color:{colour[lang]}">■</span> {e(lang)}' for lang in langs)
+    legend = " ".join(
+        f'<span style="color:{colour[lang]}">■</span> {e(language_name(lang))}' for lang in langs
+    )
     return (
         f'<svg id="chart" role="img" aria-label="flagged articles per day by language" '
         f'width="{CHART_WIDTH}" height="{CHART_HEIGHT}" viewBox="0 0 {CHART_WIDTH} '
@@ -211,7 +217,7 @@ def _bar(
         y -= height
         shapes.append(
             f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
-            f'height="{height:.1f}" fill="{colour[lang]}"><title>{e(day.day)} {e(lang)}: '
-            f"{count}</title></rect>"
+            f'height="{height:.1f}" fill="{colour[lang]}"><title>{e(day.day)} '
+            f"{e(language_name(lang))}: {count}</title></rect>"
         )
     return shapes

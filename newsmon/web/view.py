@@ -141,9 +141,9 @@ def item(articles: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> Item:
         title=first.title or first.url,
         score=max((a.score for a in articles if a.score is not None), default=None),
         flagged=bool(first.flagged),
-        languages=tuple(dict.fromkeys(a.lang or "?" for a in articles)),
+        languages=tuple(dict.fromkeys(a.lang or "und" for a in articles)),
         copies=tuple(
-            Copy(a.outlet, a.lang or "?", reader_link(a), _published(a)) for a in articles
+            Copy(a.outlet, a.lang or "und", reader_link(a), _published(a)) for a in articles
         ),
         passage=first.passage or "",
         terms=tuple(first.terms or ()),
@@ -178,7 +178,7 @@ def per_day(rows: Sequence[ArticleRow], first: date, last: date) -> list[DayCoun
     counts: dict[date, Counter[str]] = defaultdict(Counter)
     for row in rows:
         if row.flagged:
-            counts[row.fetched_at.astimezone(UTC).date()][row.lang or "?"] += 1
+            counts[row.fetched_at.astimezone(UTC).date()][row.lang or "und"] += 1
     first = max(first, last - timedelta(days=MAX_CHART_DAYS - 1))
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [DayCounts(day, tuple(sorted(counts[day].items()))) for day in days]

