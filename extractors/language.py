@@ -35,7 +35,7 @@ from extractors.words import (
     best_fit,
     fit,
     ranked_fit,
-    ranked_log_frequencies,
+    ranked_lowercase_words,
     unknown_to,
     words_of,
 )
@@ -168,7 +168,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # words; Turkish writes 2008'de.
         if _ORDINAL_ENDING.search(text) or (guess[0] == "tr" and _azerbaijani_spelling(text)):
             guess = "az", guess[1], "letters"
-        elif guess[0] == "tr" and _azerbaijani_title(words):
+        elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
     elif script == "LATIN":
         guess = _unless_unknown_words(words, fits, guess, hint)
@@ -200,7 +200,7 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     # In longer text letters, n-grams and word frequencies outweigh a few telltale words
     # (where any of the languages left has n-gram profiles or word lists).
     short = letters.total() < _SHORT_LETTERS
-    unlisted = not any(code in _WORD_LISTS for code in candidates)
+    unlisted = not any(code in _WORD_LISTS and code not in _STOPLIST_ONLY for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, "words (unknown to the languages listed)"
@@ -216,7 +216,7 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
     """A short text of several words that no word list of the candidates knows, while the
-    letters also allow a language without a list (Kazakh, Mongolian): not safely Russian.
+    letters also allow a language without a list (Mongolian, Tatar): not safely Russian.
     A stoplist, a few thousand words, misses too many to rule its language out: it counts
     only when it knows most of the words."""
     full = [code for code in candidates if code in _WORD_LISTS and code not in _STOPLIST_ONLY]
@@ -392,16 +392,28 @@ def _azerbaijani_spelling(text: str) -> bool:
     )
 
 
-def _azerbaijani_title(words: list[str]) -> bool:
+def _azerbaijani_title(text: str) -> bool:
     """A short text read as Turkish whose words say Azerbaijani: a word Turkish's list lacks
-    and Azerbaijani's has (cür, mövsüm, Almaniyadakı), or words all in Azerbaijani's
-    stoplist and more frequent there than in Turkish's, a stoplist of the same making."""
-    stoplist = ranked_log_frequencies("az")
-    if any(word in stoplist for word in unknown_to(words, "tr")):
+    and Azerbaijani's stoplist has in lower case (cür, aprel), or words all in Azerbaijani's
+    stoplist and more frequent there than in Turkish's, a stoplist of the same making.
+    Words in capitals are left out: lowered, a Turkish I reads as i (MISIR as misir)."""
+    words = [
+        word.lower()
+        for word in WORD.findall(text.replace("İ", "i"))
+        if len(word) == 1 or not word.isupper()
+    ]
+    if not words:
+        return False
+    lowercase = ranked_lowercase_words("az")
+    if any(word in lowercase for word in unknown_to(words, "tr")):
         return True
+    # One common word (bütün, bu) is written the same in both: frequencies need two.
+    words = [word for word in words if len(word) > 1]
     azerbaijani, turkish = ranked_fit(words, "az"), ranked_fit(words, "tr")
-    return azerbaijani.known == 1 and (
-        azerbaijani.log_frequency > turkish.log_frequency + _WORDS_MARGIN
+    return (
+        len(words) > 1
+        and azerbaijani.known == 1
+        and (azerbaijani.log_frequency > turkish.log_frequency + _WORDS_MARGIN)
     )
 
 

@@ -118,11 +118,21 @@ def _wordfreq_languages() -> frozenset[str]:
 def ranked_log_frequencies(language: str) -> dict[str, float]:
     """A stoplist's words (lower case, punctuation off) with log10 frequencies from their
     rank, the first occurrence counting."""
-    lines = (_STOPLISTS / f"{RANKED[language]}.txt").read_text(encoding="utf-8").splitlines()
     table: dict[str, float] = {}
-    for line in lines:
+    for line in _stoplist(language):
         for word in WORD.findall(line.replace("İ", "i").lower()):
             if word not in table:
                 rank = len(table) + 1
                 table[word] = _ZIPF_AT_RANK_ONE - _ZIPF_SLOPE * math.log10(rank)
     return table
+
+
+@cache
+def ranked_lowercase_words(language: str) -> frozenset[str]:
+    """A stoplist's words that it writes in lower case: not names or Roman numerals."""
+    lines = _stoplist(language)
+    return frozenset(word for line in lines if line == line.lower() for word in WORD.findall(line))
+
+
+def _stoplist(language: str) -> list[str]:
+    return (_STOPLISTS / f"{RANKED[language]}.txt").read_text(encoding="utf-8").splitlines()

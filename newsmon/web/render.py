@@ -71,9 +71,10 @@ def message(title: str, text: str, status_class: str = "error") -> str:
 
 def filters_form(view: Page) -> str:
     f = view.filters
+    languages = sorted(view.languages, key=language_name)
     return (
         '<form method="get" action="/" class="bar" id="filters">'
-        f"<label>Language {select('lang', view.languages, f.lang, language_name)}</label>"
+        f"<label>Language {select('lang', languages, f.lang, language_name)}</label>"
         f"<label>Source {select('source', view.source_names, f.source)}</label>"
         f'<label>From <input type="date" name="since" value="{e(f.since or "")}"></label>'
         f'<label>To <input type="date" name="until" value="{e(f.until or "")}"></label>'

@@ -178,10 +178,21 @@ def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
         ("Aprel ayında", "az"),
         ("Bu tür", "tr"),
         ("Nisan ayında", "tr"),
+        # Lowered, Turkish capitals read as Azerbaijani spellings (MISIR as misir), and the
+        # stoplist has Roman numerals and names: none of them counts.
+        ("MISIR ALARMI", "tr"),
+        ("XIX. yüzyılda Osmanlı", "tr"),
     ],
 )
 def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -> None:
     assert detect_language(title).code == code
+
+
+def test_a_stoplist_does_not_silence_the_telltale_words_of_a_longer_text() -> None:
+    # A Kyrgyz telltale word (кыргызстандын) decides, though Kyrgyz's stoplist knows few words
+    # and the letters leave Mongolian first.
+    text = "Кыргызстандын президенти бүгүн Бишкекте өкмөттүн жыйынында сүйлөп,"
+    assert detect_language(text).code == "ky"
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,7 @@ def test_page_lists_stories_near_misses_sources_and_chart(page: Page) -> None:
 def test_filters_by_language_source_and_date(page: Page) -> None:
     ka = page.client.get(page.url, params={"lang": "ka"}).text
     assert "<h2>Stories (1)</h2>" in ka and "Near misses (0)" in ka
-    assert '<option value="ka" selected>' in ka
+    assert '<option value="ka" selected>Georgian</option>' in ka
     other = page.client.get(page.url, params={"source": "tass-en"}).text
     assert "<h2>Stories (0)</h2>" in other and NEAR_TITLE not in other
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
