@@ -66,13 +66,12 @@ _LANGDETECT = {
     "HEBREW": ("he",),
     "GREEK": ("el",),
 }
-# wordfreq lists for languages of the tabled scripts (Serbian is read in its Latin
-# spelling), and those with only a stoplist.
+# wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
 _WORD_LISTS = {
     "ru": "ru", "uk": "uk", "bg": "bg", "mk": "mk", "sr": "sh",
     "ar": "ar", "fa": "fa", "ur": "ur", "he": "he",
-    "be": "be", "kk": "kk", "ky": "ky",
 }  # fmt: skip
+# Languages of the tabled scripts with only a jusText stoplist.
 _STOPLIST_ONLY = ("be", "kk", "ky")
 _SERBIAN_TO_LATIN = str.maketrans(
     {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
@@ -200,7 +199,7 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     # In longer text letters, n-grams and word frequencies outweigh a few telltale words
     # (where any of the languages left has n-gram profiles or word lists).
     short = letters.total() < _SHORT_LETTERS
-    unlisted = not any(code in _WORD_LISTS and code not in _STOPLIST_ONLY for code in candidates)
+    unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, "words (unknown to the languages listed)"
@@ -219,7 +218,7 @@ def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
     letters also allow a language without a list (Mongolian, Tatar): not safely Russian.
     A stoplist, a few thousand words, misses too many to rule its language out: it counts
     only when it knows most of the words."""
-    full = [code for code in candidates if code in _WORD_LISTS and code not in _STOPLIST_ONLY]
+    full = [code for code in candidates if code in _WORD_LISTS]
     if len(words) < 2 or not full or len(full) == len(candidates):
         return False
     stoplists = [code for code in candidates if code in _STOPLIST_ONLY]
@@ -244,7 +243,7 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     """The guess unless the words are much more frequent in another candidate's word list."""
     if not words:
         return guess
-    fits = {code: _fit(words, code) for code in candidates if code in _WORD_LISTS}
+    fits = {code: _fit(words, code) for code in candidates if _has_list(code)}
     best = max(fits.values(), key=lambda f: f.log_frequency, default=None)
     code = guess[0]
     if best is None or best.language == code:
@@ -296,6 +295,10 @@ def _latin_fit(words: list[str], code: str) -> WordFit:
     if code not in LISTED["LATIN"]:
         raise KeyError(code)
     return fit(words, code)
+
+
+def _has_list(code: str) -> bool:
+    return code in _WORD_LISTS or code in _STOPLIST_ONLY
 
 
 def _fit(words: list[str], code: str) -> WordFit:

@@ -134,5 +134,7 @@ def ranked_lowercase_words(language: str) -> frozenset[str]:
     return frozenset(word for line in lines if line == line.lower() for word in WORD.findall(line))
 
 
-def _stoplist(language: str) -> list[str]:
-    return (_STOPLISTS / f"{RANKED[language]}.txt").read_text(encoding="utf-8").splitlines()
+@cache
+def _stoplist(language: str) -> tuple[str, ...]:
+    lines = (_STOPLISTS / f"{RANKED[language]}.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(lines)

@@ -27,6 +27,21 @@ def serve_demo(server: HTTPServer) -> str:
     return base
 
 
+def serve_statement_twice(server: HTTPServer, folder: Path) -> Path:
+    """The demo, with Civil.ge's statement also at a mirror address (its canonical link is
+    still the first one's); a URL list of both addresses, written in ``folder``."""
+    base = serve_demo(server)
+    page = DEMO / "civil" / "russia-open-to-normalizing-ties.html"
+    server.expect_request("/mirror/statement.html").respond_with_data(
+        page.read_bytes(), content_type="text/html; charset=utf-8"
+    )
+    urls = folder / "urls.txt"
+    urls.write_text(
+        f"{base}/civil/russia-open-to-normalizing-ties.html\n{base}/mirror/statement.html\n"
+    )
+    return urls
+
+
 def serve_broken(server: HTTPServer) -> None:
     server.expect_request("/broken/feed").respond_with_data("oops", status=500)
     server.expect_request("/garbage/feed").respond_with_data(

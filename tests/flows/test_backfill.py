@@ -22,7 +22,7 @@ from newsmon.settings import load_settings
 from newsmon.store import Store
 from tests.conftest import FIXTURES, ROOT, Mailbox, mail_parts
 from tests.fixtures.warc.build import write_warc
-from tests.flows.sites import DEMO, serve_demo
+from tests.flows.sites import serve_demo, serve_statement_twice
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 WARC = FIXTURES / "warc" / "desk.warc.gz"
@@ -78,15 +78,7 @@ def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> Non
 def test_a_page_under_a_second_url_is_analysed_and_counted_once(
     home: Path, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    base = serve_demo(httpserver)
-    page = DEMO / "civil" / "russia-open-to-normalizing-ties.html"
-    httpserver.expect_request("/mirror/statement.html").respond_with_data(
-        page.read_bytes(), content_type="text/html; charset=utf-8"
-    )
-    urls = tmp_path / "urls.txt"
-    urls.write_text(
-        f"{base}/civil/russia-open-to-normalizing-ties.html\n{base}/mirror/statement.html\n"
-    )
+    urls = serve_statement_twice(httpserver, tmp_path)
     summary = _run(BackfillRequest(urls_file=str(urls)))
 
     # Both pages were read and analysed; the second is the first (its canonical link says so).

@@ -20,7 +20,13 @@ from newsmon.models import resolve_model
 from newsmon.settings import load_settings
 from newsmon.store import Store, now
 from tests.conftest import QUALITY_FLOORS, ROOT, Mailbox, command_env, free_port
-from tests.flows.sites import BROKEN_SOURCES, DEMO, config, serve_broken, serve_demo
+from tests.flows.sites import (
+    BROKEN_SOURCES,
+    config,
+    serve_broken,
+    serve_demo,
+    serve_statement_twice,
+)
 from tests.newsmon.records import article
 
 runner = CliRunner()
@@ -171,16 +177,8 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
 def test_backfill_counts_a_page_under_a_second_url_once(
     tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
 ) -> None:
-    base = serve_demo(httpserver)
     # The same page at another address: its canonical link is the first one's.
-    page = DEMO / "civil" / "russia-open-to-normalizing-ties.html"
-    httpserver.expect_request("/mirror/statement.html").respond_with_data(
-        page.read_bytes(), content_type="text/html; charset=utf-8"
-    )
-    urls = tmp_path / "urls.txt"
-    urls.write_text(
-        f"{base}/civil/russia-open-to-normalizing-ties.html\n{base}/mirror/statement.html\n"
-    )
+    urls = serve_statement_twice(httpserver, tmp_path)
     result = runner.invoke(app, ["backfill", "--urls", str(urls)])
     assert result.exit_code == 0, result.output
     assert "2 candidates: 1 stored (1 flagged), 0 failed" in result.stdout
