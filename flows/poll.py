@@ -1,8 +1,9 @@
-"""The poll flow: every source concurrently; each one classified, stored and alerted as soon
-as it is collected."""
+"""The poll flow: every source concurrently; each one classified and stored as soon as it is
+collected, and alerted once the others are in or the alert hold is over."""
 
 from __future__ import annotations
 
+import queue
 import time
 import uuid
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -64,6 +65,24 @@ class PollSummary:
         )
 
 
+@dataclass
+class AlertHold:
+    """Until when (monotonic seconds) stored alerts wait for the sources still out."""
+
+    seconds: float
+    due: float | None = None
+
+    def start(self) -> None:
+        if self.due is None:
+            self.due = time.monotonic() + self.seconds
+
+    def over(self) -> bool:
+        return self.due is not None and time.monotonic() >= self.due
+
+    def end(self) -> None:
+        self.due = None
+
+
 @flow(name="newsmon-poll", task_runner=ThreadPoolTaskRunner(max_workers=8))
 def poll(config_file: str | None = None, announce: bool = False) -> dict[str, object]:
     """One poll of every configured source; ``announce`` prints its summary line (`serve`)."""
@@ -75,20 +94,27 @@ def poll(config_file: str | None = None, announce: bool = False) -> dict[str, ob
 
 
 def run_poll(settings: Settings) -> PollSummary:
-    """Each source is classified, stored and alerted as soon as it is collected: a slow
-    host holds back only its own articles."""
+    """Each source is classified and stored as soon as it is collected, so a slow host holds
+    back only its own articles. Alerts wait for the sources still out, at most
+    ``alert_hold_seconds`` after the first flagged article: copies of a story collected
+    meanwhile are listed in its alert, not sent as follow-ups."""
     started = time.monotonic()
     run_id = flow_run.get_id() or uuid.uuid4().hex
     store = open_store(settings)
     summary = PollSummary(run_id=str(run_id))
     failures: dict[str, DeliveryFailure] = {}
     deliver_now = True
-    for source, result in _collected(settings, store, summary):
-        flagged = _store_source(source, result, store, settings, summary)
-        if flagged and deliver_now:
+    hold = AlertHold(settings.alert_hold_seconds)
+    for collected in _collected(settings, store, summary, hold):
+        if collected is not None:
+            flagged = _store_source(*collected, store, settings, summary)
+            if flagged and deliver_now:
+                hold.start()
+        if hold.over():
             deliver_now = _deliver(store, settings, summary, failures)
+            hold.end()
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
-    # Health notices, due digests, and whatever the deliveries above left queued.
+    # Held alerts, health notices, due digests, and whatever earlier deliveries left queued.
     _deliver(store, settings, summary, failures)
     summary.alerts_failed = len(failures)
     summary.alert_failures = [failure.describe() for failure in failures.values()]
@@ -134,11 +160,13 @@ def _deliver(
 
 
 def _collected(
-    settings: Settings, store: Store, summary: PollSummary
-) -> Iterator[tuple[Source, Collected]]:
-    """Every enabled source's collection, in the order they finish."""
+    settings: Settings, store: Store, summary: PollSummary, hold: AlertHold
+) -> Iterator[tuple[Source, Collected] | None]:
+    """Every enabled source's collection, in the order they finish; None whenever the hold
+    is over with no source finished."""
     sources = [source for source in settings.sources if source.enabled]
     summary.sources = len(sources)
+    finished: queue.SimpleQueue[PrefectFuture[Collected]] = queue.SimpleQueue()
     with Fetcher(settings, store.take_turn) as fetcher:
         futures = {
             collect_source.submit(
@@ -151,7 +179,13 @@ def _collected(
             ): source
             for source in sources
         }
-        for future in as_completed(list(futures)):
+        for future in futures:
+            future.add_done_callback(finished.put)
+        for _ in futures:
+            future = _next_finished(finished, hold.due)
+            while future is None:
+                yield None
+                future = _next_finished(finished, hold.due)
             source = futures[future]
             result = future.result(raise_on_failure=False)
             if isinstance(result, Collected):
@@ -168,3 +202,15 @@ def _collected(
                 source.url,
                 0,
             )
+
+
+def _next_finished(
+    finished: queue.SimpleQueue[PrefectFuture[Collected]], due: float | None
+) -> PrefectFuture[Collected] | None:
+    """The next finished collection, or None if the monotonic time ``due`` came first."""
+    try:
+        if due is None:
+            return finished.get()
+        return finished.get(timeout=max(0.0, due - time.monotonic()))
+    except queue.Empty:
+        return None

@@ -58,6 +58,7 @@ class Settings:
     alert_from: str = "newsmon@localhost"
     alert_to: tuple[str, ...] = ("desk@localhost",)
     story_window_hours: int = 72
+    alert_hold_seconds: float = 10.0
     digest_to: tuple[str, ...] = ()
     digest_cron: str = "0 8 * * *"
     digest_timezone: str = "UTC"
@@ -127,6 +128,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "alert_from",
         "alert_to",
         "story_window_hours",
+        "alert_hold_seconds",
         "digest_to",
         "digest_cron",
         "digest_timezone",
@@ -299,6 +301,10 @@ def _check(settings: Settings) -> None:
     if settings.delivery_attempts < 1:
         raise ConfigError(
             f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
+        )
+    if settings.alert_hold_seconds < 0:
+        raise ConfigError(
+            f"alert_hold_seconds: expected 0 or more, got {settings.alert_hold_seconds}"
         )
     if not settings.alert_to and not settings.digest_to:
         raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")

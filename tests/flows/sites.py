@@ -20,10 +20,11 @@ def serve_demo(server: HTTPServer) -> str:
         server.expect_request(route).respond_with_data(
             path.read_bytes(), content_type="text/html; charset=utf-8"
         )
-    feed = (DEMO / "civil" / "feed.xml").read_text(encoding="utf-8").replace("{base}", base)
-    server.expect_request("/civil/feed.xml").respond_with_data(
-        feed, content_type="application/rss+xml; charset=utf-8"
-    )
+    for path in DEMO.rglob("feed.xml"):
+        feed = path.read_text(encoding="utf-8").replace("{base}", base)
+        server.expect_request("/" + path.relative_to(DEMO).as_posix()).respond_with_data(
+            feed, content_type="application/rss+xml; charset=utf-8"
+        )
     return base
 
 

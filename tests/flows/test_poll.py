@@ -11,9 +11,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from newsmon.demo import demo_config
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import Mailbox
+from tests.conftest import Mailbox, mail_parts
 from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -55,6 +56,37 @@ def test_poll_alerts_seed_coverage_once_and_records_broken_sources(
     assert by_name["broken-500"]["consecutive_failures"] == 2
     assert by_name["demo-civil"]["last_error"] is None
     assert status["articles"] == 5 and status["alerts"] == {"sent": 2, "queued": 0}
+
+
+@pytest.mark.parametrize(("hold", "follow_ups"), [("60", 0), ("0", 2)])
+def test_copies_collected_while_an_alert_is_held_are_listed_in_it(
+    hold: str,
+    follow_ups: int,
+    home: Path,
+    smtp_server: Mailbox,
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo: the Foreign Ministry's statement in English, Georgian and Russian from three
+    sources of one poll. Held past the poll's end, one alert lists all three outlets; not
+    held, each copy stored after the alert went is a follow-up."""
+    from flows.poll import poll
+
+    config_file = tmp_path / "newsmon.toml"
+    config_file.write_text(demo_config(serve_demo(httpserver)), encoding="utf-8")
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("NEWSMON_ALERT_HOLD_SECONDS", hold)
+
+    summary = poll(config_file=str(config_file))
+
+    assert len(summary["flagged"]) == 4 and summary["alerts_sent"] == 2 + follow_ups
+    alerts = [m for m in smtp_server.messages if not m["In-Reply-To"]]
+    assert len(alerts) == 2
+    [statement] = [m for m in alerts if "Sada El-Balad" not in mail_parts(m)["text/plain"]]
+    listed = mail_parts(statement)["text/plain"]
+    outlets = ("Civil.ge (demo)", "თბილისის კურიერი (demo)", "Кавказский обозреватель (demo)")
+    assert sum(outlet in listed for outlet in outlets) == 3 - follow_ups
 
 
 def test_stored_text_has_no_page_furniture(
@@ -110,8 +142,8 @@ def test_a_slow_host_does_not_hold_back_the_others_alerts(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each of a slow host's pages takes up to 4 s; the demo sources' first alert arrives
-    before that host has answered them all."""
+    """Each of a slow host's pages takes up to 4 s; the demo sources' first alert, held
+    1 s for the sources still out, arrives before that host has answered them all."""
     from flows.poll import poll
 
     slow_base = slow_server.url_for("").rstrip("/")
@@ -151,6 +183,7 @@ language = "en"
 '''
     config_file = config(tmp_path / "newsmon.toml", serve_demo(httpserver), extra)
     monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("NEWSMON_ALERT_HOLD_SECONDS", "1")
 
     summary = poll(config_file=str(config_file))
 

@@ -38,8 +38,9 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
 ) -> None:
     """In the desk's shell (its SMTP server and recipients set), the demo keeps its own store
     and outbox under NEWSMON_HOME/demo; the second demo sends nothing new. The Foreign
-    Ministry's statement, carried in English, Georgian and Russian, is one story (one alert,
-    the later copies its follow-ups); the Kremlin's of another day, in English, is another."""
+    Ministry's statement, carried in English, Georgian and Russian, is one story (its copies
+    in its alert, or in follow-ups if they came after the alert hold); the Kremlin's of
+    another day, in English, is another."""
     home = tmp_path / "home"
     env = command_env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
     first = subprocess.run(

@@ -72,6 +72,7 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
         ("NEWSMON_ALLOWED_NETWORKS", "intranet", "'intranet' is not an address or network"),
         ("NEWSMON_TASK_RUNNER", "spark", "task_runner: expected one of"),
         ("NEWSMON_BACKFILL_BATCH", "0", "backfill_batch: expected at least 1"),
+        ("NEWSMON_ALERT_HOLD_SECONDS", "-1", "alert_hold_seconds: expected 0 or more"),
     ],
 )
 def test_wrong_scale_and_network_values(
