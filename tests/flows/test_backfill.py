@@ -29,8 +29,8 @@ WARC = FIXTURES / "warc" / "desk.warc.gz"
 # The fixture archive's article pages, and those about the topic.
 ARCHIVED = 7
 FLAGGED = {
-    "https://civil.ge/archives/russia-open-to-normalizing-ties",
-    "https://www.see.news/see/kremlin-reaffirms-readiness-to-normalize-ties-with-georgia",
+    "https://civil.ge.example/archives/russia-open-to-normalizing-ties",
+    "https://see.news.example/see/kremlin-reaffirms-readiness-to-normalize-ties-with-georgia",
     "https://netgazeti.example/news/kremlin-normalization",
     "https://ria.example/politics/georgia-ties",
 }
@@ -91,7 +91,7 @@ def test_date_range_and_source_filter(home: Path, tmp_path: Path) -> None:
     config_file = tmp_path / "c.toml"
     config_file.write_text(
         '[[sources]]\nname = "civil"\noutlet = "Civil.ge"\nkind = "feed"\n'
-        'url = "https://civil.ge/feed/"\nlanguage = "en"\n'
+        'url = "https://civil.ge.example/feed/"\nlanguage = "en"\n'
     )
     request = BackfillRequest(
         since=datetime(2024, 12, 5, tzinfo=UTC),

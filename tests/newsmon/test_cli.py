@@ -7,9 +7,11 @@ import email.policy
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -64,6 +66,11 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     assert len(threads) == 2
     statement = [t for t in threads if "Sada El-Balad" not in t]
     assert len(statement) == 1 and all(outlet in statement[0] for outlet in outlets)
+    # The demo's pages were written by us: their links lead to no real outlet.
+    hosts = {
+        urlsplit(link).hostname or "" for link in re.findall(r"https?://\S+", " ".join(threads))
+    }
+    assert hosts and all(host.endswith(".example") for host in hosts), hosts
     second = subprocess.run(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
