@@ -1,5 +1,5 @@
-"""Latency from an item appearing in a feed to the SMTP server accepting its alert, while one
-host trickles.
+"""Latency from an item appearing in a feed to the SMTP server accepting the first message
+that names it, while one host trickles.
 
 `newsmon serve` (its own local Prefect server, every scheduled run a new process) polls four
 feeds on 127.0.0.1 every 30 s: three normal hosts and one that trickles each article page
@@ -277,7 +277,7 @@ def poll_lines(log: Path) -> list[re.Match[str]]:
 
 
 def _latencies(published: dict[str, float], accepted: dict[str, float]) -> dict[str, float]:
-    """Seconds from each item's appearance to its alert's acceptance, by title."""
+    """Seconds from each item's appearance to the first message naming it, by title."""
     found = {}
     for title, at in published.items():
         times = [t for text, t in accepted.items() if " ".join(title.split()) in text]

@@ -103,15 +103,15 @@ def run_poll(settings: Settings) -> PollSummary:
     store = open_store(settings)
     summary = PollSummary(run_id=str(run_id))
     failures: dict[str, DeliveryFailure] = {}
-    deliver_now = True
+    deliver_in_loop = True
     hold = AlertHold(settings.alert_hold_seconds)
     for collected in _collected(settings, store, summary, hold):
         if collected is not None:
             flagged = _store_source(*collected, store, settings, summary)
-            if flagged and deliver_now:
+            if flagged and deliver_in_loop:
                 hold.start()
         if hold.over():
-            deliver_now = _deliver(store, settings, summary, failures)
+            deliver_in_loop = _deliver(store, settings, summary, failures)
             hold.end()
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
     # Held alerts, health notices, due digests, and whatever earlier deliveries left queued.

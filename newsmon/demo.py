@@ -64,6 +64,11 @@ def demo_config(base_url: str) -> str:
     """A config watching the demo server: feeds in three languages and a listing page, as in
     production."""
     return f'''# Written by `newsmon demo`: the demo sources on {base_url}.
+[alerts]
+# The demo's poll is over in seconds: its alerts wait for every source, so a story's copies
+# are listed in its one alert.
+alert_hold_seconds = 60.0
+
 [fetch]
 # The demo server is on this machine, which links are otherwise not let reach.
 allowed_networks = ["127.0.0.1"]

@@ -4,6 +4,7 @@ environment variables. Secrets come only from the environment."""
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -22,6 +23,8 @@ SOURCE_KINDS = ("feed", "listing", "sitemap")
 TASK_RUNNERS = ("threads", "dask")
 # smtp: STARTTLS when offered; smtp+starttls: STARTTLS or nothing is sent; smtps: implicit TLS.
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+# An hour: longer than any poll's collection, so more would only mean "wait for every source".
+MAX_ALERT_HOLD_SECONDS = 3600
 
 
 class ConfigError(Exception):
@@ -239,7 +242,7 @@ def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
 # What each kind of setting must be, in words for the person who set it.
 _EXPECTED = {
     "int": "a whole number, 0 or more",
-    "float": "a number",
+    "float": "a finite number",
     "tuple[str, ...]": "a comma-separated list",
     "Path": "a file path",
     "str": "text",
@@ -250,7 +253,10 @@ def _coerce(key: str, raw: Any, origin: str) -> Any:
     kind = _TYPES[key]
     try:
         if kind == "float":
-            return float(raw)
+            number = float(raw)
+            if not math.isfinite(number):
+                raise ValueError(raw)
+            return number
         if kind == "int":
             if isinstance(raw, float) or (isinstance(raw, str) and not raw.strip().isdigit()):
                 raise ValueError(raw)
@@ -302,9 +308,10 @@ def _check(settings: Settings) -> None:
         raise ConfigError(
             f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
         )
-    if settings.alert_hold_seconds < 0:
+    if not 0 <= settings.alert_hold_seconds <= MAX_ALERT_HOLD_SECONDS:
         raise ConfigError(
-            f"alert_hold_seconds: expected 0 or more, got {settings.alert_hold_seconds}"
+            f"alert_hold_seconds: expected 0 to {MAX_ALERT_HOLD_SECONDS}, "
+            f"got {settings.alert_hold_seconds}"
         )
     if not settings.alert_to and not settings.digest_to:
         raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")

@@ -45,7 +45,7 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[topic]\nthreshold = 'high'\n", "threshold: must be a number"),
+        ("[topic]\nthreshold = 'high'\n", "threshold: must be a finite number"),
         ("[topic]\nthreshhold = 0.5\n", "[topic] threshhold: unknown key"),
         ("[alerts]\nsmtp_password = 'x'\n", "secrets come only from the environment"),
         (
@@ -72,7 +72,10 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
         ("NEWSMON_ALLOWED_NETWORKS", "intranet", "'intranet' is not an address or network"),
         ("NEWSMON_TASK_RUNNER", "spark", "task_runner: expected one of"),
         ("NEWSMON_BACKFILL_BATCH", "0", "backfill_batch: expected at least 1"),
-        ("NEWSMON_ALERT_HOLD_SECONDS", "-1", "alert_hold_seconds: expected 0 or more"),
+        ("NEWSMON_ALERT_HOLD_SECONDS", "-1", "alert_hold_seconds: expected 0 to 3600"),
+        ("NEWSMON_ALERT_HOLD_SECONDS", "1e12", "alert_hold_seconds: expected 0 to 3600"),
+        ("NEWSMON_ALERT_HOLD_SECONDS", "inf", "alert_hold_seconds: must be a finite number"),
+        ("NEWSMON_TIMEOUT_SECONDS", "nan", "timeout_seconds: must be a finite number"),
     ],
 )
 def test_wrong_scale_and_network_values(
