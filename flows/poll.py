@@ -182,10 +182,8 @@ def _collected(
         for future in futures:
             future.add_done_callback(finished.put)
         for _ in futures:
-            future = _next_finished(finished, hold.due)
-            while future is None:
+            while (future := _next_finished(finished, hold.due)) is None:
                 yield None
-                future = _next_finished(finished, hold.due)
             source = futures[future]
             result = future.result(raise_on_failure=False)
             if isinstance(result, Collected):
