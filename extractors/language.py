@@ -16,6 +16,7 @@ read: its start and its middle.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -27,9 +28,10 @@ from langdetect.lang_detect_exception import LangDetectException
 from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
 from extractors.records import Language
-from extractors.telltale_words import COMMON_WORDS, telltale_counts
+from extractors.telltale_words import telltale_counts
 from extractors.words import (
     LISTED,
+    RANKED,
     WORD,
     WordFit,
     best_fit,
@@ -58,7 +60,10 @@ _LONG_TRIALS = 3
 _CONFIDENT = 0.9
 # Below this langdetect is guessing (its short-text probabilities come in sevenths).
 _PLAUSIBLE = 0.5
-_SINGLE_LANGUAGE_SCRIPTS = {"GEORGIAN": "ka", "ARMENIAN": "hy"}
+_SINGLE_LANGUAGE_SCRIPTS = {"GEORGIAN": "ka", "ARMENIAN": "hy", "HANGUL": "ko"}
+# Han characters are Chinese unless kana beside them make the text Japanese.
+_HAN = "CJK"
+_KANA = ("HIRAGANA", "KATAKANA")
 # Languages langdetect has a profile for, by script (its answers are restricted to them).
 _LANGDETECT = {
     "ARABIC": ("ar", "fa", "ur"),
@@ -66,6 +71,8 @@ _LANGDETECT = {
     "HEBREW": ("he",),
     "GREEK": ("el",),
 }
+# langdetect's Norwegian profile is of Bokmål, which wordfreq lists as "nb".
+_LANGDETECT_CODES = {"no": "nb"}
 # wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
 _WORD_LISTS = {
     "ru": "ru", "uk": "uk", "bg": "bg", "mk": "mk", "sr": "sh",
@@ -90,12 +97,12 @@ _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
 _LATIN_DESK = ("en", "de", "fr", "tr")
 # Letters of the Azerbaijani Latin alphabet that Turkish does not use.
 _NOT_TURKISH = set("qx")
-# A Latin text of at least this many words, of which under this share is known to every
-# word list (and under this share of Swahili's commonest words for a Swahili answer), is in
-# a language newsmon cannot name.
+# A Latin or Cyrillic text of at least this many words, of which under this share is known
+# to the list of the language answered (wordfreq's; a jusText stoplist's, a few thousand
+# words, where wordfreq has none), is in a language newsmon cannot name.
 _UNKNOWN_WORDS_MIN = 8
-_LATIN_KNOWN = 0.35
-_COMMON_SHARE = 0.05
+_KNOWN_SHARE = 0.45
+_STOPLIST_KNOWN = 0.2
 _TURKISH_MISREAD = str.maketrans("ýþðÝÞÐ", "ışğİŞĞ")
 _ORDINAL_ENDING = re.compile(r"\d-(?:ci|cı|cu|cü)\b")
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
@@ -131,7 +138,8 @@ Guess = tuple[str, float, str]
 def detect_language(text: str, hint: str | None = None) -> Language:
     """Identify the language of ``text``; ``hint`` (page or feed language) is used only when
     the text itself is inconclusive."""
-    text = _without_homoglyphs(bounded_sample(text))
+    # Composed, so that an accent typed as a separate mark stays part of its letter.
+    text = _without_homoglyphs(unicodedata.normalize("NFC", bounded_sample(text)))
     letters = [ch for ch in text if ch.isalpha() and ch not in _NOT_LETTERS]
     if len(letters) < _MIN_LETTERS:
         return _from_hint(hint, "too little text")
@@ -143,12 +151,13 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # "Deep Purple-ის") is written by no other language's outlets.
         single = [s for s in scripts if s in _SINGLE_LANGUAGE_SCRIPTS]
         script = max(single, key=scripts.__getitem__, default=script)
+    if script in (_HAN, *_KANA):
+        kana = sum(scripts[name] for name in _KANA)
+        han_or_kana = round((kana + scripts[_HAN]) / len(letters), 3)
+        return Language("ja" if kana else "zh", han_or_kana, "script")
     if script in _SINGLE_LANGUAGE_SCRIPTS:
         return Language(_SINGLE_LANGUAGE_SCRIPTS[script], share, "script")
-    in_script = "".join(
-        ch if ch.isalpha() and script_of(ch) == script and ch not in _NOT_LETTERS else " "
-        for ch in text
-    )
+    in_script = _in_script(text, script)
     if script in ALPHABETS:
         return _by_alphabets(in_script, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
@@ -158,7 +167,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         return _from_hint(hint, "langdetect found no language")
     words = words_of(in_script)[:_WORD_SAMPLE]
     best, fits = best_fit(words, script)
-    guess = _by_words(in_script, best, fits, script, guess)
+    long = len(letters) >= _SHORT_LETTERS
+    guess = _by_words(in_script, words, best, fits, script, guess, long)
     if script == "LATIN" and len(letters) < _SHORT_LETTERS:
         words = words_of(in_script.replace("İ", "i"))
         turkic = bool(_TURKIC_ONLY & set(in_script))
@@ -172,6 +182,22 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     elif script == "LATIN":
         guess = _unless_unknown_words(words, fits, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
+
+
+def _in_script(text: str, script: str) -> str:
+    """The text's letters of ``script``, anything else a space; the script's vowel signs and
+    other marks stay with their letters (Devanagari, Arabic harakat), and stray marks of
+    other scripts are dropped rather than splitting a word."""
+    kept = []
+    for ch in text:
+        if ch.isalpha():
+            kept.append(ch if ch not in _NOT_LETTERS and script_of(ch) == script else " ")
+        elif unicodedata.category(ch)[0] == "M":
+            if script_of(ch) == script:
+                kept.append(ch)
+        else:
+            kept.append(" ")
+    return "".join(kept)
 
 
 def bounded_sample(text: str) -> str:
@@ -210,7 +236,21 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
         if short:
             desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
             guess = _desk_prior(words, guess, desk, _fit)
+        elif script == "CYRILLIC" and _unknown_to_its_list(words, guess[0]):
+            # A Cyrillic sentence Russian's list does not know, though the letters allow
+            # Russian, is in a language without a list (Mongolian without ө and ү): its
+            # telltale words name it, or nothing does.
+            unlisted = tuple(code for code in candidates if not _has_list(code))
+            unknown = UNDETERMINED, share, "words (unknown to the languages listed)"
+            guess = _by_telltales(words, unlisted, share) or unknown
     return _settle(guess, letters.total(), hint, candidates.__contains__)
+
+
+def _unknown_to_its_list(words: list[str], code: str) -> bool:
+    """Whether a text of several words is mostly unknown to the list of ``code``."""
+    if len(words) < _UNKNOWN_WORDS_MIN or code not in _WORD_LISTS:
+        return False
+    return _fit(words, code).known < _KNOWN_SHARE
 
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
@@ -266,27 +306,27 @@ def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
 def _unless_unknown_words(
     words: list[str], fits: dict[str, WordFit], guess: Guess, hint: str | None
 ) -> Guess:
-    """``und`` for a Latin text whose words no list knows (Basque, Zulu, Latin read as the
-    nearest n-gram profile): most words of a real text of a listed language are in its list,
-    and one in twenty words of a Swahili text is one of its commonest. Languages with neither
-    (Welsh, Somali) keep langdetect's answer. The page's declared language stands in for
-    ``und`` when it is one the lists cannot check (a page declaring Zulu)."""
+    """``und`` for a Latin text whose words the list of the language answered does not know
+    (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
+    most words of a real text of a language are in its wordfreq list, and a fifth or more in
+    its stoplist. Languages with neither (Somali) keep langdetect's answer. The page's
+    declared language stands in for ``und`` when it is one the lists cannot check (a page
+    declaring Zulu)."""
     code = guess[0]
     if len(words) < _UNKNOWN_WORDS_MIN:
         return guess
-    if code in COMMON_WORDS:
-        told = sum(word in COMMON_WORDS[code] for word in words) >= _COMMON_SHARE * len(words)
-    elif code in LISTED["LATIN"]:
+    if code in fits:
         # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
-        repaired = (word.translate(_TURKISH_MISREAD) for word in words)
-        known = max(f.known for f in fits.values())
-        told = known >= _LATIN_KNOWN or fit(list(repaired), "tr").known >= _LATIN_KNOWN
+        repaired = [word.translate(_TURKISH_MISREAD) for word in words]
+        told = fits[code].known >= _KNOWN_SHARE or fit(repaired, "tr").known >= _KNOWN_SHARE
+    elif code in RANKED:
+        told = ranked_fit(words, code).known >= _STOPLIST_KNOWN
     else:
         return guess
     if told:
         return guess
     hinted = _primary(hint)
-    if hinted and hinted not in LISTED["LATIN"] and hinted not in COMMON_WORDS:
+    if hinted and hinted not in LISTED["LATIN"] and hinted not in RANKED:
         return hinted, guess[1], "hint (words unknown to the languages listed)"
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
 
@@ -326,7 +366,13 @@ def _settle(guess: Guess, letters: int, hint: str | None, fits: Callable[[str], 
 
 
 def _by_words(
-    text: str, best: WordFit | None, fits: dict[str, WordFit], script: str, guess: Guess
+    text: str,
+    words: list[str],
+    best: WordFit | None,
+    fits: dict[str, WordFit],
+    script: str,
+    guess: Guess,
+    long: bool,
 ) -> Guess:
     """The guess from letters or langdetect, unless the words (``fits``: how they fit each
     listed language of the script, ``best`` the best of them) say otherwise (a Ukrainian
@@ -337,7 +383,12 @@ def _by_words(
     # Where every language langdetect could answer has a word list, unknown words (names)
     # weigh the same for all and need not be outnumbered.
     enough = best.known >= _WORDS_KNOWN or script in _FULLY_LISTED
-    if best.language != code and _outweighs(best, fits.get(code), enough):
+    current = fits.get(code)
+    if long and current is None and code in RANKED and best.language in RANKED:
+        # Only stoplists know both (Afrikaans and Dutch): a sentence is weighed on those (a
+        # title's rarer words are in neither).
+        best, current = ranked_fit(words, best.language), ranked_fit(words, code)
+    if best.language != code and _outweighs(best, current, enough):
         code, probability, method = best.language, best.known, "words"
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"
@@ -466,7 +517,7 @@ def _langdetect(text: str, script: str, allowed: tuple[str, ...] | None) -> Gues
     except LangDetectException:
         return None
     for candidate in candidates:
-        code = candidate.lang.split("-")[0]
+        code = _LANGDETECT_CODES.get(candidate.lang, candidate.lang.split("-")[0])
         if allowed is None or code in allowed:
             return code, float(candidate.prob), "langdetect"
     return (allowed[0], 0.5, "langdetect") if allowed else None

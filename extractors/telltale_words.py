@@ -71,18 +71,6 @@ TELLTALE_WORDS = _word_sets(
     }
 )
 
-# The commonest words of languages langdetect has a profile for but wordfreq has no list
-# of: at least one in twenty words of a real text of the language is one of them. Swahili's
-# particles, conjunctions and prepositions, which the Bantu languages langdetect mistakes
-# for Swahili (Zulu, Xhosa, Shona) write differently or join to the next word.
-COMMON_WORDS = _word_sets(
-    {
-        "sw": "na ya wa kwa ni za katika hii kuwa la cha vya baada hiyo hadi pia lakini sana "
-        "kama yake wake huo hicho ambao ambayo ambapo kutoka mwaka watu serikali alisema rais "
-        "hata bado tu zaidi",
-    }
-)
-
 # Word endings only one of two close languages uses: the Turkish present in -yor and
 # infinitive in -mak, the Azerbaijani past in -ib and future in -acaq; the Arabic article.
 TELLTALE_ENDINGS: dict[str, tuple[str, ...]] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,10 +29,19 @@ LISTED = {
     ),
     "CYRILLIC": ("ru", "uk", "bg", "mk"),
 }  # fmt: skip
-# jusText's stoplists by language code; Turkish's is there to weigh Azerbaijani against a
-# list of the same making.
+# jusText's stoplists by language code: a language without a wordfreq list is weighed
+# against a listed one on lists of the same making (Azerbaijani against Turkish).
 RANKED = {
     "az": "Azerbaijani", "be": "Belarusian", "kk": "Kazakh", "ky": "Kyrgyz", "tr": "Turkish",
+    # Latin-script languages langdetect names that wordfreq has no list for, and the listed
+    # languages they are mistaken for.
+    "af": "Afrikaans", "cy": "Welsh", "et": "Estonian", "hr": "Croatian", "sq": "Albanian",
+    "sw": "Swahili", "tl": "Tagalog",
+    "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "en": "English",
+    "es": "Spanish", "fi": "Finnish", "fr": "French", "hu": "Hungarian", "id": "Indonesian",
+    "is": "Icelandic", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
+    "nb": "Norwegian_Bokmal", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "vi": "Vietnamese",
 }  # fmt: skip
 _STOPLISTS = Path(justext.__file__).parent / "stoplists"
 # A stoplist word's log10 frequency from its rank (Zipf's law): fitted against wordfreq on
@@ -49,6 +59,15 @@ _FLOOR_LOG = math.log10(_FLOOR)
 _UNKNOWN = float("nan")
 
 
+def _marks() -> re.Pattern[str]:
+    """Every combining mark (Unicode category M) of the first two planes."""
+    marks = (chr(c) for c in range(0x300, 0x20000) if unicodedata.category(chr(c))[0] == "M")
+    return re.compile(f"[{''.join(marks)}]")
+
+
+_MARKS = _marks()
+
+
 @dataclass(frozen=True)
 class WordFit:
     """How well a text's words fit one language: mean log10 frequency and the share of
@@ -60,6 +79,10 @@ class WordFit:
 
 
 def words_of(text: str) -> list[str]:
+    """The words of ``text`` in lower case, without combining marks (Arabic harakat, stress
+    marks), which the lists do not write and which would otherwise split a word."""
+    if not text.isascii():
+        text = _MARKS.sub("", text)
     return [word.lower() for word in WORD.findall(text)]
 
 

@@ -217,12 +217,79 @@ def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
     assert detect_language(zulu, hint="zu").code == "zu"
     # A template's lang="en" is contradicted: English's list would know the words.
     assert detect_language(zulu, hint="en").code == "und"
-    # Swahili is confirmed by its commonest words, which the Bantu neighbours lack.
+    # Swahili is confirmed by its stoplist, whose words the Bantu neighbours write otherwise.
     swahili = "Serikali imesema kwamba shule mpya zitajengwa katika maeneo ya vijijini mwaka ujao."
     assert detect_language(swahili).code == "sw"
     # A Turkish page decoded as Windows-1252 is still Turkish, not unknown words.
     misread = "Bakanlýk yarýn yeni bir açýklama yapacaðýný duyurdu ve görüþmeler sürüyor."
     assert detect_language(misread).code == "tr"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Irish once read as Welsh and Tsonga as Estonian: langdetect's nearest profiles,
+        # whose stoplists know few of the words...
+        (
+            "Ba mhaith leis an Aire go mbeadh níos mó daoine ag labhairt na Gaeilge sa bhaile.",
+            "und",
+        ),
+        ("Hulumende u vule leswaku vanhu hinkwavo va fanele ku kuma mati lama tengeke.", "und"),
+        # ...and a sentence of a listed language is known to its list.
+        ("The minister said that more people should speak the language at home.", "en"),
+    ],
+)
+def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: str) -> None:
+    assert detect_language(text).code == code
+
+
+def test_a_cyrillic_sentence_russian_does_not_know_is_not_russian() -> None:
+    # Mongolian written without ө and ү: langdetect's nearest profile is Russian's, whose
+    # list knows none of the words; Mongolian's telltale words (гэж, юм, байна) name it.
+    mongolian = "Тэгээд цаашдаа уулзалт зохион байгуулъя гэж шийдсэн юм байна."
+    assert detect_language(mongolian).code == "mn"
+    russian = "Тогда решили провести встречу позже, сказал министр в понедельник."
+    assert detect_language(russian).code == "ru"
+
+
+@pytest.mark.parametrize(
+    ("pair"),
+    [
+        # Afrikaans and Croatian have no wordfreq list; Dutch's and Slovenian's know most of
+        # their words, but each one's own stoplist knows them better.
+        (
+            ("Hy het gesê dat hy nie weet wat gebeur het nie, maar hy sal dit ondersoek.", "af"),
+            ("Hij zei dat hij niet weet wat er gebeurd is, maar hij zal het onderzoeken.", "nl"),
+        ),
+        (
+            ("Ministar je izjavio kako je situacija ozbiljna, ali pod kontrolom.", "hr"),
+            ("Minister je izjavil, da je položaj resen, vendar pod nadzorom.", "sl"),
+        ),
+    ],
+)
+def test_a_language_without_a_word_list_is_weighed_on_stoplists(
+    pair: tuple[tuple[str, str], ...],
+) -> None:
+    assert [detect_language(text).code for text, _ in pair] == [code for _, code in pair]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Kana are written only in Japanese; Han characters alone are Chinese; Hangul is
+        # Korean. langdetect read the first two as Korean once punctuation became spaces.
+        ("東京で首脳会談が開かれた", "ja"),
+        ("外交部发言人表示，俄罗斯和格鲁吉亚的关系正在逐步恢复。", "zh"),
+        ("서울에서 정상회담이 열렸다", "ko"),
+        # Devanagari vowel signs are marks, not letters: split off, the words read as Nepali.
+        ("२१ जून रोजी तेथे मोठे युद्ध झाले.", "mr"),
+        ("२१ जून को वहाँ बड़ा युद्ध हुआ।", "hi"),
+        # Belarusian ў typed as у and a combining breve is still ў, which Ukrainian lacks.
+        ("Урад заяві\u0443\u0306 учора", "be"),
+    ],
+)
+def test_scripts_and_marks(text: str, code: str) -> None:
+    assert detect_language(text).code == code
 
 
 @pytest.mark.parametrize(
