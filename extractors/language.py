@@ -240,9 +240,9 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             # A Cyrillic sentence Russian's list does not know, though the letters allow
             # Russian, is in a language without a list (Mongolian without ө and ү): its
             # telltale words name it, or nothing does.
-            unlisted = tuple(code for code in candidates if not _has_list(code))
+            listless = tuple(code for code in candidates if not _has_list(code))
             unknown = UNDETERMINED, share, "words (unknown to the languages listed)"
-            guess = _by_telltales(words, unlisted, share) or unknown
+            guess = _by_telltales(words, listless, share) or unknown
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
