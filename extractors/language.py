@@ -35,6 +35,7 @@ from extractors.words import (
     WORD,
     WordFit,
     best_fit,
+    common_words_of,
     fit,
     ranked_fit,
     ranked_lowercase_words,
@@ -60,10 +61,11 @@ _LONG_TRIALS = 3
 _CONFIDENT = 0.9
 # Below this langdetect is guessing (its short-text probabilities come in sevenths).
 _PLAUSIBLE = 0.5
-_SINGLE_LANGUAGE_SCRIPTS = {"GEORGIAN": "ka", "ARMENIAN": "hy", "HANGUL": "ko"}
-# Han characters are Chinese unless kana beside them make the text Japanese.
-_HAN = "CJK"
-_KANA = ("HIRAGANA", "KATAKANA")
+_SINGLE_LANGUAGE_SCRIPTS = {"GEORGIAN": "ka", "ARMENIAN": "hy"}
+_EAST_ASIAN = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+# Katakana alone makes Han text Japanese from this share on (Chinese quotes a Japanese name
+# in katakana; Japanese headlines write loanwords in it).
+_KATAKANA_SHARE = 1 / 3
 # Languages langdetect has a profile for, by script (its answers are restricted to them).
 _LANGDETECT = {
     "ARABIC": ("ar", "fa", "ur"),
@@ -71,7 +73,8 @@ _LANGDETECT = {
     "HEBREW": ("he",),
     "GREEK": ("el",),
 }
-# langdetect's Norwegian profile is of Bokmål, which wordfreq lists as "nb".
+# langdetect's Norwegian profile is of Bokmål, which wordfreq lists as "nb"; a page
+# declaring "no" is read the same way.
 _LANGDETECT_CODES = {"no": "nb"}
 # wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
 _WORD_LISTS = {
@@ -98,11 +101,15 @@ _LATIN_DESK = ("en", "de", "fr", "tr")
 # Letters of the Azerbaijani Latin alphabet that Turkish does not use.
 _NOT_TURKISH = set("qx")
 # A Latin or Cyrillic text of at least this many words, of which under this share is known
-# to the list of the language answered (wordfreq's; a jusText stoplist's, a few thousand
+# to the list of the language answered (wordfreq's; a jusText stoplist's, 130 to 6,000
 # words, where wordfreq has none), is in a language newsmon cannot name.
 _UNKNOWN_WORDS_MIN = 8
 _KNOWN_SHARE = 0.45
 _STOPLIST_KNOWN = 0.2
+# ...or a desk language's list knows this share of its words not capitalised, at least
+# this many of them.
+_NAMES_KNOWN = 0.8
+_NAMES_COMMON_WORDS = 3
 _TURKISH_MISREAD = str.maketrans("ýþðÝÞÐ", "ışğİŞĞ")
 _ORDINAL_ENDING = re.compile(r"\d-(?:ci|cı|cu|cü)\b")
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
@@ -151,10 +158,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # "Deep Purple-ის") is written by no other language's outlets.
         single = [s for s in scripts if s in _SINGLE_LANGUAGE_SCRIPTS]
         script = max(single, key=scripts.__getitem__, default=script)
-    if script in (_HAN, *_KANA):
-        kana = sum(scripts[name] for name in _KANA)
-        han_or_kana = round((kana + scripts[_HAN]) / len(letters), 3)
-        return Language("ja" if kana else "zh", han_or_kana, "script")
+    if script in _EAST_ASIAN:
+        return _east_asian(scripts, hint)
     if script in _SINGLE_LANGUAGE_SCRIPTS:
         return Language(_SINGLE_LANGUAGE_SCRIPTS[script], share, "script")
     in_script = _in_script(text, script)
@@ -180,8 +185,24 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
     elif script == "LATIN":
-        guess = _unless_unknown_words(words, fits, guess, hint)
+        guess = _unless_unknown_words(in_script, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
+
+
+def _east_asian(scripts: Counter[str], hint: str | None) -> Language:
+    """Hangul is Korean, hiragana Japanese, and so is katakana making a third of the text;
+    Han characters otherwise are Chinese, unless the page declares Japanese or Korean (a
+    headline in kanji alone)."""
+    han, hiragana, katakana, hangul = (scripts[name] for name in _EAST_ASIAN)
+    share = round((han + hiragana + katakana + hangul) / scripts.total(), 3)
+    if hangul > hiragana + katakana:
+        return Language("ko", share, "script")
+    if hiragana or katakana >= _KATAKANA_SHARE * (han + katakana):
+        return Language("ja", share, "script")
+    hinted = _primary(hint)
+    if hinted in ("ja", "ko"):
+        return Language(hinted, share, "hint")
+    return Language("zh", share, "script")
 
 
 def _in_script(text: str, script: str) -> str:
@@ -236,21 +257,29 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
         if short:
             desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
             guess = _desk_prior(words, guess, desk, _fit)
-        elif script == "CYRILLIC" and _unknown_to_its_list(words, guess[0]):
-            # A Cyrillic sentence Russian's list does not know, though the letters allow
-            # Russian, is in a language without a list (Mongolian without ө and ү): its
-            # telltale words name it, or nothing does.
-            listless = tuple(code for code in candidates if not _has_list(code))
-            unknown = UNDETERMINED, share, "words (unknown to the languages listed)"
-            guess = _by_telltales(words, listless, share) or unknown
+        elif script == "CYRILLIC" and _unknown_to_its_list(text, guess[0]):
+            guess = _by_listless(words, candidates, share, hint)
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
-def _unknown_to_its_list(words: list[str], code: str) -> bool:
-    """Whether a text of several words is mostly unknown to the list of ``code``."""
-    if len(words) < _UNKNOWN_WORDS_MIN or code not in _WORD_LISTS:
-        return False
-    return _fit(words, code).known < _KNOWN_SHARE
+def _unknown_to_its_list(text: str, code: str) -> bool:
+    """Whether the list of ``code`` (a listed language the letters left in the running)
+    does not know the text's words (``_list_knows``)."""
+    return code in _WORD_LISTS and _list_knows(text, code, _fit, _KNOWN_SHARE) is False
+
+
+def _by_listless(
+    words: list[str], candidates: tuple[str, ...], share: float, hint: str | None
+) -> Guess:
+    """A Cyrillic sentence the chosen language's list does not know is in a candidate
+    without a list (Mongolian written without ө and ү): its telltale words or the page's
+    declared language name it, or nothing does."""
+    listless = tuple(code for code in candidates if not _has_list(code))
+    hinted = _primary(hint)
+    if hinted in listless:
+        return hinted, share, "hint (words unknown to the languages listed)"
+    told = _by_telltales(words, listless, share)
+    return told or (UNDETERMINED, share, "words (unknown to the languages listed)")
 
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
@@ -303,32 +332,49 @@ def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
     return enough and better
 
 
-def _unless_unknown_words(
-    words: list[str], fits: dict[str, WordFit], guess: Guess, hint: str | None
-) -> Guess:
+def _unless_unknown_words(text: str, guess: Guess, hint: str | None) -> Guess:
     """``und`` for a Latin text whose words the list of the language answered does not know
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
     most words of a real text of a language are in its wordfreq list, and a fifth or more in
-    its stoplist. Languages with neither (Somali) keep langdetect's answer. The page's
-    declared language stands in for ``und`` when it is one the lists cannot check (a page
-    declaring Zulu)."""
-    code = guess[0]
-    if len(words) < _UNKNOWN_WORDS_MIN:
+    its stoplist. Languages with neither list (Somali) keep langdetect's answer. The page's
+    declared language stands in for ``und`` when no list can check it (a page declaring
+    Zulu) or its list knows the words."""
+    if _known_to(text, guess[0]) is not False:
         return guess
-    if code in fits:
-        # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
-        repaired = [word.translate(_TURKISH_MISREAD) for word in words]
-        told = fits[code].known >= _KNOWN_SHARE or fit(repaired, "tr").known >= _KNOWN_SHARE
-    elif code in RANKED:
-        told = ranked_fit(words, code).known >= _STOPLIST_KNOWN
-    else:
-        return guess
-    if told:
+    # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
+    repaired = text.translate(_TURKISH_MISREAD)
+    if repaired != text and _known_to(repaired, "tr"):
         return guess
     hinted = _primary(hint)
-    if hinted and hinted not in LISTED["LATIN"] and hinted not in RANKED:
+    if hinted and _known_to(text, hinted) is not False:
         return hinted, guess[1], "hint (words unknown to the languages listed)"
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
+
+
+def _known_to(text: str, code: str) -> bool | None:
+    """Whether the list of the Latin-script language ``code`` knows enough of the text's
+    words (None when it has no list, or the text is too short to judge)."""
+    if code in LISTED["LATIN"]:
+        return _list_knows(text, code, fit, _KNOWN_SHARE)
+    if code in RANKED:
+        return _list_knows(text, code, ranked_fit, _STOPLIST_KNOWN)
+    return None
+
+
+def _list_knows(
+    text: str, code: str, fitter: Callable[[list[str], str], WordFit], share: float
+) -> bool | None:
+    """Whether a list knows ``share`` of the words of a text of eight words or more, or, for
+    a desk language, nearly all of those not capitalised (a sentence listing the region's
+    leaders); None for a shorter text."""
+    words = words_of(text)[:_WORD_SAMPLE]
+    if len(words) < _UNKNOWN_WORDS_MIN:
+        return None
+    if fitter(words, code).known >= share:
+        return True
+    common = common_words_of(text)[:_WORD_SAMPLE]
+    enough = len(common) >= _NAMES_COMMON_WORDS
+    return code in _DESK and enough and fitter(common, code).known >= _NAMES_KNOWN
 
 
 def _latin_fit(words: list[str], code: str) -> WordFit:
@@ -548,5 +594,8 @@ def _from_hint(hint: str | None, why: str) -> Language:
 
 
 def _primary(hint: str | None) -> str | None:
-    """A declared language's primary subtag, lower case ("pt-BR": "pt")."""
-    return hint.split("-")[0].lower() if hint else None
+    """A declared language's primary subtag, lower case ("pt-BR": "pt"; "no" is "nb")."""
+    if not hint:
+        return None
+    primary = hint.split("-")[0].lower()
+    return _LANGDETECT_CODES.get(primary, primary)

@@ -243,11 +243,39 @@ def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: 
     assert detect_language(text).code == code
 
 
+def test_names_and_capitals_do_not_make_a_sentence_unknown() -> None:
+    # Most words are names, unknown to every list; the words around them are German's and
+    # Turkish's commonest.
+    german = (
+        "Zu den Gästen gehörten Kobachidse, Paschinjan, Alijew, Tokajew, Rachmon und Lukaschenko."
+    )
+    turkish = "Konuklar arasında Kobahidze, Paşinyan, Aliyev, Tokayev, Rahmon ve Lukaşenko vardı."
+    # Turkish İ lowers to i and a combining dot, which must not hide the word from the list.
+    headline = "İSTANBUL İÇİN YENİ KARARLAR ALINDI VE İLÇELERDE UYGULANACAK DEDİ BAKAN"
+    assert [detect_language(text).code for text in (german, turkish, headline)] == [
+        "de",
+        "tr",
+        "tr",
+    ]
+
+
+def test_a_declared_language_stands_in_only_where_no_list_contradicts_it() -> None:
+    irish = "Ba mhaith leis an Aire go mbeadh níos mó daoine ag labhairt na Gaeilge sa bhaile."
+    assert detect_language(irish, hint="ga").code == "ga"
+    # Norwegian is read as Bokmål, whose list does not know the words.
+    assert detect_language(irish, hint="no").code == "und"
+    assert detect_language("Regjeringen la fram", hint="no").code == "nb"
+
+
 def test_a_cyrillic_sentence_russian_does_not_know_is_not_russian() -> None:
     # Mongolian written without ө and ү: langdetect's nearest profile is Russian's, whose
     # list knows none of the words; Mongolian's telltale words (гэж, юм, байна) name it.
     mongolian = "Тэгээд цаашдаа уулзалт зохион байгуулъя гэж шийдсэн юм байна."
     assert detect_language(mongolian).code == "mn"
+    # Without telltale words, the page's declared language names it.
+    unmarked = "Тэгээд цаашдаа уулзалт зохион байгуулъя шийдсэн хурал маргааш эхэлнэ."
+    assert detect_language(unmarked).code == "und"
+    assert detect_language(unmarked, hint="mn").code == "mn"
     russian = "Тогда решили провести встречу позже, сказал министр в понедельник."
     assert detect_language(russian).code == "ru"
 
@@ -281,6 +309,11 @@ def test_a_language_without_a_word_list_is_weighed_on_stoplists(
         ("東京で首脳会談が開かれた", "ja"),
         ("外交部发言人表示，俄罗斯和格鲁吉亚的关系正在逐步恢复。", "zh"),
         ("서울에서 정상회담이 열렸다", "ko"),
+        # Korean written mostly in Hanja is Korean; a Chinese sentence quoting a Japanese
+        # title in katakana is Chinese; Hangul in a short English title does not decide.
+        ("大韓民國 政府는 今日 發表했다", "ko"),
+        ("《ポケモン》新作发布，玩家期待已久的游戏终于来了", "zh"),
+        ("K-pop group BTS (방탄소년단) new album", "en"),
         # Devanagari vowel signs are marks, not letters: split off, the words read as Nepali.
         ("२१ जून रोजी तेथे मोठे युद्ध झाले.", "mr"),
         ("२१ जून को वहाँ बड़ा युद्ध हुआ।", "hi"),
@@ -290,6 +323,12 @@ def test_a_language_without_a_word_list_is_weighed_on_stoplists(
 )
 def test_scripts_and_marks(text: str, code: str) -> None:
     assert detect_language(text).code == code
+
+
+def test_han_characters_alone_follow_a_declared_japanese_or_korean() -> None:
+    assert detect_language("東京都知事選挙").code == "zh"
+    assert detect_language("東京都知事選挙", hint="ja").code == "ja"
+    assert detect_language("東京都知事選挙", hint="ko").code == "ko"
 
 
 @pytest.mark.parametrize(
