@@ -5,9 +5,10 @@ Every report of `seeds/stories/<split>*.jsonl` is saved, in order of publication
 SQLite store as a flagged article scored by the shipped classifier (so grouping is measured on
 every report, whatever its score) with the language newsmon detects, and the store's own
 grouping decides. Pairwise precision
-and recall of "same story" against the written events, beside the grouping without the leads'
-vectors (titles and shared text only, as before cross-language stories). The three outlets'
-copies of one wire report in `tests/fixtures/stories/` are the same-language line.
+and recall of "same story" against the written events, beside the same store with the names'
+weight at 0 (leads alone, the rule of 2026-12-02) and without the leads' vectors (titles and
+shared text only, as before cross-language stories). The three outlets' copies of one wire
+report in `tests/fixtures/stories/` are the same-language line.
 
 Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from common import ROOT
 
+from extractors import stories as stories_rule
 from extractors.language import detect_language
 from extractors.records import Language, TopicScore
 from extractors.topic import Document
@@ -84,8 +86,12 @@ def main() -> None:
                 for r, lang in zip(rows, languages, strict=True)
             ]
         )
-        for grouping, vectors in (("newsmon", True), ("titles and text only", False)):
-            stories = _grouped(rows, languages, scores, vectors)
+        for grouping, vectors, names_weight in (
+            ("newsmon", True, stories_rule.NAMES_WEIGHT),
+            ("leads without names", True, 0.0),
+            ("titles and text only", False, 0.0),
+        ):
+            stories = _grouped(rows, languages, scores, vectors, names_weight)
             print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
     by_event: dict[str, set[str]] = {}
     for row in reports:
@@ -94,39 +100,50 @@ def main() -> None:
 
 
 def _grouped(
-    rows: list[dict[str, str]], languages: list[Language], scores: list[TopicScore], vectors: bool
+    rows: list[dict[str, str]],
+    languages: list[Language],
+    scores: list[TopicScore],
+    vectors: bool,
+    names_weight: float,
 ) -> list[int]:
-    """The story id the store gives each report, saved in order of publication."""
+    """The story id the store gives each report, saved in order of publication, with the
+    names' weight given (the shipped one, or 0 for leads alone)."""
     from extractors.records import AnalysedArticle
     from newsmon.store import ArticleRow, Store
 
     order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
+    shipped, stories_rule.NAMES_WEIGHT = stories_rule.NAMES_WEIGHT, names_weight
     with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
-        for i in order:
-            row, score = rows[i], scores[i]
-            store.save(
-                [
-                    AnalysedArticle(
-                        source=row["outlet"],
-                        outlet=row["outlet"],
-                        url=row["url"],
-                        request_key=row["url"],
-                        canonical_url=row["url"],
-                        fetched_at=datetime.fromisoformat(row["published"]),
-                        title=row["title"],
-                        text=row["text"],
-                        published=datetime.fromisoformat(row["published"]),
-                        language=languages[i],
-                        topic=replace(score, flag=True, vector=score.vector if vectors else b""),
-                    )
-                ],
-                recipients=[],
-                alert=False,
-            )
-        with store.session() as session:
-            story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
-        store.engine.dispose()
+        try:
+            for i in order:
+                row, score = rows[i], scores[i]
+                store.save(
+                    [
+                        AnalysedArticle(
+                            source=row["outlet"],
+                            outlet=row["outlet"],
+                            url=row["url"],
+                            request_key=row["url"],
+                            canonical_url=row["url"],
+                            fetched_at=datetime.fromisoformat(row["published"]),
+                            title=row["title"],
+                            text=row["text"],
+                            published=datetime.fromisoformat(row["published"]),
+                            language=languages[i],
+                            topic=replace(
+                                score, flag=True, vector=score.vector if vectors else b""
+                            ),
+                        )
+                    ],
+                    recipients=[],
+                    alert=False,
+                )
+            with store.session() as session:
+                story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
+        finally:
+            stories_rule.NAMES_WEIGHT = shipped
+            store.engine.dispose()
     return [story[row["url"]] or -1 for row in rows]
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 
 from extractors.stories import (
+    NAMES_EXPECTED,
+    NAMES_WEIGHT,
     SAME_EVENT,
     SAME_EVENT_ACROSS_LANGUAGES,
     StoryKey,
@@ -60,8 +62,10 @@ def _lead(cosine: float) -> bytes:
     return vector.tobytes()
 
 
-def _report(cosine: float, language: str, title: str = "") -> StoryKey:
-    return StoryKey(title, (), _lead(cosine), language)
+def _report(
+    cosine: float, language: str, title: str = "", names: frozenset[str] = frozenset()
+) -> StoryKey:
+    return StoryKey(title, (), _lead(cosine), language, names)
 
 
 def test_a_report_joins_the_story_whose_lead_is_furthest_above_its_bar() -> None:
@@ -84,3 +88,20 @@ def test_a_report_joins_the_story_whose_lead_is_furthest_above_its_bar() -> None
         "titled"
     )
     assert closest_story(StoryKey("x", (), b"", "en"), stories) is None
+
+
+def test_names_shared_or_not_move_a_lead_across_its_bar() -> None:
+    """Two flights announced the same day: leads this close are one event when they name the
+    same places (Kazan, Batumi), not when they name others (Kutaisi, Moscow). The names
+    move the cosine by at most NAMES_WEIGHT * (1 - NAMES_EXPECTED) up and
+    NAMES_WEIGHT * NAMES_EXPECTED down."""
+    flight = frozenset({"kzn", "btm"})
+    report = _report(1.0, "en", "kama avia to fly kazan batumi", flight)
+    below = SAME_EVENT_ACROSS_LANGUAGES - NAMES_WEIGHT * (1 - NAMES_EXPECTED) / 2
+    above = SAME_EVENT_ACROSS_LANGUAGES + NAMES_WEIGHT * NAMES_EXPECTED / 2
+    assert closest_story(report, [("same", [_report(below, "ru", names=flight)])]) == "same"
+    other = frozenset({"kts", "msk"})
+    assert closest_story(report, [("other", [_report(above, "ru", names=other)])]) is None
+    # Without names on either side the lead alone decides, as before.
+    assert closest_story(report, [("unnamed", [_report(above, "ru")])]) == "unnamed"
+    assert closest_story(report, [("unnamed", [_report(below, "ru")])]) is None

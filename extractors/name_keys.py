@@ -1,0 +1,93 @@
+"""Names that meet across scripts: Galuzin, Галузин, გალუზინი and Գալուզին, Kazan, Казани and
+ყაზანიდან. A name becomes a key of its first consonants once written in Latin letters,
+with the letters transliterations disagree on made one (k, q and c; h and x; no v or w), so
+case endings and each language's spelling fall away. Two reports of one event name the same
+people and places; neighbouring events of the same day about the same countries (a flight
+to Kutaisi, another to Batumi) name others.
+
+Words count as names where the script writes capitals (Latin, Cyrillic, Armenian) when
+capitalised, and every word of Georgian, which writes none; the common words a Georgian
+report adds weigh little beside keys that few reports share (``name_weights``). Arabic and
+Hebrew script write no vowels and no capitals and are left out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+# A report's names are read in its title and lead: where it says who and where.
+LEAD_WORDS = 40
+KEY_CONSONANTS = 3
+_MIN_LETTERS = 4
+_WORD = re.compile(r"[^\W\d_]+")
+_GEORGIAN = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf]")
+_OTHER_SCRIPTS = re.compile(r"[\u0590-\u08ff]")
+# Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh), Georgian and Armenian letters in
+# Latin ones; "-" (the hard and soft signs) is no letter and drops out of the key.
+_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sh", "ъ": "-", "ы": "y", "ь": "-", "э": "e", "ю": "yu", "я": "ya", "і": "i",
+    "ї": "i", "є": "e", "ґ": "g", "ў": "u", "ј": "j", "љ": "l", "њ": "n", "ћ": "c", "ђ": "d",
+    "џ": "j", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i",
+    "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh", "რ": "r", "ს": "s",
+    "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "q", "შ": "sh", "ჩ": "ch",
+    "ც": "ts", "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh", "ჯ": "j", "ჰ": "h",
+    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y", "թ": "t",
+    "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h", "ձ": "dz",
+    "ղ": "gh", "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch",
+    "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v",
+    "փ": "p", "ք": "k", "օ": "o", "ֆ": "f",
+}  # fmt: skip
+_DIGRAPHS = (
+    ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+    ("dz", "z"), ("ph", "f"), ("th", "t"),
+)  # fmt: skip
+# Letters transliterations trade for one another (Moscow, Moskva; Abkhazia, Abxaziya).
+_ONE_SOUND = str.maketrans("qcxjv", "kkhzw")
+_VOWELS = frozenset("aeiouyıəw")
+
+
+def name_keys(title: str, text: str) -> frozenset[str]:
+    """The keys of the names among the first ``LEAD_WORDS`` words of title and text."""
+    words = (match.group() for match in islice(_WORD.finditer(f"{title}\n{text}"), LEAD_WORDS))
+    keys = (_key(word) for word in words if len(word) >= _MIN_LETTERS and _is_name(word))
+    return frozenset(key for key in keys if key)
+
+
+def name_weights(reports: Iterable[frozenset[str]]) -> Callable[[str], float]:
+    """Each key's weight among the reports compared: keys most of them name (the topic's own
+    countries and capitals) weigh least."""
+    reports = list(reports)
+    counts = Counter(key for keys in reports for key in keys)
+    return lambda key: math.log((len(reports) + 1) / max(counts[key], 1))
+
+
+def name_overlap(a: frozenset[str], b: frozenset[str], weight: Callable[[str], float]) -> float:
+    """The weighted share of the two reports' keys that both name, from 0 to 1."""
+    union = sum(weight(key) for key in a | b)
+    return sum(weight(key) for key in a & b) / union if union else 0.0
+
+
+def _is_name(word: str) -> bool:
+    if _GEORGIAN.match(word):
+        return True
+    return word[0].isupper() and not _OTHER_SCRIPTS.match(word)
+
+
+def _key(word: str) -> str:
+    latin = "".join(_TO_LATIN.get(ch, ch) for ch in word.lower())
+    decomposed = unicodedata.normalize("NFD", latin)
+    latin = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for digraph, sound in _DIGRAPHS:
+        latin = latin.replace(digraph, sound)
+    consonants = [ch for ch in latin.translate(_ONE_SOUND) if ch.isalpha() and ch not in _VOWELS]
+    skeleton = [ch for i, ch in enumerate(consonants) if i == 0 or consonants[i - 1] != ch]
+    return "".join(skeleton[:KEY_CONSONANTS]) if len(skeleton) >= KEY_CONSONANTS else ""
