@@ -185,7 +185,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
     elif script == "LATIN":
-        guess = _unless_unknown_words(in_script, guess, hint)
+        guess = _unless_unknown_words(in_script, words, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
 
 
@@ -257,15 +257,15 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
         if short:
             desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
             guess = _desk_prior(words, guess, desk, _fit)
-        elif script == "CYRILLIC" and _unknown_to_its_list(text, guess[0]):
+        elif script == "CYRILLIC" and _unknown_to_its_list(text, words, guess[0]):
             guess = _by_listless(words, candidates, share, hint)
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
-def _unknown_to_its_list(text: str, code: str) -> bool:
+def _unknown_to_its_list(text: str, words: list[str], code: str) -> bool:
     """Whether the list of ``code`` (a listed language the letters left in the running)
     does not know the text's words (``_list_knows``)."""
-    return code in _WORD_LISTS and _list_knows(text, code, _fit, _KNOWN_SHARE) is False
+    return code in _WORD_LISTS and _list_knows(text, words, code, _fit, _KNOWN_SHARE) is False
 
 
 def _by_listless(
@@ -332,42 +332,45 @@ def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
     return enough and better
 
 
-def _unless_unknown_words(text: str, guess: Guess, hint: str | None) -> Guess:
+def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str | None) -> Guess:
     """``und`` for a Latin text whose words the list of the language answered does not know
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
     most words of a real text of a language are in its wordfreq list, and a fifth or more in
     its stoplist. Languages with neither list (Somali) keep langdetect's answer. The page's
     declared language stands in for ``und`` when no list can check it (a page declaring
     Zulu) or its list knows the words."""
-    if _known_to(text, guess[0]) is not False:
+    if _known_to(text, words, guess[0]) is not False:
         return guess
     # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
     repaired = text.translate(_TURKISH_MISREAD)
-    if repaired != text and _known_to(repaired, "tr"):
+    if repaired != text and _known_to(repaired, words_of(repaired)[:_WORD_SAMPLE], "tr"):
         return guess
     hinted = _primary(hint)
-    if hinted and _known_to(text, hinted) is not False:
+    if hinted and _known_to(text, words, hinted) is not False:
         return hinted, guess[1], "hint (words unknown to the languages listed)"
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
 
 
-def _known_to(text: str, code: str) -> bool | None:
+def _known_to(text: str, words: list[str], code: str) -> bool | None:
     """Whether the list of the Latin-script language ``code`` knows enough of the text's
     words (None when it has no list, or the text is too short to judge)."""
     if code in LISTED["LATIN"]:
-        return _list_knows(text, code, fit, _KNOWN_SHARE)
+        return _list_knows(text, words, code, fit, _KNOWN_SHARE)
     if code in RANKED:
-        return _list_knows(text, code, ranked_fit, _STOPLIST_KNOWN)
+        return _list_knows(text, words, code, ranked_fit, _STOPLIST_KNOWN)
     return None
 
 
 def _list_knows(
-    text: str, code: str, fitter: Callable[[list[str], str], WordFit], share: float
+    text: str,
+    words: list[str],
+    code: str,
+    fitter: Callable[[list[str], str], WordFit],
+    share: float,
 ) -> bool | None:
-    """Whether a list knows ``share`` of the words of a text of eight words or more, or, for
-    a desk language, nearly all of those not capitalised (a sentence listing the region's
-    leaders); None for a shorter text."""
-    words = words_of(text)[:_WORD_SAMPLE]
+    """Whether a list knows ``share`` of the ``words`` (the first of ``text``) of a text of
+    eight words or more, or, for a desk language, nearly all of those not capitalised (a
+    sentence listing the region's leaders); None for a shorter text."""
     if len(words) < _UNKNOWN_WORDS_MIN:
         return None
     if fitter(words, code).known >= share:
