@@ -50,6 +50,18 @@ def serve_broken(server: HTTPServer) -> None:
     )
 
 
+def feed_source(name: str, outlet: str, url: str) -> str:
+    """A configured English feed source, for ``config``'s ``extra_sources``."""
+    return f'''
+[[sources]]
+name = "{name}"
+outlet = "{outlet}"
+kind = "feed"
+url = "{url}"
+language = "en"
+'''
+
+
 def config(path: Path, base: str, extra_sources: str = "") -> Path:
     path.write_text(
         f'''

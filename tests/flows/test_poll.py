@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from werkzeug import Request, Response
 from newsmon.demo import demo_config
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import Mailbox, mail_parts
-from tests.flows.sites import BROKEN_SOURCES, config, serve_broken, serve_demo
+from tests.conftest import ROOT, Mailbox, mail_parts
+from tests.flows.sites import BROKEN_SOURCES, config, feed_source, serve_broken, serve_demo
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -173,14 +174,7 @@ def test_a_slow_host_does_not_hold_back_the_others_alerts(
                 first_alert.set()
 
     smtp_server.on_accept = on_accept
-    extra = f'''
-[[sources]]
-name = "slow"
-outlet = "Slow"
-kind = "feed"
-url = "{slow_base}/feed"
-language = "en"
-'''
+    extra = feed_source("slow", "Slow", f"{slow_base}/feed")
     config_file = config(tmp_path / "newsmon.toml", serve_demo(httpserver), extra)
     monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
     monkeypatch.setenv("NEWSMON_ALERT_HOLD_SECONDS", "1")
@@ -191,3 +185,56 @@ language = "en"
     assert slow_left > 0, "the first alert waited for every slow page"
     assert summary["alerts_sent"] == 2 and summary["source_errors"] == {}
     assert summary["new_articles"] == 5 + SLOW_PAGES
+
+
+def test_copies_after_the_first_held_alert_are_held_for_their_own(
+    home: Path,
+    smtp_server: Mailbox,
+    httpserver: HTTPServer,
+    slow_server: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two slow outlets carry one report, weeks after the demo's; their pages answer only
+    once the demo's held alerts are out, the second a second after the first. The first
+    copy starts a hold of its own, so the second is listed in the same alert, not sent as
+    a follow-up."""
+    from flows.poll import poll
+
+    alerted = threading.Event()
+    smtp_server.on_accept = lambda message: alerted.set()
+    report = (ROOT / "tests" / "fixtures" / "stories" / "other_story.txt").read_text("utf-8")
+    page = "<html lang='en'><body><article><h1>{title}</h1>{body}</article></body></html>"
+    body = "".join(f"<p>{p}</p>" for p in report.split("\n\n"))
+    slow_base = slow_server.url_for("").rstrip("/")
+    extra = ""
+    for n, (outlet, delay) in enumerate((("Slow One", 0.0), ("Slow Two", 1.0))):
+        title = f"{outlet}: Kobakhidze on red lines"
+        slow_server.expect_request(f"/feed{n}").respond_with_data(
+            SLOW_FEED.format(
+                items=f"<item><title>{title}</title><link>{slow_base}/report{n}</link>"
+                "<pubDate>Mon, 20 Jan 2025 09:00:00 GMT</pubDate></item>"
+            ),
+            content_type="application/rss+xml",
+        )
+
+        def answer(request: Request, title: str = title, delay: float = delay) -> Response:
+            alerted.wait(timeout=20)
+            time.sleep(delay)
+            return Response(page.format(title=title, body=body), content_type="text/html")
+
+        slow_server.expect_request(f"/report{n}").respond_with_handler(answer)
+        extra += feed_source(f"slow{n}", outlet, f"{slow_base}/feed{n}")
+    config_file = config(tmp_path / "newsmon.toml", serve_demo(httpserver), extra)
+    monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("NEWSMON_ALERT_HOLD_SECONDS", "4")
+    # The slow pages wait for the first alert, held 4 s: longer than the fixtures' timeout.
+    monkeypatch.setenv("NEWSMON_TIMEOUT_SECONDS", "30")
+
+    summary = poll(config_file=str(config_file))
+
+    assert len(summary["flagged"]) == 4 and summary["alerts_sent"] == 3
+    assert not [m for m in smtp_server.messages if m["In-Reply-To"]]
+    [report_alert] = [m for m in smtp_server.messages if "Slow" in m["Subject"]]
+    listed = mail_parts(report_alert)["text/plain"]
+    assert "Slow One" in listed and "Slow Two" in listed
