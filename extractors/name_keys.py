@@ -1,14 +1,17 @@
 """Names that meet across scripts: Galuzin, Галузин, გალუზინი and Գալուզին, Kazan, Казани and
-ყაზანიდან. A name becomes a key of its first consonants once written in Latin letters,
-with the letters transliterations disagree on made one (k, q and c; h and x; no v or w), so
-case endings and each language's spelling fall away. Two reports of one event name the same
-people and places; neighbouring events of the same day about the same countries (a flight
-to Kutaisi, another to Batumi) name others.
+ყაზანიდან. A name becomes a key of its first three consonants once written in Latin
+letters, with the letters transliterations disagree on made one (k, q and c; h and x; v and
+w), so case endings and most of each language's spelling fall away; exonyms do not (Tiflis
+is not Tbilisi), and German spellings of Russian names (Sacharowa) miss their key. Two
+reports of one event name the same people and places; neighbouring events of the same day
+about the same countries (a flight to Kutaisi, another to Batumi) name others.
 
 Words count as names where the script writes capitals (Latin, Cyrillic, Armenian) when
-capitalised, and every word of Georgian, which writes none; the common words a Georgian
-report adds weigh little beside keys that few reports share (``name_weights``). Arabic and
-Hebrew script write no vowels and no capitals and are left out.
+capitalised, and in Georgian, which writes none, every word; in both cases not a word
+common in the report's language (a sentence's first word, a month, a German noun, a
+frequent Georgian form). Georgian inflects what its stoplist lists, so a Georgian report
+still gives several keys of common words, which lower its overlap with any other report.
+Arabic and Hebrew script write no vowels and no capitals and give no keys.
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import islice
 
+from extractors.words import is_common
+
 # A report's names are read in its title and lead: where it says who and where.
 LEAD_WORDS = 40
 KEY_CONSONANTS = 3
 _MIN_LETTERS = 4
+# A word at least this frequent in its language (log10; Zipf 4.5, 30 in a million) is a
+# common word even capitalised: a sentence's first word, a month, a German noun, most of a
+# Georgian sentence. Rarer words are names, and so are the few names this common (Moscow).
+_COMMON_LOG = -4.5
 _WORD = re.compile(r"[^\W\d_]+")
+_UNSEEN_NAMES = 2
+_UNSEEN = ""  # no word's key
 _GEORGIAN = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf]")
 _OTHER_SCRIPTS = re.compile(r"[\u0590-\u08ff]")
 # Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh), Georgian and Armenian letters in
@@ -44,46 +55,54 @@ _TO_LATIN = {
     "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h", "ձ": "dz",
     "ղ": "gh", "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch",
     "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v",
-    "փ": "p", "ք": "k", "օ": "o", "ֆ": "f",
+    "փ": "p", "ք": "k", "օ": "o", "ֆ": "f", "և": "ev",
 }  # fmt: skip
 _DIGRAPHS = (
     ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
     ("dz", "z"), ("ph", "f"), ("th", "t"),
 )  # fmt: skip
 # Letters transliterations trade for one another (Moscow, Moskva; Abkhazia, Abxaziya).
-_ONE_SOUND = str.maketrans("qcxjv", "kkhzw")
-_VOWELS = frozenset("aeiouyıəw")
+_ONE_SOUND = str.maketrans("qcxjw", "kkhzv")
+_VOWELS = frozenset("aeiouyıə")
 
 
-def name_keys(title: str, text: str) -> frozenset[str]:
-    """The keys of the names among the first ``LEAD_WORDS`` words of title and text."""
+def name_keys(title: str, text: str, language: str = "und") -> frozenset[str]:
+    """The keys of the names among the first ``LEAD_WORDS`` words of title and text, in
+    ``language`` (whose common words are no names)."""
     words = (match.group() for match in islice(_WORD.finditer(f"{title}\n{text}"), LEAD_WORDS))
-    keys = (_key(word) for word in words if len(word) >= _MIN_LETTERS and _is_name(word))
+    keys = (_key(word) for word in words if _is_name(word, language))
     return frozenset(key for key in keys if key)
 
 
 def name_weights(reports: Iterable[frozenset[str]]) -> Callable[[str], float]:
     """Each key's weight among the reports compared: keys most of them name (the topic's own
-    countries and capitals) weigh least."""
+    countries and capitals) weigh least, a key none gives (``_UNSEEN``) most."""
     reports = list(reports)
     counts = Counter(key for keys in reports for key in keys)
     return lambda key: math.log((len(reports) + 1) / max(counts[key], 1))
 
 
 def name_overlap(a: frozenset[str], b: frozenset[str], weight: Callable[[str], float]) -> float:
-    """The weighted share of the two reports' keys that both name, from 0 to 1."""
+    """The weighted share of the two reports' keys that both name, from 0 to under 1: the
+    keys of both count beside ``_UNSEEN_NAMES`` names neither gave, so that two reports
+    sharing their one name (a spokeswoman who speaks every week) are less alike than two
+    sharing five."""
     union = sum(weight(key) for key in a | b)
-    return sum(weight(key) for key in a & b) / union if union else 0.0
+    shared = sum(weight(key) for key in a & b)
+    return shared / (union + _UNSEEN_NAMES * weight(_UNSEEN)) if union else 0.0
 
 
-def _is_name(word: str) -> bool:
-    if _GEORGIAN.match(word):
-        return True
-    return word[0].isupper() and not _OTHER_SCRIPTS.match(word)
+def _is_name(word: str, language: str) -> bool:
+    if len(word) < _MIN_LETTERS or _OTHER_SCRIPTS.match(word):
+        return False
+    if not (word[0].isupper() or _GEORGIAN.match(word)):
+        return False
+    return not is_common(word.lower().replace("i̇", "i"), language, _COMMON_LOG)
 
 
 def _key(word: str) -> str:
-    latin = "".join(_TO_LATIN.get(ch, ch) for ch in word.lower())
+    # Armenian writes u with two letters, ո and ւ.
+    latin = "".join(_TO_LATIN.get(ch, ch) for ch in word.lower().replace("ու", "u"))
     decomposed = unicodedata.normalize("NFD", latin)
     latin = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     for digraph, sound in _DIGRAPHS:

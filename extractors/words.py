@@ -42,6 +42,8 @@ RANKED = {
     "is": "Icelandic", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
     "nb": "Norwegian_Bokmal", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
     "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "vi": "Vietnamese",
+    # Desk languages decided by their script, whose common words are told from names.
+    "ka": "Georgian", "hy": "Armenian",
 }  # fmt: skip
 _STOPLISTS = Path(justext.__file__).parent / "stoplists"
 # A stoplist word's log10 frequency from its rank (Zipf's law): fitted against wordfreq on
@@ -119,6 +121,18 @@ def common_in(word: str, language: str) -> bool:
     if language not in _wordfreq_languages():
         return False
     return _log_frequencies(language).get(word, _FLOOR_LOG) >= _COMMON_LOG
+
+
+def is_common(word: str, language: str, log_frequency: float) -> bool:
+    """Whether ``word`` (lower case) is at least this frequent in ``language``, by wordfreq's
+    list, else by its rank in the language's stoplist; False where it has neither."""
+    if language in _wordfreq_languages():
+        table = _log_frequencies(language)
+    elif language in RANKED:
+        table = ranked_log_frequencies(language)
+    else:
+        return False
+    return table.get(word, _FLOOR_LOG) >= log_frequency
 
 
 def unknown_to(words: list[str], language: str) -> list[str]:

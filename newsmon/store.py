@@ -40,9 +40,8 @@ from sqlalchemy.engine import CursorResult, Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from extractors.name_keys import name_keys
 from extractors.records import AnalysedArticle
-from extractors.stories import StoryKey, closest_story, story_key
+from extractors.stories import StoryKey, closest_story, report_names, story_key
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings, Source
@@ -611,20 +610,22 @@ class Store:
         ).all()
         # Its title and text are the first article's; each article's lead is its own.
         leads: dict[int, list[StoryKey]] = defaultdict(list)
-        for story_id, vector, language, title, body in session.execute(
+        for story_id, vector, language, title, body, outlet in session.execute(
             select(
                 ArticleRow.story_id,
                 ArticleRow.lead_vector,
                 ArticleRow.lang,
                 ArticleRow.title,
                 ArticleRow.text,
+                ArticleRow.outlet,
             ).where(
                 ArticleRow.story_id.in_([story.id for story in nearby]),
                 ArticleRow.lead_vector.is_not(None),
             )
         ):
-            names = name_keys(title, body)
-            leads[story_id].append(StoryKey("", (), vector, language or "und", names))
+            language = language or "und"
+            names = report_names(title, body, outlet, language)
+            leads[story_id].append(StoryKey("", (), vector, language, names))
         found = closest_story(
             key,
             [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],

@@ -148,6 +148,37 @@ def test_one_event_in_two_languages_is_one_story_and_one_language_needs_more(
     assert stories == [["https://a.ge/1", "https://b.com/1"], ["https://c.com/1"]]
 
 
+def test_a_report_joins_the_story_that_names_its_places(tmp_path: Path) -> None:
+    """Two flights announced the same week, and a Russian report of the first: its lead is as
+    near both stories, a little under the bar across languages; the names the store reads
+    from the stored titles and texts (Kazan and Batumi, not Kutaisi) decide."""
+    store = _store(tmp_path)
+    x = SAME_EVENT_ACROSS_LANGUAGES - 0.03
+    kazan = article(
+        "https://a.com/kazan",
+        title="Kama Avia to fly Kazan–Batumi from March",
+        text="The carrier will fly from Kazan to Batumi.",
+        vector=_lead(1.0),
+    )
+    kutaisi = article(
+        "https://b.com/kutaisi",
+        title="Fly Kutaisi cleared for flights to Moscow",
+        text="The airline from Kutaisi got its permit.",
+        vector=_lead(0.0, 1.0),
+    )
+    russian = article(
+        "https://c.ru/kazan",
+        title="«Кама Авиа» полетит из Казани в Батуми",
+        text="Рейсы из Казани в Батуми начнутся весной.",
+        lang="ru",
+        vector=_lead(x, x, float(np.sqrt(1 - 2 * x * x))),
+    )
+    for report in (kazan, kutaisi, russian):
+        store.save([report], ["desk@x.org"])
+    stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
+    assert stories == [["https://a.com/kazan", "https://c.ru/kazan"], ["https://b.com/kutaisi"]]
+
+
 ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
