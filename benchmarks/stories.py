@@ -11,6 +11,7 @@ shared text only, as before cross-language stories). The three outlets' copies o
 report in `tests/fixtures/stories/` are the same-language line.
 
 Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
+     (dev by default: the test reports are frozen, run only to report a fixed rule)
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ FIXTURE_TITLES = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--split", choices=("dev", "test"), default="dev")
     split = parser.parse_args().split
     from newsmon.classifier import build_classifier
     from newsmon.settings import load_settings
