@@ -28,10 +28,10 @@ class Encoder:
         self.ref, self.prefix, self.max_tokens = ref, prefix, max_tokens
         logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self._tokenizer = AutoTokenizer.from_pretrained(location)
-        options = {}
         if AutoConfig.from_pretrained(location).model_type in _POOLED:
-            options["add_pooling_layer"] = False
-        model = AutoModel.from_pretrained(location, **options).eval()
+            model = AutoModel.from_pretrained(location, add_pooling_layer=False).eval()
+        else:
+            model = AutoModel.from_pretrained(location).eval()
         with warnings.catch_warnings():
             # torch marks its eager quantization deprecated in favour of torchao, which is
             # not a dependency; 2.13 still runs it unchanged.
