@@ -5,9 +5,10 @@ Every report of `seeds/stories/<split>*.jsonl` is saved, in order of publication
 SQLite store as a flagged article scored by the shipped classifier (so grouping is measured on
 every report, whatever its score) with the language newsmon detects, and the store's own
 grouping decides. Pairwise precision
-and recall of "same story" against the written events, beside the same store with the names'
-weight at 0 (leads alone, the rule of 2026-12-02) and without the leads' vectors (titles and
-shared text only, as before cross-language stories). The three outlets' copies of one wire
+and recall of "same story" against the written events, beside the same store with the days
+between reports not counted, with the names' weight at 0 as well (leads alone, the rule of
+2026-12-02), and without the leads' vectors (titles and shared text only, as before
+cross-language stories). The three outlets' copies of one wire
 report in `tests/fixtures/stories/` are the same-language line.
 
 Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
@@ -87,12 +88,13 @@ def main() -> None:
                 for r, lang in zip(rows, languages, strict=True)
             ]
         )
-        for grouping, vectors, names_weight in (
-            ("newsmon", True, stories_rule.NAMES_WEIGHT),
-            ("leads without names", True, 0.0),
-            ("titles and text only", False, 0.0),
+        for grouping, vectors, names_weight, apart_per_day in (
+            ("newsmon", True, stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY),
+            ("days apart not counted", True, stories_rule.NAMES_WEIGHT, 0.0),
+            ("leads alone", True, 0.0, 0.0),
+            ("titles and text only", False, 0.0, 0.0),
         ):
-            stories = _grouped(rows, languages, scores, vectors, names_weight)
+            stories = _grouped(rows, languages, scores, vectors, (names_weight, apart_per_day))
             print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
     by_event: dict[str, set[str]] = {}
     for row in reports:
@@ -105,15 +107,16 @@ def _grouped(
     languages: list[Language],
     scores: list[TopicScore],
     vectors: bool,
-    names_weight: float,
+    weights: tuple[float, float],
 ) -> list[int]:
     """The story id the store gives each report, saved in order of publication, with the
-    names' weight given (the shipped one, or 0 for leads alone)."""
+    names' weight and the cost of a day apart given (the shipped ones, or 0)."""
     from extractors.records import AnalysedArticle
     from newsmon.store import ArticleRow, Store
 
     order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
-    shipped, stories_rule.NAMES_WEIGHT = stories_rule.NAMES_WEIGHT, names_weight
+    shipped = stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY
+    stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = weights
     with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
         try:
@@ -143,7 +146,7 @@ def _grouped(
             with store.session() as session:
                 story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
         finally:
-            stories_rule.NAMES_WEIGHT = shipped
+            stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = shipped
             store.engine.dispose()
     return [story[row["url"]] or -1 for row in rows]
 

@@ -1,17 +1,17 @@
-"""Names that meet across scripts: Galuzin, Галузин, გალუზინი and Գալուզին, Kazan, Казани and
-ყაზანიდან. A name becomes a key of its first three consonants once written in Latin
-letters, with the letters transliterations disagree on made one (k, q and c; h and x; v and
-w), so case endings and most of each language's spelling fall away; exonyms do not (Tiflis
-is not Tbilisi), and German spellings of Russian names (Sacharowa) miss their key. Two
-reports of one event name the same people and places; neighbouring events of the same day
-about the same countries (a flight to Kutaisi, another to Batumi) name others.
+"""Names that meet across scripts: Galuzin, Галузин, გალუზინი and Գալուզին, Kazan, Казани,
+ყაზანიდან and قازان. A name becomes a key of its first three consonants once written in
+Latin letters, with the letters transliterations disagree on made one (k, q and c; h and x; v
+and w), so case endings, most of each language's spelling and Arabic's unwritten vowels fall
+away; exonyms do not (Tiflis is not Tbilisi), and German spellings of Russian names
+(Sacharowa) miss their key. Two reports of one event name the same people and places;
+neighbouring events of the same day about the same countries (a flight to Kutaisi, another to
+Batumi) name others.
 
 Words count as names where the script writes capitals (Latin, Cyrillic, Armenian) when
-capitalised, and in Georgian, which writes none, every word; in both cases not a word
-common in the report's language (a sentence's first word, a month, a German noun, a
-frequent Georgian form). Georgian inflects what its stoplist lists, so a Georgian report
-still gives several keys of common words, which lower its overlap with any other report.
-Arabic and Hebrew script write no vowels and no capitals and give no keys.
+capitalised, and not when common in the report's language (a sentence's first word, a month,
+a German noun). Georgian and Arabic write no capitals: every word of theirs that is not common
+gives an uncertain key, which most often is an ordinary word the language's list lacks (an
+inflected Georgian form, an airline, a permit). Hebrew gives no keys.
 """
 
 from __future__ import annotations
@@ -36,8 +36,11 @@ _COMMON_LOG = -4.5
 _WORD = re.compile(r"[^\W\d_]+")
 _UNSEEN_NAMES = 2
 _UNSEEN = ""  # no word's key
-_GEORGIAN = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf]")
-_OTHER_SCRIPTS = re.compile(r"[\u0590-\u08ff]")
+_UNCASED = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf\u0620-\u064a\u066e-\u06d3]")
+_OTHER_SCRIPTS = re.compile(r"[\u0590-\u05ff\u0700-\u08ff]")
+# Arabic's article and the one-letter words written onto it (and, by, for, like).
+_ARABIC_ARTICLE = re.compile(r"^(?:[وفبلك]?ال|لل)(?=\w{3})")
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 # Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh), Georgian and Armenian letters in
 # Latin ones; "-" (the hard and soft signs) is no letter and drops out of the key.
 _TO_LATIN = {
@@ -56,6 +59,11 @@ _TO_LATIN = {
     "ղ": "gh", "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch",
     "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v",
     "փ": "p", "ք": "k", "օ": "o", "ֆ": "f", "և": "ev",
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ء": "", "ؤ": "u", "ئ": "i", "ى": "a", "ة": "a",
+    "و": "u", "ي": "i", "ع": "", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh",
+    "د": "d", "ذ": "z", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
+    "ظ": "z", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "i",
 }  # fmt: skip
 _DIGRAPHS = (
     ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
@@ -66,12 +74,18 @@ _ONE_SOUND = str.maketrans("qcxjw", "kkhzv")
 _VOWELS = frozenset("aeiouyıə")
 
 
-def name_keys(title: str, text: str, language: str = "und") -> frozenset[str]:
+def name_keys(
+    title: str, text: str, language: str = "und"
+) -> tuple[frozenset[str], frozenset[str]]:
     """The keys of the names among the first ``LEAD_WORDS`` words of title and text, in
-    ``language`` (whose common words are no names)."""
-    words = (match.group() for match in islice(_WORD.finditer(f"{title}\n{text}"), LEAD_WORDS))
-    keys = (_key(word) for word in words if _is_name(word, language))
-    return frozenset(key for key in keys if key)
+    ``language`` (whose common words are no names): those of capitalised words, and those of
+    words in scripts without capitals, which may be names."""
+    lead = _ARABIC_MARKS.sub("", f"{title}\n{text}")
+    words = [m.group() for m in islice(_WORD.finditer(lead), LEAD_WORDS)]
+    names = [word for word in words if _is_name(word, language)]
+    cased = {_key(word) for word in names if not _UNCASED.match(word)}
+    uncased = {_key(word) for word in names if _UNCASED.match(word)}
+    return frozenset(cased - {""}), frozenset(uncased - {""})
 
 
 def name_weights(reports: Iterable[frozenset[str]]) -> Callable[[str], float]:
@@ -95,12 +109,13 @@ def name_overlap(a: frozenset[str], b: frozenset[str], weight: Callable[[str], f
 def _is_name(word: str, language: str) -> bool:
     if len(word) < _MIN_LETTERS or _OTHER_SCRIPTS.match(word):
         return False
-    if not (word[0].isupper() or _GEORGIAN.match(word)):
+    if not (word[0].isupper() or _UNCASED.match(word)):
         return False
     return not is_common(word.lower().replace("i̇", "i"), language, _COMMON_LOG)
 
 
 def _key(word: str) -> str:
+    word = _ARABIC_ARTICLE.sub("", word)
     # Armenian writes u with two letters, ո and ւ.
     latin = "".join(_TO_LATIN.get(ch, ch) for ch in word.lower().replace("ու", "u"))
     decomposed = unicodedata.normalize("NFD", latin)

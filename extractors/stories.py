@@ -5,7 +5,8 @@ most of their text's word triples match (MinHash, so a story is compared by a sh
 signature, not its whole text), or when their leads tell the same: the multilingual
 encoder's embeddings of title and lead, each less what every report on the topic in its language
 shares (the classifier's centroids), point the same way, and more so where the two name the
-same people and places, less where they name others (``name_keys``).
+same people and places, less where they name others (``name_keys``), and less the further
+apart in time they were published.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TypeVar
 
 import numpy as np
@@ -41,6 +43,11 @@ SAME_EVENT_ACROSS_LANGUAGES = 0.32
 # names), higher weights or 0.05 a worse one; the middle weight was taken.
 NAMES_WEIGHT = 0.25
 NAMES_EXPECTED = 0.1
+# Reports of one event come within hours of one another; a report days later that reads
+# alike is more often the next event of its kind (another release at the boundary line).
+# Each day between two leads' publication lowers their cosine by this much. Chosen on the
+# development reports (docs/benchmarks.md).
+APART_PER_DAY = 0.05
 _PRIME = (1 << 31) - 1
 _RANDOM = np.random.default_rng(20261201)
 _A = _RANDOM.integers(1, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
@@ -55,24 +62,44 @@ _OUTLET_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 class StoryKey:
     """What an article is compared by: its normalized title, its text's signature (empty
     when the text is too short to compare), its lead's vector (float16 bytes of
-    TopicScore.vector; empty when none was made) and the names its lead gives."""
+    TopicScore.vector; empty when none was made), the names its lead gives, when it was
+    published (None: unknown), and the keys of its words that may be names (Georgian and
+    Arabic write no capitals to tell)."""
 
     title: str
     signature: tuple[int, ...]
     vector: bytes = b""
     language: str = "und"
     names: frozenset[str] = frozenset()
+    published: datetime | None = None
+    uncertain_names: frozenset[str] = frozenset()
 
 
 def story_key(
-    title: str, text: str, outlet: str = "", vector: bytes = b"", language: str = "und"
+    title: str,
+    text: str,
+    outlet: str = "",
+    vector: bytes = b"",
+    language: str = "und",
+    published: datetime | None = None,
 ) -> StoryKey:
-    names = report_names(title, text, outlet, language)
-    return StoryKey(normalized_title(title, outlet), signature(text), vector, language, names)
+    names, uncertain = report_names(title, text, outlet, language)
+    return StoryKey(
+        normalized_title(title, outlet),
+        signature(text),
+        vector,
+        language,
+        names,
+        published,
+        uncertain,
+    )
 
 
-def report_names(title: str, text: str, outlet: str, language: str) -> frozenset[str]:
-    """The name keys of a report's headline (its outlet's name left out) and lead."""
+def report_names(
+    title: str, text: str, outlet: str, language: str
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The name keys of a report's headline (its outlet's name left out) and lead, and the
+    keys of its words that may be names."""
     return name_keys(_headline(title, outlet), text, language)
 
 
@@ -113,9 +140,10 @@ def same_copy(a: StoryKey, b: StoryKey) -> bool:
 def lead_margin(
     a: StoryKey, b: StoryKey, weight: Callable[[str], float] = lambda key: 1.0
 ) -> float:
-    """How far the two leads' cosine, moved by the names they share (each name's ``weight``),
-    is above the bar for their languages (negative: below it, or either lacks a vector); an
-    undetermined language counts as another language."""
+    """How far the two leads' cosine, moved by the names they share (each name's ``weight``)
+    and lowered by the days between them, is above the bar for their languages (negative:
+    below it, or either lacks a vector); an undetermined language counts as another
+    language."""
     if not a.vector or len(a.vector) != len(b.vector):
         return -1.0
     x = np.frombuffer(a.vector, dtype=np.float16).astype(np.float32)
@@ -124,26 +152,30 @@ def lead_margin(
     one_language = a.language == b.language != "und"
     if a.names and b.names:
         cosine += NAMES_WEIGHT * (name_overlap(a.names, b.names, weight) - NAMES_EXPECTED)
+    if a.published and b.published:
+        cosine -= APART_PER_DAY * abs((a.published - b.published).total_seconds()) / 86400
     return cosine - (SAME_EVENT if one_language else SAME_EVENT_ACROSS_LANGUAGES)
 
 
 def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]) -> T | None:
     """Of the stories (each with the keys of its articles), the first that shares the key's
     title or text, else the one with the article whose lead is furthest above its bar; names
-    weigh by how few of these articles give them."""
+    weigh by how few of these articles give them. A word that may be a name is one where a
+    capitalised word of any of these articles gives its key: Georgian's სამარა where a report
+    writes Samara or Самара, not its word for a permit."""
     for story, keys in stories:
         if any(same_copy(key, k) for k in keys):
             return story
-    weight = name_weights([key.names, *(k.names for _, keys in stories for k in keys if k.vector)])
-    nearest = max(
-        (
-            (max(lead_margin(key, k, weight) for k in keys), index)
-            for index, (_, keys) in enumerate(stories)
-            if keys
-        ),
-        default=(-1.0, -1),
-    )
+    leads = [(index, k) for index, (_, keys) in enumerate(stories) for k in keys if k.vector]
+    named = key.names.union(*(k.names for _, k in leads))
+    key, leads = _named(key, named), [(index, _named(k, named)) for index, k in leads]
+    weight = name_weights([key.names, *(k.names for _, k in leads)])
+    nearest = max(((lead_margin(key, k, weight), index) for index, k in leads), default=(-1.0, -1))
     return stories[nearest[1]][0] if nearest[0] >= 0 else None
+
+
+def _named(key: StoryKey, named: frozenset[str]) -> StoryKey:
+    return replace(key, names=key.names | (key.uncertain_names & named))
 
 
 def text_share(a: StoryKey, b: StoryKey) -> float:

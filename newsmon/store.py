@@ -601,8 +601,10 @@ class Store:
 
     def _story_for(self, session: Session, row: ArticleRow) -> StoryRow:
         """The story a flagged article belongs to, made for it if it is new coverage."""
-        key = story_key(row.title, row.text, row.outlet, row.lead_vector or b"", row.lang or "und")
         when = row.published_at or row.fetched_at
+        key = story_key(
+            row.title, row.text, row.outlet, row.lead_vector or b"", row.lang or "und", when
+        )
         nearby = session.scalars(
             select(StoryRow)
             .where(StoryRow.story_time.between(when - self.story_window, when + self.story_window))
@@ -610,7 +612,7 @@ class Store:
         ).all()
         # Its title and text are the first article's; each article's lead is its own.
         leads: dict[int, list[StoryKey]] = defaultdict(list)
-        for story_id, vector, language, title, body, outlet in session.execute(
+        for story_id, vector, language, title, body, outlet, published in session.execute(
             select(
                 ArticleRow.story_id,
                 ArticleRow.lead_vector,
@@ -618,14 +620,15 @@ class Store:
                 ArticleRow.title,
                 ArticleRow.text,
                 ArticleRow.outlet,
+                func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at),
             ).where(
                 ArticleRow.story_id.in_([story.id for story in nearby]),
                 ArticleRow.lead_vector.is_not(None),
             )
         ):
             language = language or "und"
-            names = report_names(title, body, outlet, language)
-            leads[story_id].append(StoryKey("", (), vector, language, names))
+            names, uncertain = report_names(title, body, outlet, language)
+            leads[story_id].append(StoryKey("", (), vector, language, names, published, uncertain))
         found = closest_story(
             key,
             [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import numpy as np
 
 from extractors.stories import (
+    APART_PER_DAY,
     NAMES_EXPECTED,
     NAMES_WEIGHT,
     SAME_EVENT,
@@ -105,6 +109,37 @@ def test_names_shared_or_not_move_a_lead_across_its_bar() -> None:
     assert closest_story(report, [("other", [_report(above, "ru", names=other)])]) is None
     assert closest_story(report, [("unnamed", [_report(above, "ru")])]) == "unnamed"
     assert closest_story(report, [("unnamed", [_report(below, "ru")])]) is None
+
+
+def test_an_uncased_word_is_a_name_where_a_capitalised_one_gives_its_key() -> None:
+    """A Georgian report on a Samara flight: its სამარა is a name because a Russian report
+    writes Самара, which lifts a lead just under the bar; the ordinary words two Georgian
+    airline reports share (permit, airline, regular) are no names, though they would lift
+    their leads over the bar if they were."""
+    samara = StoryKey("", (), _lead(1.0), "ka", uncertain_names=frozenset({"smr", "nbr"}))
+    russian = _report(SAME_EVENT_ACROSS_LANGUAGES - 0.01, "ru", names=frozenset({"smr"}))
+    assert closest_story(samara, [("samara", [russian])]) == "samara"
+    words = frozenset({"nbr", "vkm", "rgl"})
+    report = StoryKey("", (), _lead(1.0), "ka", uncertain_names=words)
+    other = replace(_report(SAME_EVENT - 0.02, "ka"), uncertain_names=words)
+    assert closest_story(report, [("other", [other])]) is None
+
+
+def test_leads_days_apart_need_to_be_closer() -> None:
+    """A lead just above the bar joins a report of the same morning, not one of three days
+    before (the next release at the boundary line); a report without a time is compared by
+    its lead alone."""
+    morning = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    report = replace(_report(1.0, "en"), published=morning)
+    lead = _report(SAME_EVENT_ACROSS_LANGUAGES + APART_PER_DAY / 2, "ru")
+    hours_before = replace(lead, published=morning - timedelta(hours=3))
+    days_before = replace(lead, published=morning - timedelta(days=3))
+    assert closest_story(report, [("same", [hours_before])]) == "same"
+    assert closest_story(report, [("earlier", [days_before])]) is None
+    assert closest_story(report, [("untimed", [lead])]) == "untimed"
+    assert closest_story(replace(report, published=None), [("earlier", [days_before])]) == (
+        "earlier"
+    )
 
 
 def test_a_reports_names_come_from_its_headline_and_lead_in_its_language() -> None:

@@ -3,14 +3,15 @@ from __future__ import annotations
 import os
 import re
 import threading
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from extractors.records import AnalysedArticle
-from extractors.stories import SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
+from extractors.stories import APART_PER_DAY, SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
 from newsmon.settings import Source
 from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, now
 from tests.newsmon.records import article
@@ -177,6 +178,32 @@ def test_a_report_joins_the_story_that_names_its_places(tmp_path: Path) -> None:
         store.save([report], ["desk@x.org"])
     stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
     assert stories == [["https://a.com/kazan", "https://c.ru/kazan"], ["https://b.com/kutaisi"]]
+
+
+def test_a_lead_alike_days_later_starts_a_story_of_its_own(tmp_path: Path) -> None:
+    """Two Russian reports with leads equally near an English one: the one published three
+    hours after it joins its story, the one published two and a half days later (the next
+    release at the boundary line) starts another; the store reads each stored report's time."""
+    store = _store(tmp_path)
+    x = SAME_EVENT_ACROSS_LANGUAGES + APART_PER_DAY
+    y = float(np.sqrt(1 - x * x))
+    first = article("https://a.com/1", vector=_lead(1.0))
+    when = first.published or first.fetched_at
+    reports = [
+        first,
+        replace(
+            article("https://b.ru/2", title="Освобождены", lang="ru", vector=_lead(x, y)),
+            published=when + timedelta(days=2.5),
+        ),
+        replace(
+            article("https://c.ru/3", title="Отпущены", lang="ru", vector=_lead(x, 0.0, y)),
+            published=when + timedelta(hours=3),
+        ),
+    ]
+    for report in reports:
+        store.save([report], ["desk@x.org"])
+    stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
+    assert stories == [["https://a.com/1", "https://c.ru/3"], ["https://b.ru/2"]]
 
 
 ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
