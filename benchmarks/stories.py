@@ -94,7 +94,9 @@ def main() -> None:
             ("leads alone", True, 0.0, 0.0),
             ("titles and text only", False, 0.0, 0.0),
         ):
-            stories = _grouped(rows, languages, scores, vectors, (names_weight, apart_per_day))
+            stories = _grouped(
+                rows, languages, scores, vectors, names_weight=names_weight, apart=apart_per_day
+            )
             print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
     by_event: dict[str, set[str]] = {}
     for row in reports:
@@ -107,7 +109,9 @@ def _grouped(
     languages: list[Language],
     scores: list[TopicScore],
     vectors: bool,
-    weights: tuple[float, float],
+    *,
+    names_weight: float,
+    apart: float,
 ) -> list[int]:
     """The story id the store gives each report, saved in order of publication, with the
     names' weight and the cost of a day apart given (the shipped ones, or 0)."""
@@ -116,7 +120,7 @@ def _grouped(
 
     order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
     shipped = stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY
-    stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = weights
+    stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = names_weight, apart
     with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
         try:
@@ -134,6 +138,7 @@ def _grouped(
                             title=row["title"],
                             text=row["text"],
                             published=datetime.fromisoformat(row["published"]),
+                            published_from="page",
                             language=languages[i],
                             topic=replace(
                                 score, flag=True, vector=score.vector if vectors else b""

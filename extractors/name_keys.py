@@ -1,11 +1,11 @@
 """Names that meet across scripts: Galuzin, Галузин, გალუზინი and Գալուզին, Kazan, Казани,
 ყაზანიდან and قازان. A name becomes a key of its first three consonants once written in
-Latin letters, with the letters transliterations disagree on made one (k, q and c; h and x; v
-and w), so case endings, most of each language's spelling and Arabic's unwritten vowels fall
-away; exonyms do not (Tiflis is not Tbilisi), and German spellings of Russian names
-(Sacharowa) miss their key. Two reports of one event name the same people and places;
-neighbouring events of the same day about the same countries (a flight to Kutaisi, another to
-Batumi) name others.
+Latin letters, with the letters transliterations disagree on made one (k, q and c; h and x;
+v, w and f; p and b, which Arabic writes alike), so case endings, most of each language's
+spelling and Arabic's unwritten vowels fall away; exonyms do not (Tiflis is not Tbilisi), and
+German spellings of Russian names (Sacharowa) miss their key. Two reports of one event name the
+same people and places; neighbouring events of the same day about the same countries (a
+flight to Kutaisi, another to Batumi) name others.
 
 Words count as names where the script writes capitals (Latin, Cyrillic, Armenian) when
 capitalised, and not when common in the report's language (a sentence's first word, a month,
@@ -36,13 +36,19 @@ _COMMON_LOG = -4.5
 _WORD = re.compile(r"[^\W\d_]+")
 _UNSEEN_NAMES = 2
 _UNSEEN = ""  # no word's key
+# Georgian, Arabic, Persian and Urdu letters: scripts without capitals.
 _UNCASED = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf\u0620-\u064a\u066e-\u06d3]")
+# Hebrew (its names are spelled too unlike the other scripts' to share keys), Syriac, Thaana,
+# N'Ko and the rarer Arabic blocks: no keys.
 _OTHER_SCRIPTS = re.compile(r"[\u0590-\u05ff\u0700-\u08ff]")
 # Arabic's article and the one-letter words written onto it (and, by, for, like).
 _ARABIC_ARTICLE = re.compile(r"^(?:[وفبلك]?ال|لل)(?=\w{3})")
-_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
-# Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh), Georgian and Armenian letters in
-# Latin ones; "-" (the hard and soft signs) is no letter and drops out of the key.
+# Vowel signs, the dagger alif and the stretching tatweel, which split or pad Arabic words;
+# the zero-width non-joiner inside Persian words.
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u200c]")
+# Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh), Georgian, Armenian, Arabic,
+# Persian and Urdu letters in Latin ones; "-" (the hard and soft signs) and "" (hamza, ain)
+# are no letters and drop out of the key, and Arabic's long vowels are vowels.
 _TO_LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
@@ -63,14 +69,16 @@ _TO_LATIN = {
     "و": "u", "ي": "i", "ع": "", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh",
     "د": "d", "ذ": "z", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
     "ظ": "z", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
-    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "i",
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "i", "ۀ": "a", "ٹ": "t", "ڈ": "d",
+    "ڑ": "r", "ں": "n", "ھ": "h", "ہ": "h", "ے": "e", "ۃ": "a",
 }  # fmt: skip
 _DIGRAPHS = (
     ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
     ("dz", "z"), ("ph", "f"), ("th", "t"),
 )  # fmt: skip
-# Letters transliterations trade for one another (Moscow, Moskva; Abkhazia, Abxaziya).
-_ONE_SOUND = str.maketrans("qcxjw", "kkhzv")
+# Letters transliterations trade for one another (Moscow, Moskva; Abkhazia, Abxaziya), and
+# those Arabic writes with its nearest letter (Peskov بيسكوف, Lavrov لافروف: p is b, v is f).
+_ONE_SOUND = str.maketrans("qcxjwpv", "kkhzfbf")
 _VOWELS = frozenset("aeiouyıə")
 
 
@@ -82,9 +90,11 @@ def name_keys(
     words in scripts without capitals, which may be names."""
     lead = _ARABIC_MARKS.sub("", f"{title}\n{text}")
     words = [m.group() for m in islice(_WORD.finditer(lead), LEAD_WORDS)]
-    names = [word for word in words if _is_name(word, language)]
-    cased = {_key(word) for word in names if not _UNCASED.match(word)}
-    uncased = {_key(word) for word in names if _UNCASED.match(word)}
+    cased: set[str] = set()
+    uncased: set[str] = set()
+    for word in words:
+        if _is_name(word, language):
+            (uncased if _UNCASED.match(word) else cased).add(_key(word))
     return frozenset(cased - {""}), frozenset(uncased - {""})
 
 
@@ -122,6 +132,10 @@ def _key(word: str) -> str:
     latin = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     for digraph, sound in _DIGRAPHS:
         latin = latin.replace(digraph, sound)
-    consonants = [ch for ch in latin.translate(_ONE_SOUND) if ch.isalpha() and ch not in _VOWELS]
+    consonants = [
+        ch
+        for ch in latin.translate(_ONE_SOUND)
+        if ch.isascii() and ch.isalpha() and ch not in _VOWELS
+    ]
     skeleton = [ch for i, ch in enumerate(consonants) if i == 0 or consonants[i - 1] != ch]
     return "".join(skeleton[:KEY_CONSONANTS]) if len(skeleton) >= KEY_CONSONANTS else ""

@@ -45,9 +45,12 @@ NAMES_WEIGHT = 0.25
 NAMES_EXPECTED = 0.1
 # Reports of one event come within hours of one another; a report days later that reads
 # alike is more often the next event of its kind (another release at the boundary line).
-# Each day between two leads' publication lowers their cosine by this much. Chosen on the
-# development reports (docs/benchmarks.md).
-APART_PER_DAY = 0.05
+# Each day between two leads' publication beyond SAME_DAY lowers their cosine by
+# APART_PER_DAY; SAME_DAY spares a morning's and an evening's report, and a page that gives
+# its date as the day alone. Chosen on the development reports, where 0.05-0.1 a day
+# beyond half a day grouped them alike (docs/benchmarks.md); near the middle.
+APART_PER_DAY = 0.08
+SAME_DAY = 0.5
 _PRIME = (1 << 31) - 1
 _RANDOM = np.random.default_rng(20261201)
 _A = _RANDOM.integers(1, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
@@ -153,28 +156,32 @@ def lead_margin(
     if a.names and b.names:
         cosine += NAMES_WEIGHT * (name_overlap(a.names, b.names, weight) - NAMES_EXPECTED)
     if a.published and b.published:
-        cosine -= APART_PER_DAY * abs((a.published - b.published).total_seconds()) / 86400
+        days = abs((a.published - b.published).total_seconds()) / 86400
+        cosine -= APART_PER_DAY * max(days - SAME_DAY, 0.0)
     return cosine - (SAME_EVENT if one_language else SAME_EVENT_ACROSS_LANGUAGES)
 
 
 def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]) -> T | None:
     """Of the stories (each with the keys of its articles), the first that shares the key's
     title or text, else the one with the article whose lead is furthest above its bar; names
-    weigh by how few of these articles give them. A word that may be a name is one where a
-    capitalised word of any of these articles gives its key: Georgian's სამარა where a report
-    writes Samara or Самара, not its word for a permit."""
+    weigh by how few of these articles give them. A word that may be a name (Georgian,
+    Arabic) is one where a capitalised word of any of these articles gives its key: სამარა
+    where a report writes Samara or Самара, not the word for a permit two Georgian reports
+    share; a story's Georgian report whose Kazan is confirmed so is told from a Samara one."""
     for story, keys in stories:
         if any(same_copy(key, k) for k in keys):
             return story
     leads = [(index, k) for index, (_, keys) in enumerate(stories) for k in keys if k.vector]
     named = key.names.union(*(k.names for _, k in leads))
-    key, leads = _named(key, named), [(index, _named(k, named)) for index, k in leads]
-    weight = name_weights([key.names, *(k.names for _, k in leads)])
-    nearest = max(((lead_margin(key, k, weight), index) for index, k in leads), default=(-1.0, -1))
+    report = _with_names(key, named)
+    leads = [(index, _with_names(k, named)) for index, k in leads]
+    weight = name_weights(k.names for k in (report, *(k for _, k in leads)))
+    nearest = max(((lead_margin(report, k, weight), i) for i, k in leads), default=(-1.0, -1))
     return stories[nearest[1]][0] if nearest[0] >= 0 else None
 
 
-def _named(key: StoryKey, named: frozenset[str]) -> StoryKey:
+def _with_names(key: StoryKey, named: frozenset[str]) -> StoryKey:
+    """The key with those of its uncertain names that ``named`` holds among its names."""
     return replace(key, names=key.names | (key.uncertain_names & named))
 
 

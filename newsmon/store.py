@@ -603,7 +603,12 @@ class Store:
         """The story a flagged article belongs to, made for it if it is new coverage."""
         when = row.published_at or row.fetched_at
         key = story_key(
-            row.title, row.text, row.outlet, row.lead_vector or b"", row.lang or "und", when
+            row.title,
+            row.text,
+            row.outlet,
+            row.lead_vector or b"",
+            row.lang or "und",
+            _publication(row.published_at, row.published_from),
         )
         nearby = session.scalars(
             select(StoryRow)
@@ -612,7 +617,7 @@ class Store:
         ).all()
         # Its title and text are the first article's; each article's lead is its own.
         leads: dict[int, list[StoryKey]] = defaultdict(list)
-        for story_id, vector, language, title, body, outlet, published in session.execute(
+        for story_id, vector, language, title, body, outlet, published, dated_by in session.execute(
             select(
                 ArticleRow.story_id,
                 ArticleRow.lead_vector,
@@ -620,7 +625,8 @@ class Store:
                 ArticleRow.title,
                 ArticleRow.text,
                 ArticleRow.outlet,
-                func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at),
+                ArticleRow.published_at,
+                ArticleRow.published_from,
             ).where(
                 ArticleRow.story_id.in_([story.id for story in nearby]),
                 ArticleRow.lead_vector.is_not(None),
@@ -628,7 +634,17 @@ class Store:
         ):
             language = language or "und"
             names, uncertain = report_names(title, body, outlet, language)
-            leads[story_id].append(StoryKey("", (), vector, language, names, published, uncertain))
+            leads[story_id].append(
+                StoryKey(
+                    title="",
+                    signature=(),
+                    vector=vector,
+                    language=language,
+                    names=names,
+                    published=_publication(published, dated_by),
+                    uncertain_names=uncertain,
+                )
+            )
         found = closest_story(
             key,
             [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],
@@ -1113,6 +1129,12 @@ def alert_key(canonical_url: str, recipient: str) -> str:
 def _key(*parts: str) -> str:
     """An idempotency key (and Message-ID) from what names a message."""
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def _publication(published: datetime | None, dated_by: str | None) -> datetime | None:
+    """When a report was published, for telling events days apart: the page's or the feed's
+    time, not an archive's capture time, nor when a source catching up fetched it."""
+    return published if dated_by in ("page", "listing") else None
 
 
 def _alert_row(article: ArticleRow, recipient: str, kind: str, story_id: int) -> AlertRow:

@@ -126,16 +126,19 @@ def test_an_uncased_word_is_a_name_where_a_capitalised_one_gives_its_key() -> No
 
 
 def test_leads_days_apart_need_to_be_closer() -> None:
-    """A lead just above the bar joins a report of the same morning, not one of three days
-    before (the next release at the boundary line); a report without a time is compared by
-    its lead alone."""
+    """A lead just above the bar joins a report of the same day, not one of three days before
+    or after (the next release at the boundary line, or a report saved late); a report
+    without a known time is compared by its lead alone."""
     morning = datetime(2026, 12, 2, 9, tzinfo=UTC)
     report = replace(_report(1.0, "en"), published=morning)
     lead = _report(SAME_EVENT_ACROSS_LANGUAGES + APART_PER_DAY / 2, "ru")
-    hours_before = replace(lead, published=morning - timedelta(hours=3))
+    for hours in (-10, 3, 11):
+        same_day = replace(lead, published=morning + timedelta(hours=hours))
+        assert closest_story(report, [("same", [same_day])]) == "same"
+    for days in (-3, 3):
+        apart = replace(lead, published=morning + timedelta(days=days))
+        assert closest_story(report, [("apart", [apart])]) is None
     days_before = replace(lead, published=morning - timedelta(days=3))
-    assert closest_story(report, [("same", [hours_before])]) == "same"
-    assert closest_story(report, [("earlier", [days_before])]) is None
     assert closest_story(report, [("untimed", [lead])]) == "untimed"
     assert closest_story(replace(report, published=None), [("earlier", [days_before])]) == (
         "earlier"

@@ -149,16 +149,32 @@ def test_one_event_in_two_languages_is_one_story_and_one_language_needs_more(
     assert stories == [["https://a.ge/1", "https://b.com/1"], ["https://c.com/1"]]
 
 
-def test_a_report_joins_the_story_that_names_its_places(tmp_path: Path) -> None:
-    """Two flights announced the same week, and a Russian report of the first: its lead is as
-    near both stories, a little under the bar across languages; the names the store reads
-    from the stored titles and texts (Kazan and Batumi, not Kutaisi) decide."""
+# One flight announced in three languages; Georgian writes no capitals, so its names count
+# where another report's capitalised words give the same keys.
+KAZAN_FLIGHT = {
+    "en": (
+        "Kama Avia to fly Kazan–Batumi from March",
+        "The carrier will fly from Kazan to Batumi.",
+    ),
+    "ru": ("«Кама Авиа» полетит из Казани в Батуми", "Рейсы из Казани в Батуми начнутся весной."),
+    "ka": ("ყაზანიდან ბათუმში რეისები", "ყაზანიდან ბათუმში რეისები გაზაფხულზე დაიწყება."),
+}
+
+
+@pytest.mark.parametrize(("first", "then"), [("en", "ru"), ("en", "ka"), ("ka", "ru")])
+def test_a_report_joins_the_story_that_names_its_places(
+    tmp_path: Path, first: str, then: str
+) -> None:
+    """Two flights announced the same week, and a report of the first in another language:
+    its lead is as near both stories, a little under the bar across languages; the names the
+    store reads from the stored titles and texts (Kazan and Batumi, not Kutaisi) decide."""
     store = _store(tmp_path)
     x = SAME_EVENT_ACROSS_LANGUAGES - 0.03
     kazan = article(
         "https://a.com/kazan",
-        title="Kama Avia to fly Kazan–Batumi from March",
-        text="The carrier will fly from Kazan to Batumi.",
+        title=KAZAN_FLIGHT[first][0],
+        text=KAZAN_FLIGHT[first][1],
+        lang=first,
         vector=_lead(1.0),
     )
     kutaisi = article(
@@ -167,43 +183,66 @@ def test_a_report_joins_the_story_that_names_its_places(tmp_path: Path) -> None:
         text="The airline from Kutaisi got its permit.",
         vector=_lead(0.0, 1.0),
     )
-    russian = article(
-        "https://c.ru/kazan",
-        title="«Кама Авиа» полетит из Казани в Батуми",
-        text="Рейсы из Казани в Батуми начнутся весной.",
-        lang="ru",
+    report = article(
+        "https://c.ge/kazan",
+        title=KAZAN_FLIGHT[then][0],
+        text=KAZAN_FLIGHT[then][1],
+        lang=then,
         vector=_lead(x, x, float(np.sqrt(1 - 2 * x * x))),
     )
-    for report in (kazan, kutaisi, russian):
-        store.save([report], ["desk@x.org"])
+    for each in (kazan, kutaisi, report):
+        store.save([each], ["desk@x.org"])
     stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
-    assert stories == [["https://a.com/kazan", "https://c.ru/kazan"], ["https://b.com/kutaisi"]]
+    assert stories == [["https://a.com/kazan", "https://c.ge/kazan"], ["https://b.com/kutaisi"]]
 
 
 def test_a_lead_alike_days_later_starts_a_story_of_its_own(tmp_path: Path) -> None:
     """Two Russian reports with leads equally near an English one: the one published three
     hours after it joins its story, the one published two and a half days later (the next
-    release at the boundary line) starts another; the store reads each stored report's time."""
+    release at the boundary line) starts another; the store reads each stored report's time,
+    where the page or the feed gave it."""
     store = _store(tmp_path)
     x = SAME_EVENT_ACROSS_LANGUAGES + APART_PER_DAY
     y = float(np.sqrt(1 - x * x))
-    first = article("https://a.com/1", vector=_lead(1.0))
+    first = replace(article("https://a.com/1", vector=_lead(1.0)), published_from="page")
     when = first.published or first.fetched_at
-    reports = [
-        first,
+    later, sooner = (
         replace(
-            article("https://b.ru/2", title="Освобождены", lang="ru", vector=_lead(x, y)),
-            published=when + timedelta(days=2.5),
-        ),
-        replace(
-            article("https://c.ru/3", title="Отпущены", lang="ru", vector=_lead(x, 0.0, y)),
-            published=when + timedelta(hours=3),
-        ),
-    ]
-    for report in reports:
+            article(url, title=title, lang="ru", vector=_lead(*vector)),
+            published=when + after,
+            published_from="listing",
+        )
+        for url, title, vector, after in (
+            ("https://b.ru/2", "Освобождены", (x, y), timedelta(days=2.5)),
+            ("https://c.ru/3", "Отпущены", (x, 0.0, y), timedelta(hours=3)),
+        )
+    )
+    for report in (first, later, sooner):
         store.save([report], ["desk@x.org"])
     stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
     assert stories == [["https://a.com/1", "https://c.ru/3"], ["https://b.ru/2"]]
+
+
+def test_a_report_dated_by_no_page_is_not_kept_apart_by_its_time(tmp_path: Path) -> None:
+    """An archive's capture time, or no date at all (the time it was fetched), says little
+    about when a report was published: the same two leads days apart are one story."""
+    store = _store(tmp_path)
+    x = SAME_EVENT_ACROSS_LANGUAGES + APART_PER_DAY
+    first = replace(article("https://a.com/1", vector=_lead(1.0)), published_from="page")
+    when = first.published or first.fetched_at
+    captured = replace(
+        article(
+            "https://b.ru/2",
+            title="Освобождены",
+            lang="ru",
+            vector=_lead(x, float(np.sqrt(1 - x * x))),
+        ),
+        published=when + timedelta(days=2.5),
+        published_from="archive",
+    )
+    for report in (first, captured):
+        store.save([report], ["desk@x.org"])
+    assert [len(p.story) for p in store.pending_alerts()] == [2]
 
 
 ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
