@@ -33,7 +33,8 @@ _MIN_LETTERS = 4
 # common word even capitalised: a sentence's first word, a month, a German noun, most of a
 # Georgian sentence. Rarer words are names, and so are the few names this common (Moscow).
 _COMMON_LOG = -4.5
-_WORD = re.compile(r"[^\W\d_]+")
+# A word's letters, with the marks _ARABIC_MARKS strips from inside it.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u064b-\u065f\u0670\u200c])+")
 _UNSEEN_NAMES = 2
 _UNSEEN = ""  # no word's key
 # Georgian, Arabic, Persian and Urdu letters: scripts without capitals.
@@ -88,8 +89,9 @@ def name_keys(
     """The keys of the names among the first ``LEAD_WORDS`` words of title and text, in
     ``language`` (whose common words are no names): those of capitalised words, and those of
     words in scripts without capitals, which may be names."""
-    lead = _ARABIC_MARKS.sub("", f"{title}\n{text}")
-    words = [m.group() for m in islice(_WORD.finditer(lead), LEAD_WORDS)]
+    # Word by word, so that only the lead is read, not the whole text.
+    letters = (_ARABIC_MARKS.sub("", m.group()) for m in _WORD.finditer(f"{title}\n{text}"))
+    words = list(islice(filter(None, letters), LEAD_WORDS))
     cased: set[str] = set()
     uncased: set[str] = set()
     for word in words:
