@@ -171,10 +171,14 @@ def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]
     for story, keys in stories:
         if any(same_copy(key, k) for k in keys):
             return story
-    leads = [(index, k) for index, (_, keys) in enumerate(stories) for k in keys if k.vector]
-    named = key.names.union(*(k.names for _, k in leads))
+    named = key.names.union(*(k.names for _, keys in stories for k in keys if k.vector))
     report = _with_names(key, named)
-    leads = [(index, _with_names(k, named)) for index, k in leads]
+    leads = [
+        (index, _with_names(k, named))
+        for index, (_, keys) in enumerate(stories)
+        for k in keys
+        if k.vector
+    ]
     weight = name_weights(k.names for k in (report, *(k for _, k in leads)))
     nearest = max(((lead_margin(report, k, weight), i) for i, k in leads), default=(-1.0, -1))
     return stories[nearest[1]][0] if nearest[0] >= 0 else None
