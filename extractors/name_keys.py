@@ -44,10 +44,10 @@ _UNCASED = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf\u0620-\u064a\u066e-\u06d3]")
 _OTHER_SCRIPTS = re.compile(r"[\u0590-\u05ff\u0700-\u08ff]")
 # Arabic's article and the one-letter words written onto it (and, by, for, like).
 _ARABIC_ARTICLE = re.compile(r"^(?:[وفبلك]?ال|لل)(?=\w{3})")
-# "In" and "to" written onto a name without the article (بموسكو, لتبليسي); a name may also
-# begin with that letter (بيسكوف, لافروف), so both readings give a key. (And, so and like
-# attach to verbs more than names; and is a vowel in the key anyway.)
-_ARABIC_PREPOSITION = re.compile(r"^[بل](?!ال|ل)(?=[\u0620-\u064a\u066e-\u06d3]{4})")
+# "In" and "to" written onto a name without the article (لتبليسي, to Tbilisi); a name may
+# also begin with that letter (بيسكوف, لافروف), so both readings give a key. لل is "to the"
+# (the article's rule). And, so and like attach to verbs more than names, and و is a vowel.
+_ARABIC_PREPOSITION = re.compile(r"^(?:ب(?!ال)|ل(?!ال|ل))(?=[\u0620-\u064a\u066e-\u06d3]{4})")
 # Vowel signs, the dagger alif and the stretching tatweel, which split or pad Arabic words;
 # the zero-width non-joiner inside Persian words.
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u200c]")
