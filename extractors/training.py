@@ -3,7 +3,8 @@
 The head learns from windows: every window of a document the classifier would read carries
 the document's label. A document's score is its best window's, so the head is calibrated on
 documents: Platt scaling of the best window's logit, fitted on out-of-fold logits from folds
-that keep each source's period together.
+that keep each source's period together (a set that is all one group, such as one file whose
+lines name no source or kind, is folded by document: its calibration is less strict).
 """
 
 from __future__ import annotations
@@ -119,8 +120,11 @@ def lead_centroids(windows: Windows) -> dict[str, np.ndarray]:
 def out_of_fold_logits(windows: Windows, folds: int = FOLDS) -> np.ndarray:
     """Each document's best-window logit from a head that never saw its group."""
     groups = np.asarray(windows.groups)
+    if len(set(windows.groups)) < 2:
+        # One file whose lines name no source or kind is one group: folds split documents.
+        groups = np.arange(len(windows.labels))
     result = np.zeros(len(windows.labels))
-    splitter = GroupKFold(n_splits=min(folds, len(set(windows.groups))))
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups.tolist()))))
     for train_docs, test_docs in splitter.split(windows.labels, groups=groups):
         if len(set(windows.labels[train_docs].tolist())) < 2:
             continue

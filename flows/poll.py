@@ -54,7 +54,7 @@ class PollSummary:
     def line(self) -> str:
         """What the poll did, in one line for a person (`run` and `serve` print it)."""
         failed = len(self.source_errors)
-        alerts = f"{self.alerts_sent} alerts sent to {self.alert_destination}"
+        alerts = f"{self.alerts_sent} messages sent to {self.alert_destination}"
         if self.alerts_failed:
             alerts += f", {self.alerts_failed} failed (kept queued)"
         return (

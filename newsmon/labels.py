@@ -41,16 +41,22 @@ def read_labelled(path: Path) -> list[Labelled]:
             continue
         try:
             row = json.loads(line)
-            text = str(row["text"])
-            label = str(row["label"] if "label" in row else row["label_guess"]).strip().lower()
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise LabelError(f"{path}:{number}: expected JSON with text and label ({exc})") from exc
+        except json.JSONDecodeError as exc:
+            raise LabelError(f"{path}:{number}: not JSON: {exc.msg}") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise LabelError(f'{path}:{number}: not a JSON object with a "text" string')
+        if "label" not in row and "label_guess" not in row:
+            raise LabelError(f'{path}:{number}: no "label"')
+        text = row["text"]
+        label = str(row["label"] if "label" in row else row["label_guess"]).strip().lower()
         if label not in POSITIVE | NEGATIVE | BORDERLINE:
             raise LabelError(
                 f"{path}:{number}: label must be 1/0, true/false, "
                 f"positive/negative or borderline, got {label!r}"
             )
-        title = str(row.get("title") or "")
+        title = row.get("title") or ""
+        if not isinstance(title, str):
+            raise LabelError(f'{path}:{number}: "title" is not a string')
         lang = row.get("lang") or detect_language(f"{title}\n{text}").code
         verdict = None if label in BORDERLINE else label in POSITIVE
         kind = str(row.get("kind") or row.get("category") or "")

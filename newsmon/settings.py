@@ -209,6 +209,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: config file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a UTF-8 text file") from exc
 
 
 def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -297,6 +299,12 @@ def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
 
 
 def _check(settings: Settings) -> None:
+    # The store, outbox and models go under home: it must be a folder or become one.
+    # (os.path: Path.exists raises where a folder on the way cannot be entered.)
+    home = settings.home
+    existing = next(path for path in (home, *home.parents) if os.path.exists(path))
+    if not os.path.isdir(existing):
+        raise ConfigError(f"home (NEWSMON_HOME) {home}: {existing} is not a directory")
     if not 0.0 < settings.threshold < 1.0:
         raise ConfigError(f"threshold: expected a number between 0 and 1, got {settings.threshold}")
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -80,7 +81,7 @@ def backfill(
     end = _moment(until, "--until", end_of_day=True)
     if start and end and start >= end:
         fail(f"--since {since} is not before --until {until}: nothing can be in that range")
-    _check_inputs(urls, warcs)
+    _check_inputs(urls, sitemap or [], warcs)
     current = settings(ctx)
     if source is not None:
         _check_source(current, source)
@@ -113,8 +114,16 @@ def backfill(
         raise typer.Exit(1)
 
 
-def _check_inputs(urls: Path | None, warcs: list[Path]) -> None:
+def _check_inputs(urls: Path | None, sitemaps: list[str], warcs: list[Path]) -> None:
     """Refuse, before anything starts, inputs that cannot be what they are given as."""
+    for address in sitemaps:
+        try:
+            parts = urlsplit(address)
+            web = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # a malformed address, such as an unclosed IPv6 bracket
+            web = False
+        if not web:
+            fail(f"--sitemap {address}: not an http:// or https:// URL")
     if urls is not None:
         lines = read_text(urls, "--urls").splitlines()
         if not any(line.strip().startswith(("http://", "https://")) for line in lines):

@@ -1,14 +1,16 @@
 """What every command shares: --config and --debug, settings, errors as one line.
 
 Exit codes: 0 all done; 1 some of what was asked failed (each failure named on its own line);
-2 usage or configuration error; 130 interrupted.
+2 usage or configuration error; 130 interrupted (Ctrl-C); 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,13 +103,26 @@ def warn(message: str) -> None:
 
 
 def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
-    """Run a command's body: Ctrl-C exits 130 with one line; an unexpected exception becomes
-    one line and exit 1, unless --debug asked for its traceback."""
+    """Run a command's body: Ctrl-C exits 130 and SIGTERM 143, each with one line; an
+    unexpected exception becomes one line and exit 1, unless --debug asked for its
+    traceback."""
+    terminated: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        # SIGTERM unwinds as Ctrl-C does (Prefect and the local server stop their runs the
+        # same way), and is told apart only in its line and exit code.
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main else None
     try:
         call()
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except KeyboardInterrupt:
+        if terminated:
+            fail("stopped by SIGTERM", code=128 + signal.SIGTERM)
         fail("interrupted", code=130)
     except BrokenPipeError:
         # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
@@ -120,6 +135,10 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         lines = str(exc).strip().splitlines()
         detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
         fail(f"{command} failed: {detail} (--debug shows the traceback)", code=1)
+    finally:
+        if main:
+            # None: the handler was set outside Python; the default is the nearest.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def prepare_prefect(current: Settings) -> None:

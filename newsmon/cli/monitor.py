@@ -16,6 +16,7 @@ from newsmon.cli.common import (
     in_prefect,
     prepare_prefect,
     settings,
+    warn,
 )
 from newsmon.settings import Settings, load_settings
 
@@ -39,8 +40,10 @@ def run(ctx: typer.Context) -> None:
 def demo(ctx: typer.Context) -> None:
     """Serve seed-like pages on 127.0.0.1, poll them once, show what was stored and alerted.
 
-    Everything stays under NEWSMON_HOME/demo: its own store and outbox folder; no NEWSMON_*
-    setting of the desk (database, SMTP server, recipients, --config) applies.
+    Everything stays under NEWSMON_HOME/demo: its own store and outbox folder;
+    no NEWSMON_* setting of the desk (database, SMTP server, recipients, --config)
+    applies.
+
     Example: NEWSMON_HOME=/tmp/newsmon-demo newsmon demo
     """
     from newsmon.demo import DemoServer, demo_config, demo_settings
@@ -70,8 +73,10 @@ def _poll(current: Settings, config: str | None) -> PollSummary:
 def serve(ctx: typer.Context) -> None:
     """Run polls on the config's schedule until Ctrl-C or SIGTERM (exit 130 or 143).
 
-    Starts a local Prefect server (127.0.0.1, state under NEWSMON_HOME, with its UI) unless
-    PREFECT_API_URL points at one; prints one line per poll. Example: newsmon serve
+    Starts a local Prefect server (127.0.0.1, state under NEWSMON_HOME, with its
+    UI) unless PREFECT_API_URL points at one; prints one line per poll.
+
+    Example: newsmon serve
     """
     current = settings(ctx)
     prepare_prefect(current)
@@ -192,9 +197,9 @@ def sources_check(ctx: typer.Context) -> None:
 def _print_summary(summary: PollSummary) -> None:
     typer.echo(summary.line())
     for name, error in summary.source_errors.items():
-        typer.echo(f"  source {name}: {error}")
+        warn(f"source {name}: {error}")
     for failure in summary.alert_failures:
-        typer.echo(f"  alert failed: {failure}")
+        warn(f"alert failed: {failure}")
 
 
 def _print_articles(current: Settings, since: datetime) -> None:

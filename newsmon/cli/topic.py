@@ -55,8 +55,9 @@ def classify(
         ),
     ],
 ) -> None:
-    """Score texts: one JSON line out (lang, score, flag, why) per line in, in order; a line
-    that is not a JSON object with text gets {"error": ...} and exit code 1.
+    """Score texts: one JSON line out (lang, score, flag, why) per line in, in order (blank
+    lines are skipped); a line that is not a JSON object with a text string gets
+    {"error": ...} and exit code 1.
 
     Example: newsmon classify --input articles.jsonl > scores.jsonl
     """
@@ -104,9 +105,14 @@ def _document(line: str) -> Document | str:
 
     try:
         row = json.loads(line)
-        return Document(str(row.get("title") or ""), str(row["text"]))
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        return f"not a JSON object with text: {exc}"
+    except json.JSONDecodeError as exc:
+        return f"not JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return 'not a JSON object with a "text" string'
+    title = row.get("title")
+    if title is not None and not isinstance(title, str):
+        return '"title" is not a string'
+    return Document(title or "", row["text"])
 
 
 def train(
@@ -129,12 +135,9 @@ def train(
     from extractors.topic import Head
     from extractors.training import fit_head
     from newsmon.classifier import build_classifier, save_head
-    from newsmon.labels import split
 
     current = settings(ctx)
-    examples = [e for path in labels for e in _labelled(path, "--labels")]
-    for path in split_labels or []:
-        examples += split(_labelled(path, "--split-labels"))[0]
+    examples = _examples(labels, split_labels, training=True)
     untrained = guarded(lambda: build_classifier(current, head=Head(current.model, ())))
     try:
         head = fit_head(untrained, examples)
@@ -182,19 +185,31 @@ def evaluate(
 
     Example: newsmon eval --labels seeds/topic/test.jsonl --head my-head.json
     """
-    from newsmon.labels import report, split
+    from newsmon.classifier import build_classifier, load_head
+    from newsmon.labels import report
+    from newsmon.settings import ConfigError
 
     current = settings(ctx)
-    examples = [e for path in labels for e in _labelled(path, "--labels")]
-    for path in split_labels or []:
-        examples += split(_labelled(path, "--split-labels"))[1]
+    examples = _examples(labels, split_labels, training=False)
+    # The other head is read before any scoring: a wrong --head stops the command, not its
+    # end; a saved head that no longer loads (another model, an older version) is skipped.
     other = regular_file(head, "--head") if head else _other_head(current)
+    other_head = None
+    if head is not None:
+        other_head = guarded(lambda: load_head(head, current.model))
+    elif other is not None:
+        try:
+            other_head = load_head(other, current.model)
+        except ConfigError as exc:
+            warn(f"not compared with the head `train` saved: {exc}")
+            other = None
     scores = [s.score for s in _classifier(current).score([e.doc for e in examples])]
     typer.echo(report(examples, scores, current.threshold))
     if other is None:
         return
     trained = replace(current, classifier_file=other)
-    other_scores = [s.score for s in _classifier(trained).score([e.doc for e in examples])]
+    compared = guarded(lambda: build_classifier(trained, head=other_head))
+    other_scores = [s.score for s in compared.score([e.doc for e in examples])]
     typer.echo("")
     typer.echo(_compared(examples, [(current, scores), (trained, other_scores)]))
 
@@ -299,6 +314,23 @@ def _not_html(content: bytes) -> str | None:
     if b"\x00" in content[:4096]:
         return "binary data, not an HTML page"
     return None
+
+
+def _examples(
+    labels: list[Path], split_labels: list[Path] | None, *, training: bool
+) -> list[Labelled]:
+    """Every line of --labels and the training (or frozen test) split of --split-labels;
+    one line and exit code 2 when none of them is decided (before the model loads)."""
+    from newsmon.labels import split
+
+    examples = [e for path in labels for e in _labelled(path, "--labels")]
+    for path in split_labels or []:
+        examples += split(_labelled(path, "--split-labels"))[0 if training else 1]
+    if not any(e.label is not None for e in examples):
+        named = ", ".join(str(path) for path in [*labels, *(split_labels or [])])
+        part = "" if not split_labels else " (in the split used)"
+        fail(f"no labelled example{part}, other than borderline, in {named}")
+    return examples
 
 
 def _labelled(path: Path, option: str) -> list[Labelled]:

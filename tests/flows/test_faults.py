@@ -150,6 +150,8 @@ def test_no_secret_in_outputs_logs_or_store(
     ]
     # The test server offers no AUTH, so the login fails and the alerts stay queued.
     assert "2 failed (kept queued)" in outputs[0].stdout
+    # Each failed alert is named on stderr, as every failure of a command is.
+    assert outputs[0].stderr.count("newsmon: alert failed: ") == 2, outputs[0].stderr
     printed = "".join(o.stdout + o.stderr for o in outputs)
     stored = "\n".join(sqlite3.connect(home / "newsmon.db").iterdump())
     files = "".join(

@@ -74,7 +74,7 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
         [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert second.returncode == 0, second.stderr[-2000:]
-    assert "0 alerts sent" in second.stdout
+    assert "0 messages sent" in second.stdout
     assert "no alert delivered by this run" in second.stdout
     assert smtp_server.messages == []
     status = subprocess.run(
@@ -110,7 +110,7 @@ def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path)
     result = runner.invoke(app, ["classify", "--input", str(path)])
     # The line that is no JSON is named, and makes it exit 1; the others are scored.
     assert result.exit_code == 1, result.output
-    assert f"newsmon: {path} line 2: not a JSON object with text" in result.stderr
+    assert f"newsmon: {path} line 2: not JSON: Expecting value" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 4
     assert rows[0]["flag"] and rows[0]["lang"] == "en" and rows[0]["why"]["passage"]
@@ -272,6 +272,30 @@ def test_alerts_preview_sends_nothing_then_flush_sends_once(
     again = runner.invoke(app, ["alerts", "flush"])
     assert again.output.startswith("0 sent")
     assert len(smtp_server.messages) == 1
+
+
+def test_train_example_of_its_help_trains_on_one_file_of_one_group(
+    tmp_path: Path, home: Path
+) -> None:
+    # seeds/labels.jsonl names no source or kind: one group, so its folds split documents.
+    head = tmp_path / "my-head.json"
+    labels = str(ROOT / "seeds" / "labels.jsonl")
+    trained = runner.invoke(app, ["train", "--labels", labels, "--output", str(head)])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(head.read_text())["scale"] > 0
+
+
+def test_eval_reports_beside_a_saved_head_that_no_longer_loads(home: Path) -> None:
+    # A head `train` saved for another model: the report still comes, the comparison not.
+    saved = home / "classifier" / "russia-georgia.json"
+    saved.parent.mkdir(parents=True)
+    shipped = json.loads((ROOT / "config" / "classifier" / "russia-georgia.json").read_text())
+    saved.write_text(json.dumps({**shipped, "model": "another/model"}), encoding="utf-8")
+    labels = str(ROOT / "tests" / "fixtures" / "topic" / "acceptance.jsonl")
+    evaluated = runner.invoke(app, ["eval", "--labels", labels])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "threshold sweep" in evaluated.stdout and "heads compared" not in evaluated.stdout
+    assert evaluated.stderr.startswith("newsmon: not compared with the head `train` saved: ")
 
 
 def test_train_saves_under_home_and_eval_compares_with_shipped(tmp_path: Path, home: Path) -> None:

@@ -3,8 +3,10 @@ documents (0 all done, 1 some of it failed, 2 usage or configuration error, 130 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -87,15 +89,90 @@ def test_classify_refuses_a_binary_file_whole(home: Path) -> None:
 def test_classify_names_each_bad_line(home: Path) -> None:
     result = runner.invoke(app, ["classify", "--input", str(CLI / "one-bad-line.jsonl")])
     assert result.exit_code == 1
-    assert "one-bad-line.jsonl line 2: not a JSON object with text" in _one_line(result.stderr)
+    assert "one-bad-line.jsonl line 2: not JSON: Expecting value" in _one_line(result.stderr)
     first, second = result.stdout.splitlines()
     assert '"flag": true' in first and second.startswith('{"error": ')
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "error"),
+    [
+        (["--config", str(CLI / "pixel.png")], {}, "pixel.png: not a UTF-8 text file"),
+        ([], {"NEWSMON_HOME": str(CLI / "page.html")}, "page.html is not a directory"),
+        ([], {"NEWSMON_HOME": str(CLI / "page.html" / "home")}, "page.html is not a directory"),
+    ],
+)
+def test_a_config_or_home_that_cannot_be_one_is_a_configuration_error(
+    home: Path, args: list[str], env: dict[str, str], error: str
+) -> None:
+    result = runner.invoke(app, [*args, "status"], env=env)
+    assert result.exit_code == 2
+    assert "configuration error: " in result.stderr and error in _one_line(result.stderr)
+
+
+def test_a_command_run_in_process_gives_back_the_sigterm_handler(home: Path) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_classify_takes_only_text_that_is_a_string(home: Path) -> None:
+    # null would be read as the text "None", a number as its digits: each is an error line.
+    result = runner.invoke(app, ["classify", "--input", str(CLI / "text-not-a-string.jsonl")])
+    assert result.exit_code == 1
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+    assert errors == [
+        'not a JSON object with a "text" string',
+        'not a JSON object with a "text" string',
+        'not a JSON object with a "text" string',
+        '"title" is not a string',
+    ]
+    assert result.stderr.count("newsmon: ") == 4 and "line 4: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "labels", "error"),
+    [
+        ("train", "no-label.jsonl", 'no-label.jsonl:1: no "label"'),
+        ("eval", "no-label.jsonl", 'no-label.jsonl:1: no "label"'),
+        ("train", "borderline-only.jsonl", "no labelled example, other than borderline, in "),
+        ("eval", "borderline-only.jsonl", "no labelled example, other than borderline, in "),
+    ],
+)
+def test_train_and_eval_need_decided_examples(
+    home: Path, command: str, labels: str, error: str
+) -> None:
+    result = runner.invoke(app, [command, "--labels", str(CLI / labels)])
+    assert result.exit_code == 2
+    assert error in _one_line(result.stderr) and result.stdout == ""
+
+
+def test_eval_reads_a_wrong_head_before_scoring(home: Path) -> None:
+    # Exit code 2 means nothing was done: no evaluation printed before the error.
+    topic = FIXTURES / "topic" / "acceptance.jsonl"
+    result = runner.invoke(app, ["eval", "--labels", str(topic), "--head", str(CLI / "pixel.png")])
+    assert result.exit_code == 2
+    assert "pixel.png: not a classifier file" in _one_line(result.stderr)
+    assert result.stdout == ""
 
 
 def test_backfill_of_a_file_without_urls(home: Path, no_prefect: None) -> None:
     result = runner.invoke(app, ["backfill", "--urls", str(CLI / "no-urls.txt")])
     assert result.exit_code == 2
     assert _one_line(result.stderr).startswith(f"newsmon: no URLs in {CLI / 'no-urls.txt'}")
+
+
+@pytest.mark.parametrize(
+    "address", ["notaurl", "file:///etc/passwd", "https://", "http://[::1/sitemap.xml"]
+)
+def test_backfill_of_a_sitemap_that_is_no_web_address(
+    home: Path, no_prefect: None, address: str
+) -> None:
+    result = runner.invoke(app, ["backfill", "--sitemap", address])
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == (
+        f"newsmon: --sitemap {address}: not an http:// or https:// URL"
+    )
 
 
 def test_backfill_of_an_unknown_source_names_the_configured_ones(

@@ -275,15 +275,22 @@ def test_web_command_errors_are_one_line(home: Path, monkeypatch: pytest.MonkeyP
     assert wide_band.exit_code == 2 and "web_near_miss_band: expected" in wide_band.stderr
 
 
-def test_newsmon_web_serves_the_demo_store_until_ctrl_c(tmp_path: Path) -> None:
-    """`newsmon demo` leaves its store under NEWSMON_HOME/demo; `newsmon web --demo` shows it."""
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped by SIGTERM")],
+)
+def test_newsmon_web_serves_the_demo_store_until_ctrl_c(
+    tmp_path: Path, signum: int, code: int, line: str
+) -> None:
+    """`newsmon demo` leaves its store under NEWSMON_HOME/demo; `newsmon web --demo` shows it
+    until Ctrl-C or SIGTERM, each said in one line."""
     home = tmp_path / "home"
     fill(Store(load_settings(environ={"NEWSMON_HOME": str(home / "demo")}).database))
     port = free_port()
     command = ["web", "--demo", "--port", str(port)]
-    html, err, code = _page_then_stop(command, command_env(home), port, signal.SIGINT)
+    html, err, exit_code = _page_then_stop(command, command_env(home), port, signum)
     assert ESCAPED in html and "<h2>Stories (1)</h2>" in html
-    assert code == 130, err
+    assert exit_code == code and err.strip() == f"newsmon: {line}", err
 
 
 def _page_then_stop(
