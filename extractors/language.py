@@ -24,6 +24,7 @@ from functools import cache
 from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
 
 from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
@@ -39,6 +40,7 @@ from extractors.words import (
     fit,
     ranked_fit,
     ranked_lowercase_words,
+    stoplist_letters,
     unknown_to,
     words_of,
 )
@@ -100,6 +102,11 @@ _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
 _LATIN_DESK = ("en", "de", "fr", "tr")
 # Letters of the Azerbaijani Latin alphabet that Turkish does not use.
 _NOT_TURKISH = set("qx")
+# Latin text with this many words, and this share of its words, written with a letter no
+# language newsmon names writes (Esperanto's ĉ and ŝ): one such word, or a few in a long
+# text, may be names or quoted terms.
+_FOREIGN_LETTER_WORDS = 2
+_FOREIGN_LETTER_SHARE = 0.1
 # A Latin or Cyrillic text of at least this many words, of which under this share is known
 # to the list of the language answered (wordfreq's; a jusText stoplist's, 130 to 6,000
 # words, where wordfreq has none), is in a language newsmon cannot name.
@@ -167,6 +174,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         return _by_alphabets(in_script, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
         return Language("az", share, "letters")
+    if script == "LATIN" and _in_foreign_letters(in_script):
+        return Language(UNDETERMINED, share, "letters (no language known)")
     guess = _langdetect(in_script, script, _LANGDETECT.get(script))
     if guess is None:
         return _from_hint(hint, "langdetect found no language")
@@ -570,6 +579,22 @@ def _langdetect(text: str, script: str, allowed: tuple[str, ...] | None) -> Gues
         if allowed is None or code in allowed:
             return code, float(candidate.prob), "langdetect"
     return (allowed[0], 0.5, "langdetect") if allowed else None
+
+
+def _in_foreign_letters(text: str) -> bool:
+    """Whether enough words of a Latin text have a Latin letter that neither langdetect's
+    profiles (after its own folding: Vietnamese letters are one there) nor the stoplists
+    newsmon reads write; compatibility forms are folded first (Afrikaans ŉ is 'n)."""
+    words = words_of(unicodedata.normalize("NFKC", text))
+    foreign = sum(any(_foreign_letter(ch) for ch in word) for word in words)
+    return foreign >= max(_FOREIGN_LETTER_WORDS, _FOREIGN_LETTER_SHARE * len(words))
+
+
+@cache
+def _foreign_letter(letter: str) -> bool:
+    if script_of(letter) != "LATIN" or letter in stoplist_letters():
+        return False
+    return NGram.normalize(letter) not in _detector_factory().word_lang_prob_map
 
 
 @cache

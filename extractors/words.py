@@ -149,6 +149,13 @@ def _log_frequencies(language: str) -> dict[str, float]:
 
 
 @cache
+def stoplist_letters() -> frozenset[str]:
+    """Every letter of the stoplists of RANKED (lower case, marks off, as words_of)."""
+    words = "".join(word for code in RANKED for word in ranked_log_frequencies(code))
+    return frozenset(ch for ch in _without_marks(words) if ch.isalpha())
+
+
+@cache
 def _wordfreq_languages() -> frozenset[str]:
     return frozenset(available_languages(wordlist="small"))
 

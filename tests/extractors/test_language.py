@@ -168,6 +168,26 @@ def test_letters_no_known_language_writes_give_und_not_a_neighbour() -> None:
     assert detect_language("Қазақстан мен Ресей", hint="ru").code == "kk"
 
 
+def test_latin_letters_no_known_language_writes_give_und_where_words_are_too_few() -> None:
+    # Esperanto's ĉ, ŝ and ŭ in titles too short for the unknown-words rule (they were
+    # Slovenian, Catalan and Spanish); Afrikaans ŉ is 'n, a letter langdetect knows.
+    for title in ("Ŝoforoj ĉesos la strikon ĉi-semajne", "Ĉu la ŝtato aĉetos la ponton?"):
+        guess = detect_language(title)
+        assert guess.code == "und" and guess.method.startswith("letters"), title
+    assert (
+        detect_language("Die ŉ man het gisteraand in die stad die nuwe brug oopgemaak.").code
+        == "af"
+    )
+    # One such word in a sentence is a quoted term, and in a long text a few are.
+    quoted = "The guide said that the word ĉapelo on the old sign was Esperanto for hat."
+    assert detect_language(quoted).code == "en"
+    longer = (
+        f"{quoted} Its second line, ŝtato, means the state. The town kept the sign after "
+        "the congress left, and visitors still stop to read it on their way to the harbour."
+    )
+    assert detect_language(longer).code == "en"
+
+
 def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
     # Mongolian without its own letters: no word list or stoplist knows its words...
     assert detect_language("Засгийн газрын хуралдаан").code == "und"
