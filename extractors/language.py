@@ -592,9 +592,12 @@ def _in_foreign_letters(text: str) -> bool:
 
 @cache
 def _foreign_letter(letter: str) -> bool:
-    if script_of(letter) != "LATIN" or letter in stoplist_letters():
+    # The profiles are loaded already; the stoplists are read only for a letter they lack.
+    if script_of(letter) != "LATIN":
         return False
-    return NGram.normalize(letter) not in _detector_factory().word_lang_prob_map
+    if NGram.normalize(letter) in _detector_factory().word_lang_prob_map:
+        return False
+    return letter not in stoplist_letters()
 
 
 @cache
