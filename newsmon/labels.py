@@ -34,6 +34,17 @@ class LabelError(ValueError):
     pass
 
 
+def document_of(row: object) -> Document | str:
+    """A JSON line's title and text, or why it has none: `text` must be a string, and
+    `title`, where given, too (null would read as the text "None")."""
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return 'not a JSON object with a "text" string'
+    title = row.get("title")
+    if title is not None and not isinstance(title, str):
+        return '"title" is not a string'
+    return Document(title or "", row["text"])
+
+
 def read_labelled(path: Path) -> list[Labelled]:
     examples = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -43,26 +54,21 @@ def read_labelled(path: Path) -> list[Labelled]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise LabelError(f"{path}:{number}: not JSON: {exc.msg}") from exc
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise LabelError(f'{path}:{number}: not a JSON object with a "text" string')
+        doc = document_of(row)
+        if isinstance(doc, str):
+            raise LabelError(f"{path}:{number}: {doc}")
         if "label" not in row and "label_guess" not in row:
             raise LabelError(f'{path}:{number}: no "label"')
-        text = row["text"]
         label = str(row["label"] if "label" in row else row["label_guess"]).strip().lower()
         if label not in POSITIVE | NEGATIVE | BORDERLINE:
             raise LabelError(
                 f"{path}:{number}: label must be 1/0, true/false, "
                 f"positive/negative or borderline, got {label!r}"
             )
-        title = row.get("title") or ""
-        if not isinstance(title, str):
-            raise LabelError(f'{path}:{number}: "title" is not a string')
-        lang = row.get("lang") or detect_language(f"{title}\n{text}").code
+        lang = row.get("lang") or detect_language(f"{doc.title}\n{doc.text}").code
         verdict = None if label in BORDERLINE else label in POSITIVE
         kind = str(row.get("kind") or row.get("category") or "")
-        examples.append(
-            Labelled(Document(title, text), verdict, lang, kind, _group(row, path, kind))
-        )
+        examples.append(Labelled(doc, verdict, lang, kind, _group(row, path, kind)))
     return examples
 
 

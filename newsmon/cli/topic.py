@@ -101,18 +101,12 @@ def _scored(doc: Document, score: TopicScore) -> dict[str, Any]:
 
 def _document(line: str) -> Document | str:
     """The line's document, or why it is not one."""
-    from extractors.topic import Document
+    from newsmon.labels import document_of
 
     try:
-        row = json.loads(line)
+        return document_of(json.loads(line))
     except json.JSONDecodeError as exc:
         return f"not JSON: {exc.msg} at column {exc.colno}"
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        return 'not a JSON object with a "text" string'
-    title = row.get("title")
-    if title is not None and not isinstance(title, str):
-        return '"title" is not a string'
-    return Document(title or "", row["text"])
 
 
 def train(
