@@ -3,7 +3,9 @@
 langdetect scores character n-grams, which short sentences share across neighbours
 (Russian and Bulgarian, French and Catalan). Whole words settle most of those cases: a
 sentence whose words are all common French is French. Frequencies come from wordfreq's
-small lists (Wikipedia, subtitles, news and web text), loaded per language on first use.
+small lists (Wikipedia, subtitles, news and web text: words down to one in a million), and
+their large lists, read down to one in ten million, for Russian, Ukrainian, Macedonian and
+Arabic, loaded per language on first use.
 Where wordfreq has no list (Azerbaijani, Belarusian, Kazakh, Kyrgyz; Afrikaans, Croatian,
 Welsh...), jusText's stoplists stand in: each language's most frequent Wikipedia words in
 order, from 130 (Tagalog) to 6,000 (Finnish) of them, installed with trafilatura.
@@ -13,13 +15,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import justext
+import numpy as np
 import regex
-from wordfreq import available_languages, get_frequency_dict
+from wordfreq import available_languages, read_cBpack
 
 # Languages with a wordfreq list, by the script they are written in.
 LISTED = {
@@ -45,7 +49,22 @@ RANKED = {
     # Desk languages decided by their script, whose common words are told from names.
     "ka": "Georgian", "hy": "Armenian",
 }  # fmt: skip
+# Where a large list tells a title's rarer word of one neighbour from the other's (Russian
+# "удержусь", no Ukrainian word). Chosen on the development split of the language benchmark
+# (docs/decisions.md); Latin large lists were left out: English's, German's and French's know
+# enough Welsh, Albanian and Swahili words to win their sentences.
+_LARGE_LISTS = frozenset({"ru", "uk", "mk", "ar"})
+# wordfreq's lists give each word its frequency in centibels, rounded: bucket i is -i cB.
+_CENTIBELS_PER_LOG = 100
+# The small lists' floor: rarer words of a large list are kept as hashes.
+_SMALL_LIST_BUCKETS = 600
+# Below one in ten million a large list's words are as often another language's, seen in web
+# text (Mongolian шинэ in Russian's), as rare words of its own: they are left out.
+_RAREST_BUCKET = 700
 _STOPLISTS = Path(justext.__file__).parent / "stoplists"
+# Letter sequences of two to this many letters, a word's start and end marked, by which two
+# related languages' spellings differ (Azerbaijani Almaniya, yazır; Turkish Almanya, yazıyor).
+_SPELLING_LETTERS = 4
 # A stoplist word's log10 frequency from its rank (Zipf's law): fitted against wordfreq on
 # the Russian, Ukrainian and Turkish stoplists, log10 f = -1.7 - 0.85 log10 rank (residual
 # 0.4-0.5).
@@ -62,6 +81,50 @@ _MARKS = regex.compile(r"\p{M}+")
 _FLOOR_LOG = math.log10(_FLOOR)
 # A word missing from a list (a sentinel, as a listed word may have any log frequency).
 _UNKNOWN = float("nan")
+
+
+class Frequencies:
+    """A word list's log10 frequencies. The rare words of a large list (Russian's has 190,000
+    from one in a million to one in ten million) are kept as sorted hashes beside their
+    bucket, a tenth of the memory of a dict; the hashes are this process's, and a word off the
+    list taking a listed word's hash is a chance of one in 10^13."""
+
+    def __init__(self, buckets: list[list[str]]) -> None:
+        self._common = {
+            word: _log_of_bucket(index)
+            for index, bucket in enumerate(buckets[:_SMALL_LIST_BUCKETS])
+            for word in bucket
+        }
+        rare = buckets[_SMALL_LIST_BUCKETS:_RAREST_BUCKET]
+        hashes = np.fromiter(
+            (hash(word) for bucket in rare for word in bucket),
+            dtype=np.int64,
+            count=sum(map(len, rare)),
+        )
+        indexes = np.repeat(
+            np.arange(_SMALL_LIST_BUCKETS, _SMALL_LIST_BUCKETS + len(rare), dtype=np.uint16),
+            [len(bucket) for bucket in rare],
+        )
+        order = np.argsort(hashes)
+        self._rare_hashes = hashes[order]
+        self._rare_buckets = indexes[order]
+
+    def get(self, word: str, default: float) -> float:
+        found = self._common.get(word)
+        if found is not None:
+            return found
+        key = hash(word)
+        at = int(np.searchsorted(self._rare_hashes, key))
+        if at < len(self._rare_hashes) and self._rare_hashes[at] == key:
+            return _log_of_bucket(int(self._rare_buckets[at]))
+        return default
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word, _UNKNOWN) is not _UNKNOWN
+
+
+def _log_of_bucket(index: int) -> float:
+    return max(-index / _CENTIBELS_PER_LOG, _FLOOR_LOG)
 
 
 @dataclass(frozen=True)
@@ -99,7 +162,7 @@ def ranked_fit(words: list[str], language: str) -> WordFit:
     return _fit(words, language, ranked_log_frequencies(language))
 
 
-def _fit(words: list[str], language: str, table: dict[str, float]) -> WordFit:
+def _fit(words: list[str], language: str, table: Frequencies | dict[str, float]) -> WordFit:
     if not words:
         return WordFit(language, _FLOOR_LOG, 0.0)
     logs = [table.get(word, _UNKNOWN) for word in words]
@@ -126,6 +189,7 @@ def common_in(word: str, language: str) -> bool:
 def is_common(word: str, language: str, log_frequency: float) -> bool:
     """Whether ``word`` (lower case) is at least this frequent in ``language``, by wordfreq's
     list, else by its rank in the language's stoplist; False where it has neither."""
+    table: Frequencies | dict[str, float]
     if language in _wordfreq_languages():
         table = _log_frequencies(language)
     elif language in RANKED:
@@ -135,17 +199,50 @@ def is_common(word: str, language: str, log_frequency: float) -> bool:
     return table.get(word, _FLOOR_LOG) >= log_frequency
 
 
+def spelling_odds(word: str, language: str, other: str) -> float:
+    """How much likelier (natural log) the word's letter sequences are in ``language``'s
+    stoplist than in ``other``'s, each sequence counted once a stoplist word, add-one
+    smoothed: lists of the same making, so neither is favoured by its source."""
+    mine, mine_total = _letter_sequences(language)
+    theirs, theirs_total = _letter_sequences(other)
+    seen = _sequences_seen(language, other)
+    return sum(
+        math.log((mine[s] + 1) / (mine_total + seen))
+        - math.log((theirs[s] + 1) / (theirs_total + seen))
+        for s in _sequences(word)
+    )
+
+
+def _sequences(word: str) -> list[str]:
+    marked = f"^{word}$"
+    return [
+        marked[i : i + n]
+        for n in range(2, _SPELLING_LETTERS + 1)
+        for i in range(len(marked) - n + 1)
+    ]
+
+
+@cache
+def _letter_sequences(language: str) -> tuple[Counter[str], int]:
+    counts = Counter(s for word in ranked_log_frequencies(language) for s in _sequences(word))
+    return counts, sum(counts.values())
+
+
+@cache
+def _sequences_seen(language: str, other: str) -> int:
+    return len(_letter_sequences(language)[0].keys() | _letter_sequences(other)[0].keys())
+
+
 def unknown_to(words: list[str], language: str) -> list[str]:
     table = _log_frequencies(language)
     return [word for word in words if word not in table]
 
 
 @cache
-def _log_frequencies(language: str) -> dict[str, float]:
-    """log10 frequencies, computed once a language: a text's fit is looked up in up to 29
-    lists, and the logarithms were most of its cost."""
-    frequencies = get_frequency_dict(language, wordlist="small")
-    return {word: math.log10(max(f, _FLOOR)) for word, f in frequencies.items()}
+def _log_frequencies(language: str) -> Frequencies:
+    """The language's list, read once: a text's fit is looked up in up to 29 lists."""
+    wordlist = "large" if language in _LARGE_LISTS else "small"
+    return Frequencies(read_cBpack(available_languages(wordlist)[language]))
 
 
 @cache
