@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 import justext
 import numpy as np
@@ -58,8 +59,8 @@ _LARGE_LISTS = frozenset({"ru", "uk", "mk", "ar"})
 _CENTIBELS_PER_LOG = 100
 # The small lists' floor: rarer words of a large list are kept as hashes.
 _SMALL_LIST_BUCKETS = 600
-# Below one in ten million a large list's words are as often another language's, seen in web
-# text (Mongolian шинэ in Russian's), as rare words of its own: they are left out.
+# Below one in ten million (bucket 700) a large list's words are as often another language's,
+# seen in web text (Mongolian шинэ in Russian's), as rare words of its own: they are left out.
 _RAREST_BUCKET = 700
 _STOPLISTS = Path(justext.__file__).parent / "stoplists"
 # Letter sequences of two to this many letters, a word's start and end marked, by which two
@@ -95,7 +96,7 @@ class Frequencies:
             for index, bucket in enumerate(buckets[:_SMALL_LIST_BUCKETS])
             for word in bucket
         }
-        rare = buckets[_SMALL_LIST_BUCKETS:_RAREST_BUCKET]
+        rare = buckets[_SMALL_LIST_BUCKETS : _RAREST_BUCKET + 1]
         hashes = np.fromiter(
             (hash(word) for bucket in rare for word in bucket),
             dtype=np.int64,
@@ -121,6 +122,10 @@ class Frequencies:
 
     def __contains__(self, word: str) -> bool:
         return self.get(word, _UNKNOWN) is not _UNKNOWN
+
+    def __reduce__(self) -> NoReturn:
+        # Another process hashes words differently: there the rare words would be unknown.
+        raise TypeError("word frequencies are read in each process, not pickled")
 
 
 def _log_of_bucket(index: int) -> float:
@@ -201,8 +206,8 @@ def is_common(word: str, language: str, log_frequency: float) -> bool:
 
 def spelling_odds(word: str, language: str, other: str) -> float:
     """How much likelier (natural log) the word's letter sequences are in ``language``'s
-    stoplist than in ``other``'s, each sequence counted once a stoplist word, add-one
-    smoothed: lists of the same making, so neither is favoured by its source."""
+    stoplist than in ``other``'s, counted over each stoplist's words and add-one smoothed:
+    lists of the same making, so neither is favoured by its source."""
     mine, mine_total = _letter_sequences(language)
     theirs, theirs_total = _letter_sequences(other)
     seen = _sequences_seen(language, other)

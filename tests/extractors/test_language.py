@@ -213,12 +213,17 @@ def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
         ("MISIR ALARMI", "tr"),
         ("XIX. yüzyılda Osmanlı", "tr"),
         # Words neither list has, spelled as Azerbaijani's stoplist words are (-iya-), or as
-        # Turkish's (-ya'da); a Turkish word Turkish's small list lacks stays Turkish.
+        # Turkish's (-ya'da); a Turkish word Turkish's list lacks stays Turkish.
         ("Almaniyadakı bayram", "az"),
         ("Braziliyada futbol", "az"),
         ("Almanya'daki bayram", "tr"),
         ("Brezilya'da futbol", "tr"),
         ("Türkmenistan doğalgazı", "tr"),
+        # An -ov or -yev surname is spelled as Azerbaijani's words are; the Turkish words
+        # beside it outweigh it, the Azerbaijani ones do not.
+        ("Mirziyoyev ile görüştü", "tr"),
+        ("Abdullayev gol attı", "tr"),
+        ("Bayramov Bakıda", "az"),
     ],
 )
 def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -> None:
