@@ -91,11 +91,7 @@ class Frequencies:
     list taking a listed word's hash is a chance of one in 10^13."""
 
     def __init__(self, buckets: list[list[str]]) -> None:
-        self._common = {
-            word: _log_of_bucket(index)
-            for index, bucket in enumerate(buckets[:_SMALL_LIST_BUCKETS])
-            for word in bucket
-        }
+        self._common = _log_frequency_dict(buckets[:_SMALL_LIST_BUCKETS])
         rare = buckets[_SMALL_LIST_BUCKETS : _RAREST_BUCKET + 1]
         hashes = np.fromiter(
             (hash(word) for bucket in rare for word in bucket),
@@ -244,10 +240,16 @@ def unknown_to(words: list[str], language: str) -> list[str]:
 
 
 @cache
-def _log_frequencies(language: str) -> Frequencies:
-    """The language's list, read once: a text's fit is looked up in up to 29 lists."""
-    wordlist = "large" if language in _LARGE_LISTS else "small"
-    return Frequencies(read_cBpack(available_languages(wordlist)[language]))
+def _log_frequencies(language: str) -> Frequencies | dict[str, float]:
+    """The language's list, read once: a text's fit is looked up in up to 29 lists, so a small
+    list stays a plain dict, the quickest to look words up in."""
+    if language in _LARGE_LISTS:
+        return Frequencies(read_cBpack(available_languages("large")[language]))
+    return _log_frequency_dict(read_cBpack(available_languages("small")[language]))
+
+
+def _log_frequency_dict(buckets: list[list[str]]) -> dict[str, float]:
+    return {word: _log_of_bucket(index) for index, bucket in enumerate(buckets) for word in bucket}
 
 
 @cache
