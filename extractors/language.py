@@ -96,6 +96,9 @@ _NOT_LETTERS = {"\u0640"}
 _AZERBAIJANI_ONLY = set("əƏ")
 _TURKIC_ONLY = set("ığİĞ")
 _TURKIC_LETTERS = set("ığşçöü")
+# Of those, the letters no other language newsmon names writes beside q or x in one word
+# (Portuguese and Catalan write ç and ü with them: execução, qüestions).
+_ONLY_AZERBAIJANI_WITH_QX = set("ığş")
 # The desk's languages (config/topic): ties in short texts go to them.
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
@@ -177,6 +180,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if script in _SINGLE_LANGUAGE_SCRIPTS:
         return Language(_SINGLE_LANGUAGE_SCRIPTS[script], share, "script")
     in_script = _in_script(text, script)
+    if script == "LATIN":
+        text, in_script = _as_turkish_if_misread(text), _as_turkish_if_misread(in_script)
     if script in ALPHABETS:
         return _by_alphabets(in_script, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
@@ -196,7 +201,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         guess = _desk_prior(words, _latin_title(words, guess, turkic), _LATIN_DESK, _latin_fit)
         # A numeral's ordinal ending after a hyphen (2008-ci) is Azerbaijani whatever the
         # words; Turkish writes 2008'de.
-        if _ORDINAL_ENDING.search(text) or (guess[0] == "tr" and _azerbaijani_spelling(text)):
+        if _ORDINAL_ENDING.search(text) or _azerbaijani_spelling(text, guess[0] == "tr"):
             guess = "az", guess[1], "letters"
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
@@ -325,20 +330,32 @@ def _by_telltales(words: list[str], candidates: tuple[str, ...], share: float) -
 
 
 def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess) -> Guess:
-    """The guess unless the words are much more frequent in another candidate's word list."""
+    """The guess unless the words are much more frequent in another candidate's word list;
+    where they are much more frequent in the guess's list than in any other, the words
+    settle it however unsure langdetect was ("Этот подвал")."""
     if not words:
         return guess
     fits = {code: _fit(words, code) for code in candidates if _has_list(code)}
     best = max(fits.values(), key=lambda f: f.log_frequency, default=None)
     code = guess[0]
-    if best is None or best.language == code:
+    if best is None:
         return guess
+    if best.language == code:
+        return (code, best.known, "words") if _words_confirm(best, fits) else guess
     # Two languages with lists are weighed on the same words; against one without a list,
     # words unknown to the better one may be the other's.
     enough = best.known >= _WORDS_KNOWN or code in fits or set(candidates) <= set(fits)
     if _outweighs(best, fits.get(code), enough):
         return best.language, best.known, "words"
     return guess
+
+
+def _words_confirm(best: WordFit, fits: dict[str, WordFit]) -> bool:
+    """Whether most words are known to ``best`` and ``_WORDS_MARGIN`` more frequent there
+    than in any other language's list."""
+    others = [fit for fit in fits.values() if fit.language != best.language]
+    runner_up = max(others, key=lambda f: f.log_frequency, default=None)
+    return best.known >= _WORDS_KNOWN and _outweighs(best, runner_up, True)
 
 
 def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
@@ -357,14 +374,23 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     Zulu) or its list knows the words."""
     if _known_to(text, words, guess[0]) is not False:
         return guess
-    # Turkish pages decoded as Windows-1252 (ý þ ð for ı ş ğ) are still Turkish.
-    repaired = text.translate(_TURKISH_MISREAD)
-    if repaired != text and _known_to(repaired, words_of(repaired)[:_WORD_SAMPLE], "tr"):
-        return guess
     hinted = _primary(hint)
     if hinted and _known_to(text, words, hinted) is not False:
         return hinted, guess[1], "hint (words unknown to the languages listed)"
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
+
+
+def _as_turkish_if_misread(text: str) -> str:
+    """Turkish decoded as Windows-1252 (ý þ ð for ı ş ğ: "Eðer yýl") mended, where Turkish's
+    list knows more of the mended words than any listed language knows of the text as
+    written (Icelandic writes þ and ð, Czech ý)."""
+    mended = text.translate(_TURKISH_MISREAD)
+    if mended == text:
+        return text
+    best, _ = best_fit(words_of(text)[:_WORD_SAMPLE], "LATIN")
+    turkish = fit(words_of(mended)[:_WORD_SAMPLE], "tr").known
+    known_as_written = best.known if best else 0.0
+    return mended if turkish >= _KNOWN_SHARE and turkish > known_as_written else text
 
 
 def _known_to(text: str, words: list[str], code: str) -> bool | None:
@@ -455,6 +481,8 @@ def _by_words(
         best, current = ranked_fit(words, best.language), ranked_fit(words, code)
     if best.language != code and _outweighs(best, current, enough):
         code, probability, method = best.language, best.known, "words"
+    elif best.language == code and _words_confirm(best, fits):
+        probability, method = best.known, "words"
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"
     return code, probability, method
@@ -500,13 +528,16 @@ def _desk_prior(
     return guess
 
 
-def _azerbaijani_spelling(text: str) -> bool:
-    """A word of a short text with q or x that Turkish does not know, written in lowercase
-    (vaxt, hüquq) or beside the Turkic letters (Qirş, yuxarı): Turkish writes k and h there,
-    and its foreign names with q or x are capitalised and have no ı, ş or ğ."""
+def _azerbaijani_spelling(text: str, read_as_turkish: bool) -> bool:
+    """A word of a short text with q or x that Turkish does not know: beside ı, ğ or ş
+    (Aşxana, yığışqan), whatever else the text was read as; in a text read as Turkish, also
+    written in lowercase (vaxt, hüquq) or beside ç, ö or ü (Qüds). Turkish writes k and h
+    there, and its foreign names with q or x are capitalised and have no ı, ş or ğ."""
     written = {word.lower(): word for word in WORD.findall(text.replace("İ", "i"))}
+    letters = _TURKIC_LETTERS if read_as_turkish else _ONLY_AZERBAIJANI_WITH_QX
     return any(
-        set(word) & _NOT_TURKISH and (written[word][0].islower() or set(word) & _TURKIC_LETTERS)
+        set(word) & _NOT_TURKISH
+        and (set(word) & letters or (read_as_turkish and written[word][0].islower()))
         for word in unknown_to(list(written), "tr")
     )
 

@@ -76,6 +76,39 @@ def test_azerbaijani_without_schwa_is_told_from_turkish() -> None:
     assert detect_language("Xerox yazıcıları Türkiye pazarında satılıyor.").code == "tr"
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # q or x beside ş in one word is Azerbaijani whatever langdetect reads the rest as
+        # (these two had read as `und` and English)...
+        ("Aşxana menyusu", "az"),
+        ("Qaşqa at", "az"),
+        # ...while Portuguese and Catalan write q and x beside ç and ü.
+        ("Execução adiada", "pt"),
+        ("Qüestions obertes", "ca"),
+    ],
+)
+def test_q_or_x_beside_turkic_letters_is_azerbaijani(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # Turkish decoded as Windows-1252 (ð for ğ, ý for ı) is read mended: this had read
+        # as English...
+        ("Eðitim reformu", "tr"),
+        ("Bakanlýk açýklama yaptý", "tr"),
+        # ...and Icelandic and Czech, which write þ, ð and ý, as they are written.
+        ("Þjóðin kaus", "is"),
+        ("Þetta er ekki það sem ég vildi", "is"),
+        ("Který nový zákon", "cs"),
+    ],
+)
+def test_turkish_misread_as_windows_1252_is_mended(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_no_text_is_undetermined_and_stable() -> None:
     assert detect_language("  12 345 ?! ").code == "und"
     text = "Tbilisi and Moscow talk about flights"
