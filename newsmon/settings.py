@@ -291,6 +291,12 @@ def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
             raise ConfigError(f"{where}: {missing[0]}: required")
         if table["kind"] not in SOURCE_KINDS:
             raise ConfigError(f"{where} ({table['name']}): kind: expected one of {SOURCE_KINDS}")
+        url = urlsplit(str(table["url"]))
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(
+                f"{where} ({table['name']}): url: expected http:// or https://host/..., "
+                f"got {table['url']!r}"
+            )
         result.append(Source(**table))
     names = [source.name for source in result]
     if len(set(names)) != len(names):

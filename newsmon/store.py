@@ -436,10 +436,11 @@ class Store:
     def update_health(
         self, sources: Sequence[tuple[str, float | None]], failures: int, admins: Sequence[str]
     ) -> list[tuple[str, str]]:
-        """Judge each (source, expected hours between new articles) and, where its health
-        changed, queue one notice per admin: a warning when it goes bad, a notice when it
-        recovers. Returns the (source, new health) that changed."""
-        changed = []
+        """Judge each (source, expected hours between new articles) and, where health
+        changed, queue one notice per admin naming every source that changed: a warning when
+        one goes bad, a notice when it recovers (an outage fails them all at once: one mail,
+        not one a source). Returns the (source, new health) that changed."""
+        changed, paragraphs = [], []
         moment = now()
         with self.session() as session:
             for name, expected_hours in sources:
@@ -449,19 +450,23 @@ class Store:
                 health = _health(row, failures, expected_hours, moment)
                 if health == (row.health or "ok"):
                     continue
-                subject, body = _health_notice(row, health, expected_hours)
-                for admin in admins:
-                    session.add(
-                        NoticeRow(
-                            key=_notice_key(name, health, moment, admin),
-                            recipient=admin,
-                            subject=subject,
-                            body=body,
-                            created_at=moment,
-                        )
-                    )
+                paragraphs.append(_health_paragraph(row, health, expected_hours))
                 row.health, row.health_since = health, moment
                 changed.append((name, health))
+            if not changed:
+                return changed
+            subject, body = _health_notice(changed, paragraphs)
+            which = ",".join(f"{name}:{health}" for name, health in changed)
+            for admin in admins:
+                session.add(
+                    NoticeRow(
+                        key=_key("health", which, moment.isoformat(), admin.lower()),
+                        recipient=admin,
+                        subject=subject,
+                        body=body,
+                        created_at=moment,
+                    )
+                )
         return changed
 
     def pending_notices(self, waiting: bool = False) -> list[NoticeRow]:
@@ -1175,24 +1180,36 @@ def _health(row: SourceRow, failures: int, expected_hours: float | None, moment:
     return "ok"
 
 
-def _health_notice(row: SourceRow, health: str, expected_hours: float | None) -> tuple[str, str]:
-    """Subject and text of the notice that a source's health became ``health``."""
+# How a notice's subject says each new health.
+_HEALTH_WORDS = {"failing": "failing", "silent": "silent", "ok": "recovered"}
+
+
+def _health_paragraph(row: SourceRow, health: str, expected_hours: float | None) -> str:
+    """What a notice says of one source whose health became ``health`` (``row`` still holds
+    the health it had)."""
     since = _iso(row.last_new_at) or "never"
     if health == "failing":
-        subject = f"[newsmon] source failing: {row.name}"
-        detail = f"{row.consecutive_failures} runs in a row failed; last error: {row.last_error}"
+        runs = row.consecutive_failures or 0
+        detail = f"{runs} run{'s' * (runs != 1)} in a row failed; last error: {row.last_error}"
     elif health == "silent":
-        subject = f"[newsmon] source silent: {row.name}"
         detail = f"no new article since {since}, expected every {expected_hours:g} hours"
     else:
-        subject = f"[newsmon] source recovered: {row.name}"
         detail = f"working again (was {row.health}); last new article {since}"
-    body = f"{row.outlet} ({row.url})\n\n{detail}\n\nSee `newsmon status` for every source.\n"
+    return f"{row.name}: {row.outlet} ({row.url})\n{detail}"
+
+
+def _health_notice(changed: list[tuple[str, str]], paragraphs: list[str]) -> tuple[str, str]:
+    """Subject and text of the notice for the sources whose health changed together."""
+    if len(changed) == 1:
+        [(name, health)] = changed
+        subject = f"[newsmon] source {_HEALTH_WORDS[health]}: {name}"
+    else:
+        counts = Counter(_HEALTH_WORDS[health] for _, health in changed)
+        subject = f"[newsmon] {len(changed)} sources: " + ", ".join(
+            f"{count} {word}" for word, count in counts.items()
+        )
+    body = "\n\n".join(paragraphs) + "\n\nSee `newsmon status` for every source.\n"
     return subject, body
-
-
-def _notice_key(source: str, health: str, moment: datetime, recipient: str) -> str:
-    return _key("health", source, health, moment.isoformat(), recipient.lower())
 
 
 def _fill(row: ArticleRow, article: AnalysedArticle, raw_path: str | None) -> None:

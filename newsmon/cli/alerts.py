@@ -32,6 +32,7 @@ def preview(
 
     current = settings(ctx)
     store = open_store(current)
+    created = not out.exists()
     _writable_folder(out)
     written = 0
     # Those waiting to be tried again too: they are still queued.
@@ -45,6 +46,11 @@ def preview(
         message = render_digest(digest, current)
         _write_html(out / name, digest.recipient, message, headline(digest))
         written += 1
+    if not written:
+        if created:
+            out.rmdir()
+        typer.echo("nothing queued: no message to preview")
+        return
     typer.echo(f"{written} messages previewed in {out}")
 
 

@@ -28,13 +28,16 @@ def export(
     from newsmon.store import open_store
     from newsmon.web.export import export_lines
 
+    if output is not None and output.is_dir():
+        fail(f"--output {output}: is a folder; name a file")
     lines = list(export_lines(open_store(review_settings(ctx, demo)).labelled_articles()))
     text = "".join(f"{line}\n" for line in lines)
     if output is None:
         typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}", code=1)
-    typer.echo(f"{len(lines)} labelled examples written to {output}", err=True)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}")
+    where = f" written to {output}" if output else ""
+    typer.echo(f"{len(lines)} labelled examples{where}", err=True)

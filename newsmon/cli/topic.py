@@ -106,7 +106,7 @@ def _document(line: str) -> Document | str:
     try:
         return document_of(json.loads(line))
     except json.JSONDecodeError as exc:
-        return f"not JSON: {exc.msg} at column {exc.colno}"
+        return f"not JSON: {exc.msg} (column {exc.colno})"
 
 
 def train(

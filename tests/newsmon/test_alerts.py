@@ -389,6 +389,29 @@ def test_failing_source_warns_once_and_recovers_once(tmp_path: Path, smtp_server
     assert recovery["Subject"] == "[newsmon] source recovered: civil-ge-en"
 
 
+def test_sources_failing_together_are_one_notice(tmp_path: Path, smtp_server: Mailbox) -> None:
+    """An outage fails every source in the same run: each admin gets one mail naming them
+    all, and one when they recover."""
+    store, settings = _setup(tmp_path, smtp_server.url)
+    names = ("civil-ge-en", "tass-en", "interpressnews-ka")
+    sources = [(name, None) for name in names]
+    for ok in (False, True):
+        for name in names:
+            _run(store, name, ok)
+        store.update_health(sources, 1, ("admin@x.org", "ops@x.org"))
+        deliver_pending(store, settings)
+    subjects = [(m["To"], m["Subject"]) for m in smtp_server.messages]
+    assert subjects == [
+        ("admin@x.org", "[newsmon] 3 sources: 3 failing"),
+        ("ops@x.org", "[newsmon] 3 sources: 3 failing"),
+        ("admin@x.org", "[newsmon] 3 sources: 3 recovered"),
+        ("ops@x.org", "[newsmon] 3 sources: 3 recovered"),
+    ]
+    text = mail_parts(smtp_server.messages[0])["text/plain"]
+    assert all(f"{name}: Civil.ge" in text for name in names)
+    assert text.count("1 run in a row failed; last error: HTTP 500") == 3
+
+
 def test_silent_source_warns_once(tmp_path: Path, smtp_server: Mailbox) -> None:
     store, settings = _setup(tmp_path, smtp_server.url)
     _run(store, "civil-ge-en", ok=True, new=2)

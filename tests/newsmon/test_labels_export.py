@@ -61,9 +61,14 @@ def test_nothing_marked_exports_nothing_and_a_bad_output_is_one_line(
 ) -> None:
     empty = runner.invoke(app, ["labels", "export"])
     assert empty.exit_code == 0 and empty.stdout == ""
+    assert empty.stderr == "0 labelled examples\n"
     missing = runner.invoke(app, ["labels", "export", "--output", str(tmp_path / "no" / "x")])
-    assert missing.exit_code == 1 and missing.stderr.startswith("newsmon: cannot write ")
+    assert missing.exit_code == 2 and missing.stderr.startswith("newsmon: cannot write ")
     assert missing.stderr.count("\n") == 1
+    folder = runner.invoke(app, ["labels", "export", "--output", str(tmp_path)])
+    assert folder.exit_code == 2 and folder.stderr == (
+        f"newsmon: --output {tmp_path}: is a folder; name a file\n"
+    )
 
 
 def test_train_reads_the_export_beside_the_shipped_examples(tmp_path: Path, home: Path) -> None:

@@ -55,6 +55,10 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("[alerts]\nsmtp_url = 'smtp://desk:pw@mail:587'\n", "or NEWSMON_SMTP_PASSWORD"),
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'rss'\nurl = 'http://a'\n", "kind"),
         ("[[sources]]\nname = 'a'\nkind = 'feed'\nurl = 'http://a'\n", "outlet: required"),
+        # A source's address is checked when the file is read, not at its first fetch.
+        ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'a.ge/rss'\n", "url: "),
+        ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'ftp://a.ge'\n", "url: "),
+        ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'http://'\n", "url: "),
         ("not toml [", "not valid TOML"),
     ],
 )
