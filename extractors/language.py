@@ -96,9 +96,6 @@ _NOT_LETTERS = {"\u0640"}
 _AZERBAIJANI_ONLY = set("əƏ")
 _TURKIC_ONLY = set("ığİĞ")
 _TURKIC_LETTERS = set("ığşçöü")
-# Of those, the letters no other language newsmon names writes beside q or x in one word
-# (Portuguese and Catalan write ç and ü with them: execução, qüestions).
-_ONLY_AZERBAIJANI_WITH_QX = set("ığş")
 # The desk's languages (config/topic): ties in short texts go to them.
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
@@ -180,8 +177,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if script in _SINGLE_LANGUAGE_SCRIPTS:
         return Language(_SINGLE_LANGUAGE_SCRIPTS[script], share, "script")
     in_script = _in_script(text, script)
-    if script == "LATIN":
-        text, in_script = _as_turkish_if_misread(text), _as_turkish_if_misread(in_script)
+    if script == "LATIN" and _misread_turkish(in_script):
+        text, in_script = text.translate(_TURKISH_MISREAD), in_script.translate(_TURKISH_MISREAD)
     if script in ALPHABETS:
         return _by_alphabets(in_script, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
@@ -201,7 +198,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         guess = _desk_prior(words, _latin_title(words, guess, turkic), _LATIN_DESK, _latin_fit)
         # A numeral's ordinal ending after a hyphen (2008-ci) is Azerbaijani whatever the
         # words; Turkish writes 2008'de.
-        if _ORDINAL_ENDING.search(text) or _azerbaijani_spelling(text, guess[0] == "tr"):
+        if _ORDINAL_ENDING.search(text) or (guess[0] == "tr" and _azerbaijani_spelling(text)):
             guess = "az", guess[1], "letters"
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
@@ -341,7 +338,7 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     if best is None:
         return guess
     if best.language == code:
-        return (code, best.known, "words") if _words_confirm(best, fits) else guess
+        return (code, best.known, "words") if _words_confirm(guess, best, fits) else guess
     # Two languages with lists are weighed on the same words; against one without a list,
     # words unknown to the better one may be the other's.
     enough = best.known >= _WORDS_KNOWN or code in fits or set(candidates) <= set(fits)
@@ -350,9 +347,11 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     return guess
 
 
-def _words_confirm(best: WordFit, fits: dict[str, WordFit]) -> bool:
-    """Whether most words are known to ``best`` and ``_WORDS_MARGIN`` more frequent there
-    than in any other language's list."""
+def _words_confirm(guess: Guess, best: WordFit, fits: dict[str, WordFit]) -> bool:
+    """Whether langdetect was unsure of its answer, ``best``, and the words settle it: most
+    of them known to its list and ``_WORDS_MARGIN`` more frequent there than in any other."""
+    if guess[2] != "langdetect" or guess[1] >= _CONFIDENT:
+        return False
     others = [fit for fit in fits.values() if fit.language != best.language]
     runner_up = max(others, key=lambda f: f.log_frequency, default=None)
     return best.known >= _WORDS_KNOWN and _outweighs(best, runner_up, True)
@@ -380,17 +379,18 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
 
 
-def _as_turkish_if_misread(text: str) -> str:
-    """Turkish decoded as Windows-1252 (ý þ ð for ı ş ğ: "Eðer yýl") mended, where Turkish's
-    list knows more of the mended words than any listed language knows of the text as
-    written (Icelandic writes þ and ð, Czech ý)."""
+def _misread_turkish(text: str) -> bool:
+    """Turkish decoded as Windows-1252 (ý þ ð for ı ş ğ: "Eðer yýl"): Turkish's list knows
+    at least ``_KNOWN_SHARE`` of the mended words, and more of them than the listed language
+    the text as written fits best knows of it (Icelandic writes þ and ð, Czech ý)."""
     mended = text.translate(_TURKISH_MISREAD)
     if mended == text:
-        return text
-    best, _ = best_fit(words_of(text)[:_WORD_SAMPLE], "LATIN")
+        return False
     turkish = fit(words_of(mended)[:_WORD_SAMPLE], "tr").known
-    known_as_written = best.known if best else 0.0
-    return mended if turkish >= _KNOWN_SHARE and turkish > known_as_written else text
+    if turkish < _KNOWN_SHARE:
+        return False
+    best, _ = best_fit(words_of(text)[:_WORD_SAMPLE], "LATIN")
+    return best is None or turkish > best.known
 
 
 def _known_to(text: str, words: list[str], code: str) -> bool | None:
@@ -481,7 +481,7 @@ def _by_words(
         best, current = ranked_fit(words, best.language), ranked_fit(words, code)
     if best.language != code and _outweighs(best, current, enough):
         code, probability, method = best.language, best.known, "words"
-    elif best.language == code and _words_confirm(best, fits):
+    elif best.language == code and _words_confirm(guess, best, fits):
         probability, method = best.known, "words"
     if code == "tr" and _azerbaijani_words(text, fits["tr"].known):
         return "az", probability, "letters"
@@ -528,16 +528,13 @@ def _desk_prior(
     return guess
 
 
-def _azerbaijani_spelling(text: str, read_as_turkish: bool) -> bool:
-    """A word of a short text with q or x that Turkish does not know: beside ı, ğ or ş
-    (Aşxana, yığışqan), whatever else the text was read as; in a text read as Turkish, also
-    written in lowercase (vaxt, hüquq) or beside ç, ö or ü (Qüds). Turkish writes k and h
-    there, and its foreign names with q or x are capitalised and have no ı, ş or ğ."""
+def _azerbaijani_spelling(text: str) -> bool:
+    """A word of a short text with q or x that Turkish does not know, written in lowercase
+    (vaxt, hüquq) or beside the Turkic letters (Qirş, yuxarı): Turkish writes k and h there,
+    and its foreign names with q or x are capitalised and have no ı, ş or ğ."""
     written = {word.lower(): word for word in WORD.findall(text.replace("İ", "i"))}
-    letters = _TURKIC_LETTERS if read_as_turkish else _ONLY_AZERBAIJANI_WITH_QX
     return any(
-        set(word) & _NOT_TURKISH
-        and (set(word) & letters or (read_as_turkish and written[word][0].islower()))
+        set(word) & _NOT_TURKISH and (written[word][0].islower() or set(word) & _TURKIC_LETTERS)
         for word in unknown_to(list(written), "tr")
     )
 
