@@ -7,9 +7,7 @@ unexpected exception into one line; ``_Group.main`` turns usage errors into one 
 from __future__ import annotations
 
 import inspect
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -140,21 +138,9 @@ def _add(
     group.command(name, cls=_Command, **options)(_with_common_options(function))
 
 
-class _App(typer.Typer):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """The command as a process runs it. Once it has chosen its exit code, Ctrl-C no
-        longer interrupts the exit: Prefect's client and server and torch are shutting down,
-        and an interrupt there printed a traceback or ended the process with no line."""
-        try:
-            return super().__call__(*args, **kwargs)
-        finally:
-            if threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _typer(help_text: str, cls: type[typer.Typer] = typer.Typer) -> typer.Typer:
+def _typer(help_text: str) -> typer.Typer:
     # Plain tracebacks under --debug: Typer's pretty ones print local variables, secrets too.
-    return cls(
+    return typer.Typer(
         cls=_Group,
         no_args_is_help=True,
         add_completion=False,
@@ -163,7 +149,7 @@ def _typer(help_text: str, cls: type[typer.Typer] = typer.Typer) -> typer.Typer:
     )
 
 
-app = _typer("Watch news outlets, flag coverage of a topic, alert a desk once.", _App)
+app = _typer("Watch news outlets, flag coverage of a topic, alert a desk once.")
 app.callback()(main)
 monitoring: tuple[Callable[..., None], ...] = (monitor.run, monitor.demo, monitor.serve)
 for function in monitoring:

@@ -329,33 +329,6 @@ def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyP
     assert _one_line(result.stderr) == "newsmon: interrupted"
 
 
-def test_ctrl_c_while_the_process_exits_changes_nothing(tmp_path: Path) -> None:
-    """A real process whose command has finished: a Ctrl-C during the interpreter's exit
-    (where Prefect and torch clean up) neither prints a traceback nor kills it."""
-    late = (
-        "import atexit, os, signal, sys, time\n"
-        "def ctrl_c():\n"
-        "    os.kill(os.getpid(), signal.SIGINT)\n"
-        "    time.sleep(0.2)\n"
-        "    print('exit finished')\n"
-        "atexit.register(ctrl_c)\n"
-        "from newsmon.cli import app\n"
-        "sys.argv[0] = 'newsmon'\n"
-        "app()\n"
-    )
-    env = {**os.environ, "NEWSMON_HOME": str(tmp_path / "home")}
-    done = subprocess.run(
-        [sys.executable, "-c", late, "extract", "--json", str(PAGE)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.rstrip().endswith("exit finished")
-
-
 def _command_paths() -> list[list[str]]:
     group = typer.main.get_group(app)
     paths: list[list[str]] = [[]]
