@@ -87,7 +87,7 @@ class _Group(TyperGroup):
             )
             code = result if isinstance(result, int) else 0
         except typer.TyperException as exc:
-            code = _usage_error(exc)
+            code = _usage_error(exc, self, sys.argv[1:] if args is None else args)
         except typer.Abort:
             typer.echo("newsmon: interrupted", err=True)
             code = 130
@@ -96,16 +96,39 @@ class _Group(TyperGroup):
         sys.exit(code)
 
 
-def _usage_error(exc: typer.TyperException) -> int:
+def _usage_error(exc: typer.TyperException, group: TyperGroup, args: Sequence[str]) -> int:
     if type(exc).__name__ == "NoArgsIsHelpError":
         exc.show()  # type: ignore[attr-defined]  # prints the help, as Typer does
         return 2
     context = getattr(exc, "ctx", None)
-    path = context.command_path.split()[1:] if context else []
+    path = context.command_path.split()[1:] if context else _command_named(group, args)
     where = f"{' '.join(path)}: " if path else ""
     hint = f"; see `newsmon {' '.join([*path, '--help'])}`"
     typer.echo(f"newsmon: {where}{exc.format_message().rstrip('.')}{hint}", err=True)
     return int(getattr(exc, "exit_code", 2))
+
+
+def _command_named(group: TyperGroup, args: Sequence[str]) -> list[str]:
+    """The command words of ``args`` (``alerts preview``): Click raises some usage errors
+    (an option missing its value) without the command's context."""
+    path: list[str] = []
+    command: Any = group
+    words = iter(args)
+    for arg in words:
+        if not isinstance(command, TyperGroup):
+            break
+        if arg in command.commands:
+            path.append(arg)
+            command = command.commands[arg]
+        elif _takes_value(command, arg):
+            next(words, None)
+    return path
+
+
+def _takes_value(command: TyperGroup, arg: str) -> bool:
+    """Whether ``arg`` is one of the group's options that takes its value as the next word."""
+    options = (p for p in command.params if isinstance(p, TyperOption))
+    return any(arg in option.opts and not option.is_flag for option in options)
 
 
 def _with_common_options(function: Callable[..., None]) -> Callable[..., None]:
@@ -163,17 +186,21 @@ _add(app, topic.extract)
 _add(app, monitor.status)
 _add(app, deploy.deploy)
 
-sources_app = _typer("Inspect the configured sources.")
+sources_app = _typer("Inspect the configured sources.\n\nExample: newsmon sources check")
 _add(sources_app, monitor.sources_check, "check")
 app.add_typer(sources_app, name="sources")
 
-alerts_app = _typer("Look at and send queued alerts.")
+alerts_app = _typer(
+    "Look at and send queued alerts.\n\nExample: newsmon alerts preview --out /tmp/preview"
+)
 _add(alerts_app, alerts.preview, "preview")
 _add(alerts_app, alerts.flush, "flush")
 _add(alerts_app, alerts.retry, "retry")
 app.add_typer(alerts_app, name="alerts")
 
 _add(app, web.web)
-labels_app = _typer("The desk's marks from the review page.")
+labels_app = _typer(
+    "The desk's marks from the review page.\n\nExample: newsmon labels export --output desk.jsonl"
+)
 _add(labels_app, labels.export, "export")
 app.add_typer(labels_app, name="labels")

@@ -191,7 +191,7 @@ def sources_check(ctx: typer.Context) -> None:
                 f"{len(parsed.entries)} entries{problem}"
             )
     if failures:
-        raise typer.Exit(1)
+        fail(f"sources check: {failures} of {len(current.sources)} sources failed", code=1)
 
 
 def _print_summary(summary: PollSummary) -> None:

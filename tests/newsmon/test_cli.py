@@ -239,6 +239,7 @@ def test_sources_check(tmp_path: Path, home: Path, httpserver: HTTPServer) -> No
         "broken-500": "FAIL",
         "garbage": "FAIL",
     }
+    assert result.stderr == "newsmon: sources check: 2 of 4 sources failed\n"
 
 
 def test_alerts_preview_sends_nothing_then_flush_sends_once(

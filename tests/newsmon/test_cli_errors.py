@@ -275,6 +275,28 @@ def test_unknown_option_is_one_line_usage_error(home: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["extract", "--url"], "extract"),
+        (["--debug", "alerts", "preview", "--out"], "alerts preview"),
+        (["--config", "alerts", "labels", "export", "--output"], "labels export"),
+    ],
+)
+def test_an_option_without_its_value_names_its_command(
+    args: list[str], command: str, home: Path
+) -> None:
+    """Click raises this error without the command's context: the words of the command line
+    name it, past the group's own options and a value that reads like a command."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    option = args[-1]
+    assert _one_line(result.stderr) == (
+        f"newsmon: {command}: Option '{option}' requires an argument; "
+        f"see `newsmon {command} --help`"
+    )
+
+
 def test_unexpected_exception_is_one_line_unless_debug(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
