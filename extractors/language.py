@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from langdetect import DetectorFactory
@@ -43,6 +44,7 @@ from extractors.words import (
     spelling_odds,
     stoplist_letters,
     unknown_to,
+    unnamed_fit,
     words_of,
 )
 
@@ -97,6 +99,17 @@ _AZERBAIJANI_ONLY = set("əƏ")
 _TURKIC_ONLY = set("ığİĞ")
 _TURKIC_LETTERS = set("ığşçöü")
 # The desk's languages (config/topic): ties in short texts go to them.
+
+
+@dataclass(frozen=True)
+class UnnamedBars:
+    """When a stoplist of a language newsmon cannot name rules out the answer."""
+
+    words: int
+    known: float
+    margin: float
+
+
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
 _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
@@ -114,6 +127,14 @@ _FOREIGN_LETTER_SHARE = 0.1
 _UNKNOWN_WORDS_MIN = 8
 _KNOWN_SHARE = 0.45
 _STOPLIST_KNOWN = 0.2
+# A Latin text of at least so many words is in a language newsmon cannot name when the
+# stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
+# better (mean log10 frequency) than the stoplist of the language answered; a short text
+# (under _SHORT_LETTERS letters, a title) needs more. Chosen on the development split
+# (docs/decisions.md): the bars at which no right answer of a named language, sentence or
+# first 20 characters, turned ``und``.
+_UNNAMED_WHY = "of a language newsmon cannot name"
+_UNNAMED_BARS = {"text": UnnamedBars(4, 0.4, 1.0), "short": UnnamedBars(5, 0.5, 2.5)}
 # ...or a desk language's list knows this share of its words not capitalised, at least
 # this many of them.
 _NAMES_KNOWN = 0.8
@@ -202,6 +223,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
             guess = "az", guess[1], "letters"
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
+        elif _unnamed_language(words, guess[0], _UNNAMED_BARS["short"]):
+            guess = _instead_of_unknown(in_script, words, guess, hint, _UNNAMED_BARS["short"])
     elif script == "LATIN":
         guess = _unless_unknown_words(in_script, words, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
@@ -368,15 +391,44 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     """``und`` for a Latin text whose words the list of the language answered does not know
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
     most words of a real text of a language are in its wordfreq list, and a fifth or more in
-    its stoplist. Languages with neither list (Somali) keep langdetect's answer. The page's
-    declared language stands in for ``und`` when no list can check it (a page declaring
-    Zulu) or its list knows the words."""
-    if _known_to(text, words, guess[0]) is not False:
-        return guess
+    its stoplist; or whose words are far likelier a language's newsmon cannot name
+    (``_unnamed_language``). Languages with no list (Somali) keep langdetect's answer unless
+    that rules it out. The page's declared language stands in for ``und`` when no list can
+    check it (a page declaring Zulu) or its list knows the words."""
+    if _known_to(text, words, guess[0]) is False:
+        return _instead_of_unknown(text, words, guess, hint, None)
+    if _unnamed_language(words, guess[0], _UNNAMED_BARS["text"]):
+        return _instead_of_unknown(text, words, guess, hint, _UNNAMED_BARS["text"])
+    return guess
+
+
+def _instead_of_unknown(
+    text: str, words: list[str], guess: Guess, hint: str | None, bars: UnnamedBars | None
+) -> Guess:
+    """What a Latin text in a language newsmon cannot name is answered: the page's declared
+    language where no list can check it, or its list knows the words and, when a language
+    newsmon cannot name was found (``bars``), its stoplist holds against that one's; else
+    ``und``."""
+    why = "unknown to the languages listed" if bars is None else _UNNAMED_WHY
     hinted = _primary(hint)
     if hinted and _known_to(text, words, hinted) is not False:
-        return hinted, guess[1], "hint (words unknown to the languages listed)"
-    return UNDETERMINED, guess[1], "words (unknown to the languages listed)"
+        ruled_out = bars and hinted in RANKED and _unnamed_language(words, hinted, bars)
+        if not ruled_out:
+            return hinted, guess[1], f"hint (words {why})"
+    return UNDETERMINED, guess[1], f"words ({why})"
+
+
+def _unnamed_language(words: list[str], code: str, bars: UnnamedBars) -> bool:
+    """Whether a stoplist of a language newsmon cannot name knows enough of the words and
+    fits them far better than the stoplist of ``code`` (any, when ``code`` has none):
+    Esperanto's "la", "estas", "kaj" against Spanish's "la", "está"."""
+    if len(words) < bars.words or code == UNDETERMINED:
+        return False
+    unnamed = unnamed_fit(words)
+    if unnamed.known < bars.known:
+        return False
+    own = ranked_fit(words, code).log_frequency if code in RANKED else None
+    return own is None or unnamed.log_frequency > own + bars.margin
 
 
 def _misread_turkish(text: str) -> bool:

@@ -354,6 +354,67 @@ def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: 
     assert detect_language(text).code == code
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Each neighbour's list knows enough of the words (Spanish "la", "de"; Catalan "que",
+        # "es"), but a stoplist of a language newsmon cannot name fits them far better...
+        (
+            "La ministro diris ke la traktato estas grava kaj ke la du landoj devas labori "
+            "kune por la paco.",
+            "und",
+        ),
+        (
+            "Minister dixit foedus magnum esse et duas civitates una pro pace laborare debere.",
+            "und",
+        ),
+        (
+            "Lo ministre diguèt que lo tractat es important e que los dos país devon trabalhar "
+            "amassa per la patz.",
+            "und",
+        ),
+        # ...and a title needs more of its words to be such a language's (Yoruba, once
+        # Vietnamese)...
+        ("Àwọn ọmọ ogun ti dé sí ìlú náà", "und"),
+        # ...while the same sentence in the neighbours is theirs.
+        (
+            "El ministro dijo que el tratado es importante y que los dos países deben trabajar "
+            "juntos por la paz.",
+            "es",
+        ),
+        (
+            "El ministre va dir que el tractat és important i que els dos països han de "
+            "treballar junts per la pau.",
+            "ca",
+        ),
+        ("The minister said the treaty is important", "en"),
+        (
+            "Bakan, anlaşmanın önemli olduğunu ve iki ülkenin barış için birlikte çalışması "
+            "gerektiğini söyledi.",
+            "tr",
+        ),
+    ],
+)
+def test_words_far_likelier_in_a_language_newsmon_cannot_name_are_und(text: str, code: str) -> None:
+    assert detect_language(text).code == code
+
+
+def test_a_page_declaring_a_language_newsmon_cannot_name_keeps_it() -> None:
+    occitan = (
+        "Lo ministre diguèt que lo tractat es important e que los dos país devon trabalhar "
+        "amassa per la patz."
+    )
+    assert detect_language(occitan, hint="oc").code == "oc"
+    # A declared neighbour is held to the same test as the answer was.
+    assert detect_language(occitan, hint="ca").code == "und"
+    assert detect_language(occitan, hint="en").code == "und"
+    catalan = (
+        "El ministre va dir que el tractat és important i que els dos països han de "
+        "treballar junts per la pau."
+    )
+    assert detect_language(catalan, hint="oc").code == "ca"
+
+
 def test_names_and_capitals_do_not_make_a_sentence_unknown() -> None:
     # Most words are names, unknown to every list; the words around them are German's and
     # Turkish's commonest.
