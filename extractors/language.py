@@ -39,6 +39,7 @@ from extractors.words import (
     best_fit,
     common_words_of,
     fit,
+    named_fit,
     ranked_fit,
     ranked_lowercase_words,
     spelling_odds,
@@ -98,7 +99,6 @@ _NOT_LETTERS = {"\u0640"}
 _AZERBAIJANI_ONLY = set("əƏ")
 _TURKIC_ONLY = set("ığİĞ")
 _TURKIC_LETTERS = set("ığşçöü")
-# The desk's languages (config/topic): ties in short texts go to them.
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class UnnamedBars:
     margin: float
 
 
+# The desk's languages (config/topic): ties in short texts go to them.
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
 _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
@@ -411,8 +412,8 @@ def _instead_of_unknown(
     ``und``."""
     why = "unknown to the languages listed" if bars is None else _UNNAMED_WHY
     hinted = _primary(hint)
-    if hinted and _known_to(text, words, hinted) is not False:
-        ruled_out = bars and hinted in RANKED and _unnamed_language(words, hinted, bars)
+    if hinted and _script_fits(hinted, "LATIN") and _known_to(text, words, hinted) is not False:
+        ruled_out = bars and named_fit(words, hinted) and _unnamed_language(words, hinted, bars)
         if not ruled_out:
             return hinted, guess[1], f"hint (words {why})"
     return UNDETERMINED, guess[1], f"words ({why})"
@@ -427,8 +428,8 @@ def _unnamed_language(words: list[str], code: str, bars: UnnamedBars) -> bool:
     unnamed = unnamed_fit(words)
     if unnamed.known < bars.known:
         return False
-    own = ranked_fit(words, code).log_frequency if code in RANKED else None
-    return own is None or unnamed.log_frequency > own + bars.margin
+    own = named_fit(words, code)
+    return own is None or unnamed.log_frequency > own.log_frequency + bars.margin
 
 
 def _misread_turkish(text: str) -> bool:

@@ -86,6 +86,9 @@ WORD = re.compile(r"[^\W\d_]+")
 # A word this frequent in a language (500 in a million: its function words, "так" in
 # Ukrainian, "как" in Bulgarian) tells no other language apart from it.
 _COMMON_LOG = math.log10(5e-4)
+# A word at least this frequent in a language's wordfreq list (one in 100,000) is one of its
+# ordinary words, whatever its stoplist lacks.
+_COMMON_NEWS_LOG = -5.0
 _FLOOR = 1e-8
 # Combining marks: the lists write words without them (harakat, stress marks), and Turkish
 # İ lowers to i and a combining dot.
@@ -175,9 +178,32 @@ def ranked_fit(words: list[str], language: str) -> WordFit:
 
 
 def unnamed_fit(words: list[str]) -> WordFit:
-    """How the words fit the stoplist of ``UNNAMED`` they fit best (its name as language)."""
-    fits = (_fit(words, name, _ranked(name)) for name in UNNAMED)
+    """How the words fit the stoplist of ``UNNAMED`` they fit best (its name as language),
+    counting only the words it writes in lower case: its names (Maltese's Liverpool and Real
+    Madrid, Uzbek's London) are every language's."""
+    fits = (_fit(words, name, _ranked_lowercase(name)) for name in UNNAMED)
     return max(fits, key=lambda found: found.log_frequency)
+
+
+def named_fit(words: list[str], language: str) -> WordFit | None:
+    """How the words fit a language newsmon names, on the scale of its stoplist: each word's
+    frequency from its stoplist rank, or from its wordfreq list where that holds it as common
+    (``_COMMON_NEWS_LOG``; a stoplist of a few hundred words lacks the news's "países" and
+    "política"); None where the language has neither list."""
+    stoplist = ranked_log_frequencies(language) if language in RANKED else {}
+    listed = _log_frequencies(language) if language in _wordfreq_languages() else {}
+    if not stoplist and not listed:
+        return None
+    logs = [
+        max(stoplist.get(word, _FLOOR_LOG), _common_log(listed.get(word, _FLOOR_LOG)))
+        for word in words
+    ]
+    known = sum(log > _FLOOR_LOG for log in logs) / max(len(logs), 1)
+    return WordFit(language, sum(logs) / max(len(logs), 1), known)
+
+
+def _common_log(log: float) -> float:
+    return log if log >= _COMMON_NEWS_LOG else _FLOOR_LOG
 
 
 def _fit(words: list[str], language: str, table: Frequencies | dict[str, float]) -> WordFit:
@@ -298,11 +324,21 @@ def _ranked(stoplist: str) -> dict[str, float]:
     return table
 
 
-@cache
 def ranked_lowercase_words(language: str) -> frozenset[str]:
     """A stoplist's words that it writes in lower case: not names or Roman numerals."""
-    lines = _stoplist(RANKED[language])
+    return _lowercase_words(RANKED[language])
+
+
+@cache
+def _lowercase_words(stoplist: str) -> frozenset[str]:
+    lines = _stoplist(stoplist)
     return frozenset(word for line in lines if line == line.lower() for word in WORD.findall(line))
+
+
+@cache
+def _ranked_lowercase(stoplist: str) -> dict[str, float]:
+    lowercase = _lowercase_words(stoplist)
+    return {word: log for word, log in _ranked(stoplist).items() if word in lowercase}
 
 
 @cache

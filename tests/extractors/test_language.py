@@ -369,8 +369,7 @@ def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: 
             "und",
         ),
         (
-            "Lo ministre diguèt que lo tractat es important e que los dos país devon trabalhar "
-            "amassa per la patz.",
+            "De minister sei dat it regear noch gjin beslút nommen hat oer it nije plan.",
             "und",
         ),
         # ...and a title needs more of its words to be such a language's (Yoruba, once
@@ -388,6 +387,18 @@ def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: 
             "ca",
         ),
         ("The minister said the treaty is important", "en"),
+        # Names are every language's, though a stoplist lists them (Maltese's football
+        # clubs)...
+        ("Liverpool beat Real Madrid in Champions League", "en"),
+        ("Champions League: Bayern schlägt Real Madrid", "de"),
+        ("Ligue des champions: Real Madrid - Manchester City", "fr"),
+        # ...and a language's common words are its own, though its short stoplist lacks them
+        # and a neighbour's has them (Asturian's "países", "miembros", "millones").
+        (
+            "Los países miembros de la Unión Europea van a destinar millones de euros a la "
+            "política de defensa.",
+            "es",
+        ),
         (
             "Bakan, anlaşmanın önemli olduğunu ve iki ülkenin barış için birlikte çalışması "
             "gerektiğini söyledi.",
@@ -400,14 +411,15 @@ def test_words_far_likelier_in_a_language_newsmon_cannot_name_are_und(text: str,
 
 
 def test_a_page_declaring_a_language_newsmon_cannot_name_keeps_it() -> None:
-    occitan = (
-        "Lo ministre diguèt que lo tractat es important e que los dos país devon trabalhar "
-        "amassa per la patz."
+    esperanto = (
+        "La ministro diris ke la traktato estas grava kaj ke la du landoj devas labori kune por "
+        "la paco."
     )
-    assert detect_language(occitan, hint="oc").code == "oc"
-    # A declared neighbour is held to the same test as the answer was.
-    assert detect_language(occitan, hint="ca").code == "und"
-    assert detect_language(occitan, hint="en").code == "und"
+    assert detect_language(esperanto, hint="eo").code == "eo"
+    # A declared neighbour is held to the same test as the answer was, and a language of
+    # another script is no stand-in.
+    assert detect_language(esperanto, hint="es").code == "und"
+    assert detect_language(esperanto, hint="ru").code == "und"
     catalan = (
         "El ministre va dir que el tractat és important i que els dos països han de "
         "treballar junts per la pau."
