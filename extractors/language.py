@@ -135,7 +135,8 @@ _STOPLIST_KNOWN = 0.2
 # (docs/decisions.md): the bars at which no right answer of a named language, sentence or
 # first 20 characters, turned ``und``.
 _UNNAMED_WHY = "of a language newsmon cannot name"
-_UNNAMED_BARS = {"text": UnnamedBars(4, 0.4, 1.0), "short": UnnamedBars(5, 0.5, 2.5)}
+_UNNAMED_TEXT = UnnamedBars(4, 0.4, 1.0)
+_UNNAMED_TITLE = UnnamedBars(5, 0.5, 2.5)
 # ...or a desk language's list knows this share of its words not capitalised, at least
 # this many of them.
 _NAMES_KNOWN = 0.8
@@ -224,8 +225,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
             guess = "az", guess[1], "letters"
         elif guess[0] == "tr" and _azerbaijani_title(in_script):
             guess = "az", guess[1], "words"
-        elif _unnamed_language(words, guess[0], _UNNAMED_BARS["short"]):
-            guess = _instead_of_unknown(in_script, words, guess, hint, _UNNAMED_BARS["short"])
+        elif (bar := _unnamed_bar(words, guess[0], _UNNAMED_TITLE)) is not None:
+            guess = _instead_of_unknown(in_script, words, guess, hint, bar)
     elif script == "LATIN":
         guess = _unless_unknown_words(in_script, words, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
@@ -393,43 +394,48 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
     most words of a real text of a language are in its wordfreq list, and a fifth or more in
     its stoplist; or whose words are far likelier a language's newsmon cannot name
-    (``_unnamed_language``). Languages with no list (Somali) keep langdetect's answer unless
+    (``_unnamed_bar``). Languages with no list (Somali) keep langdetect's answer unless
     that rules it out. The page's declared language stands in for ``und`` when no list can
     check it (a page declaring Zulu) or its list knows the words."""
     if _known_to(text, words, guess[0]) is False:
         return _instead_of_unknown(text, words, guess, hint, None)
-    if _unnamed_language(words, guess[0], _UNNAMED_BARS["text"]):
-        return _instead_of_unknown(text, words, guess, hint, _UNNAMED_BARS["text"])
-    return guess
+    bar = _unnamed_bar(words, guess[0], _UNNAMED_TEXT)
+    return guess if bar is None else _instead_of_unknown(text, words, guess, hint, bar)
 
 
 def _instead_of_unknown(
-    text: str, words: list[str], guess: Guess, hint: str | None, bars: UnnamedBars | None
+    text: str, words: list[str], guess: Guess, hint: str | None, bar: float | None
 ) -> Guess:
     """What a Latin text in a language newsmon cannot name is answered: the page's declared
     language where no list can check it, or its list knows the words and, when a language
-    newsmon cannot name was found (``bars``), its stoplist holds against that one's; else
-    ``und``."""
-    why = "unknown to the languages listed" if bars is None else _UNNAMED_WHY
+    newsmon cannot name was found (its ``_unnamed_bar``), reaches that bar; else ``und``."""
+    why = "unknown to the languages listed" if bar is None else _UNNAMED_WHY
     hinted = _primary(hint)
     if hinted and _script_fits(hinted, "LATIN") and _known_to(text, words, hinted) is not False:
-        ruled_out = bars and named_fit(words, hinted) and _unnamed_language(words, hinted, bars)
+        ruled_out = bar is not None and _falls_short(words, hinted, bar)
         if not ruled_out:
             return hinted, guess[1], f"hint (words {why})"
     return UNDETERMINED, guess[1], f"words ({why})"
 
 
-def _unnamed_language(words: list[str], code: str, bars: UnnamedBars) -> bool:
-    """Whether a stoplist of a language newsmon cannot name knows enough of the words and
-    fits them far better than the stoplist of ``code`` (any, when ``code`` has none):
-    Esperanto's "la", "estas", "kaj" against Spanish's "la", "está"."""
+def _unnamed_bar(words: list[str], code: str, bars: UnnamedBars) -> float | None:
+    """Where a stoplist of a language newsmon cannot name knows enough of the words and fits
+    them far better than ``code`` does (any, when ``code`` has no list; Esperanto's "la",
+    "estas", "kaj" against Spanish's "la", "está"): the mean log10 frequency another language
+    must reach to hold against it. None where ``code`` stands."""
     if len(words) < bars.words or code == UNDETERMINED:
-        return False
+        return None
     unnamed = unnamed_fit(words)
     if unnamed.known < bars.known:
-        return False
+        return None
+    bar = unnamed.log_frequency - bars.margin
+    return None if _falls_short(words, code, bar) is False else bar
+
+
+def _falls_short(words: list[str], code: str, bar: float) -> bool | None:
+    """Whether the words' mean log10 frequency in ``code`` is under ``bar`` (None: no list)."""
     own = named_fit(words, code)
-    return own is None or unnamed.log_frequency > own.log_frequency + bars.margin
+    return None if own is None else own.log_frequency < bar
 
 
 def _misread_turkish(text: str) -> bool:

@@ -198,8 +198,8 @@ def named_fit(words: list[str], language: str) -> WordFit | None:
         max(stoplist.get(word, _FLOOR_LOG), _common_log(listed.get(word, _FLOOR_LOG)))
         for word in words
     ]
-    known = sum(log > _FLOOR_LOG for log in logs) / max(len(logs), 1)
-    return WordFit(language, sum(logs) / max(len(logs), 1), known)
+    count = max(len(logs), 1)
+    return WordFit(language, sum(logs) / count, sum(log > _FLOOR_LOG for log in logs) / count)
 
 
 def _common_log(log: float) -> float:
