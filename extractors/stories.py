@@ -6,7 +6,8 @@ signature, not its whole text), or when their leads tell the same: the multiling
 encoder's embeddings of title and lead, each less what every report on the topic in its language
 shares (the classifier's centroids), point the same way, and more so where the two name the
 same people and places, less where they name others (``name_keys``), and less the further
-apart in time they were published.
+apart in time they were published. Two stories whose leads are on average that alike are
+one: a report that came before the ones nearest to it had begun a story of its own.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]
     for story, keys in stories:
         if any(same_copy(key, k) for k in keys):
             return story
-    named = key.names.union(*(k.names for _, keys in stories for k in keys if k.vector))
+    named, weight = _names_read([key], stories)
     report = _with_names(key, named)
     leads = [
         (index, _with_names(k, named))
@@ -179,9 +180,37 @@ def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]
         for k in keys
         if k.vector
     ]
-    weight = name_weights(k.names for k in (report, *(k for _, k in leads)))
     nearest = max(((lead_margin(report, k, weight), i) for i, k in leads), default=(-1.0, -1))
     return stories[nearest[1]][0] if nearest[0] >= 0 else None
+
+
+def stories_of_one_event(
+    keys: Sequence[StoryKey], stories: Sequence[tuple[T, Sequence[StoryKey]]]
+) -> list[T]:
+    """Of the other stories, those whose leads are on average as near the leads of ``keys``
+    (a story that has just gained a report) as the bar asks of one pair: a story split by
+    the order its reports came in, where a report that came before the ones nearest to it
+    began a story of its own. The average, not the nearest pair: a neighbouring event of the
+    same day has a report or two near this story's, not all of them."""
+    named, weight = _names_read(keys, stories)
+    mine = [_with_names(k, named) for k in keys if k.vector]
+    found = []
+    for story, others in stories:
+        theirs = [_with_names(k, named) for k in others if k.vector]
+        margins = [lead_margin(a, b, weight) for a in mine for b in theirs]
+        if margins and sum(margins) / len(margins) >= 0:
+            found.append(story)
+    return found
+
+
+def _names_read(
+    keys: Sequence[StoryKey], stories: Sequence[tuple[T, Sequence[StoryKey]]]
+) -> tuple[frozenset[str], Callable[[str], float]]:
+    """The names the keys and the stories' leads give, and the weight of each name among
+    those leads."""
+    leads = [*keys, *(k for _, others in stories for k in others if k.vector)]
+    named = frozenset().union(*(k.names for k in leads))
+    return named, name_weights(_with_names(k, named).names for k in leads)
 
 
 def _with_names(key: StoryKey, named: frozenset[str]) -> StoryKey:

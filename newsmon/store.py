@@ -41,7 +41,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from extractors.records import AnalysedArticle
-from extractors.stories import StoryKey, closest_story, report_names, story_key
+from extractors.stories import (
+    StoryKey,
+    closest_story,
+    report_names,
+    stories_of_one_event,
+    story_key,
+)
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings, Source
@@ -162,6 +168,8 @@ class StoryRow(Base):
     # The first article's publication time (else its fetch time): what the window is read on,
     # so a backfill groups by when things were published.
     story_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The story whose articles this one's joined, once a report showed both one event.
+    merged_into: Mapped[int | None] = mapped_column(Integer)
 
 
 class AliasRow(Base):
@@ -654,6 +662,9 @@ class Store:
             key,
             [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],
         )
+        if found is not None and key.vector:
+            others = [(s, leads[s.id]) for s in nearby if s.id != found.id]
+            return _merged(session, [found, *stories_of_one_event([key, *leads[found.id]], others)])
         if found is not None:
             return found
         story = StoryRow(
@@ -931,7 +942,7 @@ class Store:
                     d.attempts,
                     d.period_start,
                     d.period_end,
-                    tuple(self._story_articles(session, i) for i in d.story_ids),
+                    tuple(self._story_articles(session, i) for i in _current(session, d.story_ids)),
                 )
                 for d in rows
             ]
@@ -1115,6 +1126,58 @@ def _lock_host(session: Session, host: str) -> None:
         )
     else:
         session.execute(text("DELETE FROM host_turns WHERE 0"))
+
+
+def _current(session: Session, story_ids: list[int]) -> list[int]:
+    """The stories a digest listed, each as the story it was merged into since, once."""
+    merged = dict(
+        session.execute(
+            select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))
+        )
+        .tuples()
+        .all()
+    )
+    current: dict[int, None] = {}
+    for story_id in story_ids:
+        while story_id in merged:
+            story_id = merged[story_id]
+        current[story_id] = None
+    return list(current)
+
+
+def _merged(session: Session, stories: list[StoryRow]) -> StoryRow:
+    """The first of the stories, which the others' articles and alerts join: one thread. A
+    recipient whose alert of the story went out gets the others' unsent alerts as
+    follow-ups; one who has none sent keeps the first unsent alert, which lists them all."""
+    first, *others = sorted(stories, key=lambda story: story.id)
+    if not others:
+        return first
+    ids = [story.id for story in others]
+    session.execute(
+        update(ArticleRow).where(ArticleRow.story_id.in_(ids)).values(story_id=first.id)
+    )
+    session.execute(update(AlertRow).where(AlertRow.story_id.in_(ids)).values(story_id=first.id))
+    for story in others:
+        story.merged_into = first.id
+        first.story_time = min(first.story_time, story.story_time)
+    alerts = session.scalars(
+        select(AlertRow)
+        .where(AlertRow.story_id == first.id, AlertRow.kind.is_distinct_from("followup"))
+        .order_by(AlertRow.id)
+    ).all()
+    by_recipient: dict[str, list[AlertRow]] = defaultdict(list)
+    for alert in alerts:
+        by_recipient[alert.recipient].append(alert)
+    for mine in by_recipient.values():
+        sent = any(alert.sent_at is not None for alert in mine)
+        unsent = [a for a in mine if a.sent_at is None and a.dead_at is None]
+        for alert in unsent if sent else unsent[1:]:
+            if sent:
+                alert.kind = "followup"
+            else:
+                session.delete(alert)
+    session.flush()
+    return first
 
 
 def _lock_stories(session: Session) -> None:

@@ -15,6 +15,7 @@ from extractors.stories import (
     closest_story,
     normalized_title,
     same_copy,
+    stories_of_one_event,
     story_key,
     text_share,
 )
@@ -92,6 +93,17 @@ def test_a_report_joins_the_story_whose_lead_is_furthest_above_its_bar() -> None
         "titled"
     )
     assert closest_story(StoryKey("x", (), b"", "en"), stories) is None
+
+
+def test_a_story_is_of_the_same_event_when_its_leads_are_on_average_above_the_bar() -> None:
+    """A story split by the order its reports came in has leads near the joined story's on
+    average; a neighbouring event's story may have one lead as near, and others far."""
+    across = SAME_EVENT_ACROSS_LANGUAGES
+    joined = [_report(1.0, "en")]
+    split = [StoryKey("title", ()), _report(across + 0.05, "ru"), _report(across - 0.03, "ka")]
+    neighbour = [_report(across + 0.05, "ru"), _report(across - 0.15, "ka")]
+    stories = [("split", split), ("neighbour", neighbour), ("untold", [StoryKey("t", ())])]
+    assert stories_of_one_event(joined, stories) == ["split"]
 
 
 def test_names_shared_or_not_move_a_lead_across_its_bar() -> None:

@@ -13,7 +13,7 @@ import pytest
 from extractors.records import AnalysedArticle
 from extractors.stories import APART_PER_DAY, SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
 from newsmon.settings import Source
-from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, now
+from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, alert_key, now
 from tests.newsmon.records import article
 
 URL = "https://civil.ge/archives/1?utm_source=rss"
@@ -147,6 +147,70 @@ def test_one_event_in_two_languages_is_one_story_and_one_language_needs_more(
         store.save([report], ["desk@x.org"])
     stories = sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
     assert stories == [["https://a.ge/1", "https://b.com/1"], ["https://c.com/1"]]
+
+
+def _three_leads(a_b: float, c_a: float, c_b: float) -> list[AnalysedArticle]:
+    """Reports A (English), B (Russian) and C (Georgian) of one day, whose leads have these
+    cosines between them; titles too short to share or to name anything."""
+    b_rest = float(np.sqrt(1 - a_b**2))
+    c_second = (c_b - a_b * c_a) / b_rest
+    c_rest = float(np.sqrt(1 - c_a**2 - c_second**2))
+    leads = {
+        "https://a.com/1": ("en", _lead(1.0)),
+        "https://b.ru/1": ("ru", _lead(a_b, b_rest)),
+        "https://c.ge/1": ("ka", _lead(c_a, c_second, c_rest)),
+    }
+    return [
+        article(url, title=url[8], text=url[8], lang=lang, vector=vector)
+        for url, (lang, vector) in leads.items()
+    ]
+
+
+def _stories(store: Store) -> list[list[str]]:
+    return sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
+
+
+@pytest.mark.parametrize(
+    ("a_b", "c_b", "stories"),
+    [
+        (-0.02, 0.08, [["https://a.com/1", "https://b.ru/1", "https://c.ge/1"]]),
+        (-0.12, 0.02, [["https://a.com/1", "https://c.ge/1"], ["https://b.ru/1"]]),
+    ],
+)
+def test_a_report_near_two_stories_makes_them_one_when_all_their_leads_are(
+    tmp_path: Path, a_b: float, c_b: float, stories: list[list[str]]
+) -> None:
+    """B came before the report nearest to it and began a story of its own; C joins A's
+    story and is above the bar with B too. Where A and B's leads are on average as near as
+    the bar asks (B and C well above it, A and B just under), the two stories are one, and
+    the desk gets one alert for it; a neighbouring event near C alone (A and B far apart)
+    stays apart. Margins (cosine less the bar across languages) are given."""
+    store = _store(tmp_path)
+    across = SAME_EVENT_ACROSS_LANGUAGES
+    for report in _three_leads(across + a_b, across + 0.13, across + c_b):
+        store.save([report], ["desk@x.org"])
+    assert _stories(store) == stories
+
+
+def test_stories_made_one_keep_one_thread_and_their_digest(tmp_path: Path) -> None:
+    """A's alert went out before C showed B's story the same event: B's unsent alert is a
+    follow-up in A's thread, and a digest queued with both stories lists one."""
+    store = _store(tmp_path)
+    first, second, third = _three_leads(
+        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
+    )
+    store.save([first], ["desk@x.org"])
+    store.mark_sent(store.pending_alerts()[0].id, "outbox/1.eml", [store.articles()[0].id])
+    store.save([second], ["desk@x.org"])
+    assert store.queue_digest("desk@x.org", now() - timedelta(hours=1), now())
+    assert [len(s) for s in store.pending_digests()[0].stories] == [1, 1]
+    store.save([third], ["desk@x.org"])
+    [pending] = store.pending_alerts()
+    assert (pending.kind, pending.article.canonical_url) == ("followup", "https://b.ru/1")
+    assert pending.thread_key == alert_key("https://a.com/1", "desk@x.org")
+    assert [len(s) for s in store.pending_digests()[0].stories] == [3]
 
 
 # One flight announced in three languages; Georgian writes no capitals, so its names count
