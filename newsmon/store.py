@@ -315,11 +315,8 @@ class PendingAlert:
     article: ArticleRow
     story: tuple[ArticleRow, ...]
     kind: str = "alert"
-
-    @property
-    def thread_key(self) -> str:
-        """The key of the story's first alert to this recipient, which follow-ups answer."""
-        return alert_key(self.story[0].canonical_url, self.recipient)
+    # The key of the story's first alert to this recipient, which follow-ups answer.
+    thread_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -605,8 +602,9 @@ class Store:
                 row.story_id = story.id
                 # A later copy is not a new alert (follow-ups and digests list it), unless
                 # the story was only ever stored quietly.
+                family = _family(story.id, _merged_stories(session))
                 alerted = set(
-                    session.scalars(select(AlertRow.recipient).where(AlertRow.story_id == story.id))
+                    session.scalars(select(AlertRow.recipient).where(AlertRow.story_id.in_(family)))
                 )
                 for recipient in [r for r in recipients if r not in alerted]:
                     session.add(_alert_row(row, recipient, "alert", story.id))
@@ -623,11 +621,17 @@ class Store:
             row.lang or "und",
             _publication(row.published_at, row.published_from),
         )
-        nearby = session.scalars(
+        merged = _merged_stories(session)
+        # A story made one with another answers by its title and text through that one.
+        titles: dict[int, list[StoryKey]] = defaultdict(list)
+        for story in session.scalars(
             select(StoryRow)
             .where(StoryRow.story_time.between(when - self.story_window, when + self.story_window))
             .order_by(StoryRow.id)
-        ).all()
+        ):
+            first = _first_of(story.id, merged)
+            titles[first].append(StoryKey(story.normalized_title, tuple(story.signature)))
+        nearby = [session.get_one(StoryRow, story_id) for story_id in sorted(titles)]
         # Its title and text are the first article's; each article's lead is its own.
         leads: dict[int, list[StoryKey]] = defaultdict(list)
         for story_id, vector, language, title, body, outlet, published, dated_by in session.execute(
@@ -658,10 +662,7 @@ class Store:
                     uncertain_names=uncertain,
                 )
             )
-        found = closest_story(
-            key,
-            [(s, [StoryKey(s.normalized_title, tuple(s.signature)), *leads[s.id]]) for s in nearby],
-        )
+        found = closest_story(key, [(s, [*titles[s.id], *leads[s.id]]) for s in nearby])
         if found is not None and key.vector:
             others = [(s, leads[s.id]) for s in nearby if s.id != found.id]
             return _merged(session, [found, *stories_of_one_event([key, *leads[found.id]], others)])
@@ -699,23 +700,36 @@ class Store:
                 .where(_unsent(AlertRow, waiting))
                 .order_by(AlertRow.id)
             ).all()
-            return [
-                PendingAlert(
-                    a.id,
-                    a.key,
-                    a.recipient,
-                    a.attempts,
-                    art,
-                    # Alerts queued before stories existed are about their article alone.
-                    self._story_articles(session, art.story_id) or (art,),
-                    a.kind or "alert",
-                )
-                for a, art in rows
-            ]
+            merged = _merged_stories(session)
+            pending = (self._pending(session, a, art, merged) for a, art in rows)
+            return [alert for alert in pending if alert is not None]
+
+    def _pending(
+        self, session: Session, alert: AlertRow, article: ArticleRow, merged: dict[int, int]
+    ) -> PendingAlert | None:
+        """The alert as it is to be sent, or None while it waits for another. Its thread is
+        the recipient's first alert of the story (the first sent, else the first queued), of
+        the stories made one with it too. An alert of a story made one with another after
+        both were queued waits for the first, which lists its article (``queue_followups``
+        then marks it told), or follows it as a follow-up."""
+        # Alerts queued before stories existed are about their article alone.
+        story = self._story_articles(session, article.story_id) or (article,)
+        first = _first_alert(session, alert.recipient, article.story_id, merged)
+        kind = alert.kind or "alert"
+        if first is not None and first.id != alert.id:
+            if first.sent_at is None:
+                return None
+            kind = "followup"
+        thread = first.key if first else alert_key(story[0].canonical_url, alert.recipient)
+        return PendingAlert(
+            alert.id, alert.key, alert.recipient, alert.attempts, article, story, kind, thread
+        )
 
     def queue_followups(self) -> int:
         """Queue a follow-up for each story article that no message sent to a recipient has
-        listed yet: a copy that came after the story's alert went out. Returns how many."""
+        listed yet: a copy that came after the story's alert went out. Returns how many.
+        An unsent alert of a story made one with another, whose article a sent message
+        listed, is marked sent (told there)."""
         queued = 0
         with self.session() as session:
             # A copy is grouped only within the story window, so older alerts get none.
@@ -727,18 +741,31 @@ class Store:
                     AlertRow.created_at >= recent,
                 )
             ).all()
+            merged = _merged_stories(session)
             listed: dict[tuple[int, str], set[int]] = defaultdict(set)
             for alert in sent:
-                listed[(alert.story_id or 0, alert.recipient)].update(alert.covers or [])
+                story_id = _first_of(alert.story_id or 0, merged)
+                listed[(story_id, alert.recipient)].update(alert.covers or [])
+            stories = {story_id: self._story_articles(session, story_id) for story_id, _ in listed}
             queued_for = set(
                 session.execute(
                     select(AlertRow.article_id, AlertRow.recipient).where(
-                        AlertRow.story_id.in_(sorted({story_id for story_id, _ in listed}))
+                        AlertRow.article_id.in_([a.id for s in stories.values() for a in s])
                     )
                 )
             )
+            told = session.scalars(
+                select(AlertRow).where(_queued(AlertRow), AlertRow.story_id.in_(list(merged)))
+            ).all()
+            for alert in told:
+                # An alert of a story made one with another, whose article a message sent
+                # since listed: it was told there.
+                story_id = _first_of(alert.story_id or 0, merged)
+                if alert.article_id in listed.get((story_id, alert.recipient), ()):
+                    alert.sent_at, alert.covers = now(), [alert.article_id]
+                    alert.delivered_to = "listed in an earlier message of its story"
             for (story_id, recipient), covered in listed.items():
-                for article in self._story_articles(session, story_id):
+                for article in stories[story_id]:
                     done = article.id in covered or (article.id, recipient) in queued_for
                     if done or article.quiet:
                         continue
@@ -1128,27 +1155,59 @@ def _lock_host(session: Session, host: str) -> None:
         session.execute(text("DELETE FROM host_turns WHERE 0"))
 
 
-def _current(session: Session, story_ids: list[int]) -> list[int]:
-    """The stories a digest listed, each as the story it was merged into since, once."""
-    merged = dict(
-        session.execute(
-            select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))
-        )
-        .tuples()
-        .all()
+def _merged_stories(session: Session) -> dict[int, int]:
+    """Each story made one with an older one, and that one."""
+    rows = session.execute(
+        select(StoryRow.id, StoryRow.merged_into).where(StoryRow.merged_into.is_not(None))
     )
-    current: dict[int, None] = {}
-    for story_id in story_ids:
-        while story_id in merged:
-            story_id = merged[story_id]
-        current[story_id] = None
-    return list(current)
+    return {story_id: first for story_id, first in rows.tuples() if first is not None}
+
+
+def _first_of(story_id: int, merged: dict[int, int]) -> int:
+    """The story this one is part of: itself, or the one it was made one with."""
+    while story_id in merged:
+        story_id = merged[story_id]
+    return story_id
+
+
+def _family(story_id: int, merged: dict[int, int]) -> list[int]:
+    """The story and those made one with it."""
+    return [story_id, *(other for other in merged if _first_of(other, merged) == story_id)]
+
+
+def _first_alert(
+    session: Session, recipient: str, story_id: int | None, merged: dict[int, int]
+) -> AlertRow | None:
+    """The recipient's alert of the story (or of one made one with it) that its thread
+    answers: the first sent, else the first queued and not given up on."""
+    if story_id is None:
+        return None
+    alerts = session.scalars(
+        select(AlertRow)
+        .where(
+            AlertRow.story_id.in_(_family(story_id, merged)),
+            AlertRow.recipient == recipient,
+            AlertRow.kind.is_distinct_from("followup"),
+            AlertRow.dead_at.is_(None),
+        )
+        .order_by(AlertRow.id)
+    ).all()
+    sent = [alert for alert in alerts if alert.sent_at is not None]
+    if sent:
+        return min(sent, key=lambda alert: (alert.sent_at, alert.id))
+    return alerts[0] if alerts else None
+
+
+def _current(session: Session, story_ids: list[int]) -> list[int]:
+    """The stories a digest listed, each as the story it was made one with since, once."""
+    merged = _merged_stories(session)
+    return list(dict.fromkeys(_first_of(story_id, merged) for story_id in story_ids))
 
 
 def _merged(session: Session, stories: list[StoryRow]) -> StoryRow:
-    """The first of the stories, which the others' articles and alerts join: one thread. A
-    recipient whose alert of the story went out gets the others' unsent alerts as
-    follow-ups; one who has none sent keeps the first unsent alert, which lists them all."""
+    """The oldest of the stories, which the others' articles join. Their alert rows stay as
+    they were (a delivery may hold them); the recipient's first alert of the story decides
+    how each unsent one goes (``_first_alert``)."""
     first, *others = sorted(stories, key=lambda story: story.id)
     if not others:
         return first
@@ -1156,26 +1215,9 @@ def _merged(session: Session, stories: list[StoryRow]) -> StoryRow:
     session.execute(
         update(ArticleRow).where(ArticleRow.story_id.in_(ids)).values(story_id=first.id)
     )
-    session.execute(update(AlertRow).where(AlertRow.story_id.in_(ids)).values(story_id=first.id))
     for story in others:
         story.merged_into = first.id
         first.story_time = min(first.story_time, story.story_time)
-    alerts = session.scalars(
-        select(AlertRow)
-        .where(AlertRow.story_id == first.id, AlertRow.kind.is_distinct_from("followup"))
-        .order_by(AlertRow.id)
-    ).all()
-    by_recipient: dict[str, list[AlertRow]] = defaultdict(list)
-    for alert in alerts:
-        by_recipient[alert.recipient].append(alert)
-    for mine in by_recipient.values():
-        sent = any(alert.sent_at is not None for alert in mine)
-        unsent = [a for a in mine if a.sent_at is None and a.dead_at is None]
-        for alert in unsent if sent else unsent[1:]:
-            if sent:
-                alert.kind = "followup"
-            else:
-                session.delete(alert)
     session.flush()
     return first
 

@@ -192,25 +192,87 @@ def test_a_report_near_two_stories_makes_them_one_when_all_their_leads_are(
     assert _stories(store) == stories
 
 
-def test_stories_made_one_keep_one_thread_and_their_digest(tmp_path: Path) -> None:
-    """A's alert went out before C showed B's story the same event: B's unsent alert is a
-    follow-up in A's thread, and a digest queued with both stories lists one."""
-    store = _store(tmp_path)
-    first, second, third = _three_leads(
+def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
+    """A and B saved as two stories (the alert of ``sent_before`` sent at once), then C,
+    which makes them one."""
+    reports = _three_leads(
         SAME_EVENT_ACROSS_LANGUAGES - 0.02,
         SAME_EVENT_ACROSS_LANGUAGES + 0.13,
         SAME_EVENT_ACROSS_LANGUAGES + 0.08,
     )
-    store.save([first], ["desk@x.org"])
-    store.mark_sent(store.pending_alerts()[0].id, "outbox/1.eml", [store.articles()[0].id])
-    store.save([second], ["desk@x.org"])
+    for report in reports[:2]:
+        store.save([report], ["desk@x.org"])
+        if report.canonical_url == sent_before:
+            [alert] = [a for a in store.pending_alerts() if a.article.canonical_url == sent_before]
+            store.mark_sent(alert.id, "outbox/1.eml", [a.id for a in alert.story])
+    store.save([reports[2]], ["desk@x.org"])
+    return reports
+
+
+def test_stories_made_one_before_any_alert_went_are_told_in_one(tmp_path: Path) -> None:
+    """Both alerts queued, none sent: the first goes, listing all three outlets, and the
+    other is marked told by it, not sent again."""
+    store = _store(tmp_path)
+    _merging(store)
+    [first] = store.pending_alerts()
+    assert (first.kind, first.article.canonical_url, len(first.story)) == (
+        "alert",
+        "https://a.com/1",
+        3,
+    )
+    store.mark_sent(first.id, "outbox/1.eml", [a.id for a in first.story])
+    assert store.queue_followups() == 0
+    assert store.pending_alerts() == []
+
+
+@pytest.mark.parametrize("sent_before", ["https://a.com/1", "https://b.ru/1"])
+def test_stories_made_one_keep_the_thread_of_the_alert_that_went(
+    tmp_path: Path, sent_before: str
+) -> None:
+    """One story's alert went out before C showed the two stories one event: the other's
+    unsent alert is a follow-up in that thread, whichever story is older, and so is C's."""
+    store = _store(tmp_path)
+    _merging(store, sent_before)
+    [other] = store.pending_alerts()
+    assert other.kind == "followup"
+    assert other.article.canonical_url != sent_before
+    assert other.thread_key == alert_key(sent_before, "desk@x.org")
+    assert store.queue_followups() == 1
+    threads = {(a.kind, a.thread_key) for a in store.pending_alerts()}
+    assert threads == {("followup", alert_key(sent_before, "desk@x.org"))}
+
+
+def test_a_digest_queued_before_stories_were_made_one_lists_them_once(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    reports = _three_leads(
+        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
+    )
+    store.save(reports[:2], ["desk@x.org"])
     assert store.queue_digest("desk@x.org", now() - timedelta(hours=1), now())
     assert [len(s) for s in store.pending_digests()[0].stories] == [1, 1]
-    store.save([third], ["desk@x.org"])
-    [pending] = store.pending_alerts()
-    assert (pending.kind, pending.article.canonical_url) == ("followup", "https://b.ru/1")
-    assert pending.thread_key == alert_key("https://a.com/1", "desk@x.org")
+    store.save([reports[2]], ["desk@x.org"])
     assert [len(s) for s in store.pending_digests()[0].stories] == [3]
+
+
+def test_a_copy_of_a_report_whose_story_was_made_one_joins_that_one(tmp_path: Path) -> None:
+    """Another outlet's copy of B's report (its title, no lead) after B's story was made
+    one with A's: it joins the story and gets no alert of its own."""
+    store = _store(tmp_path)
+    reports = _merging(store)
+    copy = replace(
+        reports[1], url="https://d.ru/1", request_key="https://d.ru/1",
+        canonical_url="https://d.ru/1", outlet="D", topic=replace(reports[1].topic, vector=b""),
+    )  # fmt: skip
+    store.save([copy], ["desk@x.org"])
+    [alert] = store.pending_alerts()
+    assert sorted(a.canonical_url for a in alert.story) == [
+        "https://a.com/1",
+        "https://b.ru/1",
+        "https://c.ge/1",
+        "https://d.ru/1",
+    ]
 
 
 # One flight announced in three languages; Georgian writes no capitals, so its names count
