@@ -198,7 +198,7 @@ class AlertRow(Base):
     # "alert" (a new story; None in databases made before stories) or "followup" (another
     # outlet's copy, after the story's alert went out); the articles the sent message listed.
     kind: Mapped[str | None] = mapped_column(String(16))
-    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     covers: Mapped[list[int] | None] = mapped_column(JSON)
 
 
@@ -314,9 +314,9 @@ class PendingAlert:
     attempts: int
     article: ArticleRow
     story: tuple[ArticleRow, ...]
-    kind: str = "alert"
+    kind: str
     # The key of the story's first alert to this recipient, which follow-ups answer.
-    thread_key: str = ""
+    thread_key: str
 
 
 @dataclass(frozen=True)
@@ -720,16 +720,17 @@ class Store:
             if first.sent_at is None:
                 return None
             kind = "followup"
-        thread = first.key if first else alert_key(story[0].canonical_url, alert.recipient)
+        elif first is None:
+            first = alert
         return PendingAlert(
-            alert.id, alert.key, alert.recipient, alert.attempts, article, story, kind, thread
+            alert.id, alert.key, alert.recipient, alert.attempts, article, story, kind, first.key
         )
 
     def queue_followups(self) -> int:
         """Queue a follow-up for each story article that no message sent to a recipient has
         listed yet: a copy that came after the story's alert went out. Returns how many.
-        An unsent alert of a story made one with another, whose article a sent message
-        listed, is marked sent (told there)."""
+        An unsent alert whose article a sent message of its story listed is marked sent
+        (told there)."""
         queued = 0
         with self.session() as session:
             # A copy is grouped only within the story window, so older alerts get none.
@@ -755,11 +756,15 @@ class Store:
                 )
             )
             told = session.scalars(
-                select(AlertRow).where(_queued(AlertRow), AlertRow.story_id.in_(list(merged)))
+                select(AlertRow).where(
+                    _queued(AlertRow),
+                    AlertRow.story_id.is_not(None),
+                    AlertRow.kind.is_distinct_from("followup"),
+                )
             ).all()
             for alert in told:
-                # An alert of a story made one with another, whose article a message sent
-                # since listed: it was told there.
+                # An alert whose article a message of its story sent since listed (stories
+                # made one, or a first alert given up on and requeued): it was told there.
                 story_id = _first_of(alert.story_id or 0, merged)
                 if alert.article_id in listed.get((story_id, alert.recipient), ()):
                     alert.sent_at, alert.covers = now(), [alert.article_id]
@@ -1179,7 +1184,8 @@ def _first_alert(
     session: Session, recipient: str, story_id: int | None, merged: dict[int, int]
 ) -> AlertRow | None:
     """The recipient's alert of the story (or of one made one with it) that its thread
-    answers: the first sent, else the first queued and not given up on."""
+    answers: the first sent, else the first queued that no try has failed (one failing
+    holds no other back); None when there is neither."""
     if story_id is None:
         return None
     alerts = session.scalars(
@@ -1195,7 +1201,7 @@ def _first_alert(
     sent = [alert for alert in alerts if alert.sent_at is not None]
     if sent:
         return min(sent, key=lambda alert: (alert.sent_at, alert.id))
-    return alerts[0] if alerts else None
+    return next((alert for alert in alerts if not alert.attempts), None)
 
 
 def _current(session: Session, story_ids: list[int]) -> list[int]:
@@ -1217,7 +1223,6 @@ def _merged(session: Session, stories: list[StoryRow]) -> StoryRow:
     )
     for story in others:
         story.merged_into = first.id
-        first.story_time = min(first.story_time, story.story_time)
     session.flush()
     return first
 

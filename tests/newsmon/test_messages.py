@@ -75,7 +75,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def _alert(settings: Settings, *story: ArticleRow, kind: str = "alert") -> EmailMessage:
-    return render(PendingAlert(1, "key", "desk@x.org", 0, story[-1], story, kind), settings)
+    alert = PendingAlert(1, "key", "desk@x.org", 0, story[-1], story, kind, "first-key")
+    return render(alert, settings)
 
 
 def _parts(message: EmailMessage) -> tuple[str, str]:

@@ -242,6 +242,35 @@ def test_stories_made_one_keep_the_thread_of_the_alert_that_went(
     assert threads == {("followup", alert_key(sent_before, "desk@x.org"))}
 
 
+@pytest.mark.parametrize("give_up_after", [1, None])
+def test_an_alert_failing_holds_back_no_other_of_its_story(
+    tmp_path: Path, give_up_after: int | None
+) -> None:
+    """A's alert was refused (and given up on, or backing off) when C made the two stories
+    one: B's alert goes as the story's, listing A, and A's, requeued by hand, is told by
+    it, not sent."""
+    store = _store(tmp_path)
+    first, second, third = _three_leads(
+        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
+    )
+    store.save([first], ["desk@x.org"])
+    [refused] = store.pending_alerts()
+    store.mark_failed(refused.id, "552 message too big", give_up_after=give_up_after)
+    store.save([second, third], ["desk@x.org"])
+    [alert] = store.pending_alerts()
+    assert (alert.kind, alert.article.canonical_url, len(alert.story)) == (
+        "alert",
+        "https://b.ru/1",
+        3,
+    )
+    store.mark_sent(alert.id, "outbox/1.eml", [a.id for a in alert.story])
+    assert store.requeue() == 1
+    assert store.queue_followups() == 0
+    assert store.pending_alerts() == []
+
+
 def test_a_digest_queued_before_stories_were_made_one_lists_them_once(tmp_path: Path) -> None:
     store = _store(tmp_path)
     reports = _three_leads(
