@@ -164,8 +164,9 @@ def lead_margin(
 
 def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]) -> T | None:
     """Of the stories (each with the keys of its articles), the first that shares the key's
-    title or text, else the one with the article whose lead is furthest above its bar; names
-    weigh by how few of these articles give them. A word that may be a name (Georgian,
+    title or text, else the one whose leads are furthest above their bars, counted halfway
+    between the nearest lead and the leads' average; names weigh by how few of these
+    articles give them. A word that may be a name (Georgian,
     Arabic) is one where a capitalised word of any of these articles gives its key: სამარა
     where a report writes Samara or Самара, not the word for a permit two Georgian reports
     share; a story's Georgian report whose Kazan is confirmed so is told from a Samara one."""
@@ -174,14 +175,22 @@ def closest_story(key: StoryKey, stories: Sequence[tuple[T, Sequence[StoryKey]]]
             return story
     named, weight = _names_read([key], stories)
     report = _with_names(key, named)
-    leads = [
-        (index, _with_names(k, named))
-        for index, (_, keys) in enumerate(stories)
-        for k in keys
-        if k.vector
-    ]
-    nearest = max(((lead_margin(report, k, weight), i) for i, k in leads), default=(-1.0, -1))
-    return stories[nearest[1]][0] if nearest[0] >= 0 else None
+    leads = [[_with_names(k, named) for k in keys if k.vector] for _, keys in stories]
+    margin, index = max(
+        ((_story_margin(report, mine, weight), i) for i, mine in enumerate(leads) if mine),
+        default=(-1.0, -1),
+    )
+    return stories[index][0] if margin >= 0 else None
+
+
+def _story_margin(
+    report: StoryKey, leads: Sequence[StoryKey], weight: Callable[[str], float]
+) -> float:
+    """Halfway between the report's margin to the story's nearest lead and its average
+    margin to the story's leads: a report of another event near one of the story's (one that
+    mentions this event, or reads alike by chance) does not carry it into the story."""
+    margins = [lead_margin(report, lead, weight) for lead in leads]
+    return (max(margins) + sum(margins) / len(margins)) / 2
 
 
 def stories_of_one_event(

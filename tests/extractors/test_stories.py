@@ -95,6 +95,22 @@ def test_a_report_joins_the_story_whose_lead_is_furthest_above_its_bar() -> None
     assert closest_story(StoryKey("x", (), b"", "en"), stories) is None
 
 
+def test_a_story_counts_halfway_between_its_nearest_lead_and_their_average() -> None:
+    """A neighbouring event's story with one report near this one (it mentions this event)
+    and the others far is not joined; a story whose leads are all fairly near is, though its
+    nearest is less near than the neighbour's."""
+    across = SAME_EVENT_ACROSS_LANGUAGES
+    report = _report(1.0, "en")
+    neighbour = [
+        _report(across + 0.06, "ru"),
+        _report(across - 0.15, "ka"),
+        _report(across - 0.12, "de"),
+    ]
+    assert closest_story(report, [("neighbour", neighbour)]) is None
+    own = [_report(across + 0.03, "ru"), _report(across - 0.01, "ka")]
+    assert closest_story(report, [("neighbour", neighbour), ("own", own)]) == "own"
+
+
 def test_a_story_is_of_the_same_event_when_its_leads_are_on_average_above_the_bar() -> None:
     """A story split by the order its reports came in has leads near the joined story's on
     average; a neighbouring event's story may have one lead as near, and others far."""
