@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -37,7 +37,9 @@ TH_STYLE = "white-space:nowrap;vertical-align:top;padding-right:1em"
 
 
 def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
-    first, article, story = alert.story[0], alert.article, alert.story
+    first, story = story_lead(alert.story), alert.story
+    # An alert tells its story by its lead; a follow-up by the copy it announces.
+    article = alert.article if alert.kind == "followup" else first
     languages = _languages(story)
     if alert.kind == "followup":
         subject = f"Re: [newsmon] {first.outlet}: {_title(first)} ({languages})"
@@ -171,6 +173,12 @@ def _opening(article: ArticleRow) -> tuple[str, ...]:
 
 def _one_line(value: str) -> str:
     return " ".join(value.split())
+
+
+def story_lead(story: Sequence[ArticleRow]) -> ArticleRow:
+    """The article a story is told by: its best-scored, the first stored of equals (the
+    order copies were stored in varies from poll to poll; their scores do not)."""
+    return max(story, key=lambda a: a.score or 0.0)
 
 
 def _outlets_label(story: tuple[ArticleRow, ...]) -> str:
@@ -326,7 +334,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
     text = [f"{count} flagged {noun}, {period}", ""]
     parts = [f"<h2>{count} flagged {noun}</h2>", f"<p>{html.escape(period)}</p>"]
     for number, story in enumerate(digest.stories, start=1):
-        lead = max(story, key=lambda a: a.score or 0.0)
+        lead = story_lead(story)
         block = _story_text(lead, story, settings, "   ")
         text += [f"{number}. {block[0].lstrip()}", *block[1:], ""]
         parts += ["<hr>", _story_html(lead, story, settings, number)]

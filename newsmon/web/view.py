@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from newsmon.messages import given_day_only, reader_link
+from newsmon.messages import given_day_only, reader_link, story_lead
 from newsmon.store import ArticleRow, LabelRow
 
 VERDICTS = ("right", "wrong")
@@ -133,21 +133,21 @@ def near_misses(rows: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> li
 
 
 def item(articles: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> Item:
-    first = articles[0]
+    first, lead = articles[0], story_lead(articles)
     mark = marks.get(first.id)
     return Item(
         article_id=first.id,
         article_ids=tuple(a.id for a in articles),
-        title=first.title or first.url,
+        title=lead.title or lead.url,
         score=max((a.score for a in articles if a.score is not None), default=None),
         flagged=bool(first.flagged),
         languages=tuple(dict.fromkeys(a.lang or "und" for a in articles)),
         copies=tuple(
             Copy(a.outlet, a.lang or "und", reader_link(a), _published(a)) for a in articles
         ),
-        passage=first.passage or "",
-        terms=tuple(first.terms or ()),
-        against=tuple(first.terms_against or ()),
+        passage=lead.passage or "",
+        terms=tuple(lead.terms or ()),
+        against=tuple(lead.terms_against or ()),
         mark=Mark(mark.verdict, mark.who, _moment(mark.marked_at)) if mark else None,
     )
 

@@ -221,6 +221,22 @@ def test_the_text_part_reads_in_a_terminal(settings: Settings) -> None:
         assert not re.search(r"&(amp|lt|gt|quot|#x?\w+);|</?(p|a|br|li|blockquote)\b", text)
 
 
+def test_a_story_is_told_by_its_best_scored_copy_whichever_was_stored_first(
+    settings: Settings,
+) -> None:
+    """Copies collected in one poll are stored in the order their sources answered: the
+    alert leads with the copy the classifier is surest of, a follow-up with its own copy."""
+    first = _row(NETGAZETI, "Netgazeti", "https://netgazeti.example/news/700001", score=0.62)
+    best = _civil(score=0.98)
+    for story in ((first, best), (best, first)):
+        text = _parts(_alert(settings, *story))[0]
+        assert " ".join(text.split()).startswith(best.title)
+        assert f"Read it: {best.url}" in text
+    followup = _alert(settings, best, first, kind="followup")
+    assert f"Read it: {first.url}" in _parts(followup)[0]
+    assert followup["Subject"].startswith(f"Re: [newsmon] Civil.ge: {best.title}")
+
+
 def test_every_page_value_is_escaped_in_the_html(settings: Settings) -> None:
     hostile = "<script>alert(1)</script>"
     row = _civil(
@@ -236,7 +252,7 @@ def test_every_page_value_is_escaped_in_the_html(settings: Settings) -> None:
         model=f"model {hostile}",
     )
     for message in (
-        _alert(settings, _civil(), row),
+        _alert(settings, row, _civil()),
         render_digest(PendingDigest(1, "k", "e@x.org", 0, FETCHED, FETCHED, ((row,),)), settings),
     ):
         page = _parts(message)[1]
