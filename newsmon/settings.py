@@ -179,21 +179,26 @@ def load_settings(
     env = os.environ if environ is None else environ
     home = Path(env.get("NEWSMON_HOME") or platformdirs.user_data_dir("newsmon")).expanduser()
     values: dict[str, Any] = {}
+    # Where each value was set, for naming it when it is out of range.
+    origins: dict[str, str] = {}
     sources: tuple[Source, ...] = ()
     user_file = config_file or (Path(env["NEWSMON_CONFIG"]) if env.get("NEWSMON_CONFIG") else None)
     for path in (SHIPPED_CONFIG, user_file):
         if path is None:
             continue
         data = _read_toml(path)
-        values.update(_settings_values(data, path))
+        read = _settings_values(data, path)
+        values.update(read)
+        origins.update(dict.fromkeys(read, str(path)))
         if "sources" in data:
             sources = _sources(data["sources"], path)
     for key in _TYPES:
         name = f"NEWSMON_{key.upper()}"
         if key not in ("home", "sources") and name in env:
-            values[key] = _coerce(key, env[name], f"environment variable {name}")
+            origins[key] = f"environment variable {name}"
+            values[key] = _coerce(key, env[name], origins[key])
     settings = Settings(home=home, sources=sources, **values)
-    _check(settings)
+    _check(settings, origins)
     return settings
 
 
@@ -262,6 +267,8 @@ def _coerce(key: str, raw: Any, origin: str) -> Any:
         if kind == "int":
             if isinstance(raw, float) or (isinstance(raw, str) and not raw.strip().isdigit()):
                 raise ValueError(raw)
+            if int(raw) < 0:
+                raise ValueError(raw)
             return int(raw)
         if kind == "tuple[str, ...]":
             items = raw.split(",") if isinstance(raw, str) else raw
@@ -304,57 +311,94 @@ def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
     return tuple(result)
 
 
-def _check(settings: Settings) -> None:
+# Durations and sizes that must be above 0: a timeout or an interval of 0 stops nothing.
+_ABOVE_ZERO = (
+    "lock_timeout_seconds",
+    "story_window_hours",
+    "health_failures",
+    "interval_seconds",
+    "timeout_seconds",
+    "request_deadline_seconds",
+    "source_budget_seconds",
+    "max_bytes",
+    "host_concurrency",
+    "robots_timeout_seconds",
+)
+_AT_LEAST_ZERO = ("host_delay_seconds", "retry_backoff_seconds")
+
+
+def _check(settings: Settings, origins: Mapping[str, str]) -> None:
+    """A value out of range is named with where it was set: the file or the variable."""
     # The store, outbox and models go under home: it must be a folder or become one.
     # (os.path: Path.exists raises where a folder on the way cannot be entered.)
     home = settings.home
     existing = next(path for path in (home, *home.parents) if os.path.exists(path))
     if not os.path.isdir(existing):
         raise ConfigError(f"home (NEWSMON_HOME) {home}: {existing} is not a directory")
+    problem = _out_of_range(settings) or _web_out_of_range(settings)
+    if problem:
+        key, message = problem
+        raise ConfigError(f"{origins[key]}: {message}" if key in origins else message)
+
+
+def _out_of_range(settings: Settings) -> tuple[str, str] | None:
+    """The first setting out of its range, and what is wrong with it."""
     if not 0.0 < settings.threshold < 1.0:
-        raise ConfigError(f"threshold: expected a number between 0 and 1, got {settings.threshold}")
+        return (
+            "threshold",
+            f"threshold: expected a number between 0 and 1, got {settings.threshold}",
+        )
+    for key in _ABOVE_ZERO:
+        if getattr(settings, key) <= 0:
+            return key, f"{key}: expected more than 0, got {getattr(settings, key)}"
+    for key in _AT_LEAST_ZERO:
+        if getattr(settings, key) < 0:
+            return key, f"{key}: expected 0 or more, got {getattr(settings, key)}"
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
-        raise ConfigError(
+        return "smtp_url", (
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
             f"got {settings.smtp_url!r}"
         )
     if settings.delivery_attempts < 1:
-        raise ConfigError(
+        return "delivery_attempts", (
             f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
         )
     if not 0 <= settings.alert_hold_seconds <= MAX_ALERT_HOLD_SECONDS:
-        raise ConfigError(
+        return "alert_hold_seconds", (
             f"alert_hold_seconds: expected 0 to {MAX_ALERT_HOLD_SECONDS}, "
             f"got {settings.alert_hold_seconds}"
         )
     if not settings.alert_to and not settings.digest_to:
-        raise ConfigError("alert_to: at least one recipient (or digest_to) is needed")
+        return "alert_to", "alert_to: at least one recipient (or digest_to) is needed"
     if settings.task_runner not in TASK_RUNNERS:
-        raise ConfigError(
+        return "task_runner", (
             f"task_runner: expected one of {TASK_RUNNERS}, got {settings.task_runner!r}"
         )
     if settings.backfill_batch < 1:
-        raise ConfigError(f"backfill_batch: expected at least 1, got {settings.backfill_batch}")
+        return "backfill_batch", (
+            f"backfill_batch: expected at least 1, got {settings.backfill_batch}"
+        )
     for network in settings.allowed_networks:
         try:
             ipaddress.ip_network(network, strict=False)
-        except ValueError as exc:
-            raise ConfigError(
+        except ValueError:
+            return "allowed_networks", (
                 f"allowed_networks: {network!r} is not an address or network"
-            ) from exc
-    _check_web(settings)
+            )
     problem = check_schedule(settings.digest_cron, settings.digest_timezone)
     if problem:
-        raise ConfigError(f"digest_cron / digest_timezone: {problem}")
+        return "digest_cron", f"digest_cron / digest_timezone: {problem}"
+    return None
 
 
-def _check_web(settings: Settings) -> None:
+def _web_out_of_range(settings: Settings) -> tuple[str, str] | None:
     if not 0 <= settings.web_port <= 65535:
-        raise ConfigError(f"web_port: expected a port up to 65535, got {settings.web_port}")
+        return "web_port", f"web_port: expected a port up to 65535, got {settings.web_port}"
     if settings.web_days < 1:
-        raise ConfigError(f"web_days: expected at least 1, got {settings.web_days}")
+        return "web_days", f"web_days: expected at least 1, got {settings.web_days}"
     if not 0.0 <= settings.web_near_miss_band < settings.threshold:
-        raise ConfigError(
+        return "web_near_miss_band", (
             f"web_near_miss_band: expected a number from 0 to below threshold "
             f"({settings.threshold}), got {settings.web_near_miss_band}"
         )
+    return None

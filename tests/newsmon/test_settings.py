@@ -60,6 +60,13 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'ftp://a.ge'\n", "url: "),
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'http://'\n", "url: "),
         ("not toml [", "not valid TOML"),
+        # Values out of range name the file that set them, as wrong types do.
+        ("[topic]\nthreshold = 7\n", "threshold: expected a number between 0 and 1"),
+        ("[schedule]\ninterval_seconds = -5\n", "interval_seconds: must be a whole number"),
+        ("[schedule]\ninterval_seconds = 0\n", "interval_seconds: expected more than 0"),
+        ("[fetch]\ntimeout_seconds = -1.0\n", "timeout_seconds: expected more than 0"),
+        ("[fetch]\nmax_workers = -2\n", "max_workers: must be a whole number, 0 or more"),
+        ("[fetch]\nhost_delay_seconds = -1\n", "host_delay_seconds: expected 0 or more"),
     ],
 )
 def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: str) -> None:
