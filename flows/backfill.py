@@ -203,7 +203,7 @@ def _listed(
     dates: DateRange,
     problems: InputProblems,
 ) -> list[Candidate]:
-    found = listed_urls(Path(request.urls_file)) if request.urls_file else []
+    found = listed_urls(Path(request.urls_file), problems) if request.urls_file else []
     for sitemap in request.sitemaps:
         found += sitemap_candidates(sitemap, fetcher, origin.source, dates, problems)
     return found

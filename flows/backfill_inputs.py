@@ -56,11 +56,17 @@ class InputProblems:
         self.errors.append(f"{where}: {error}")
 
 
-def listed_urls(path: Path) -> list[Candidate]:
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [
-        Candidate(FeedEntry(url=line)) for line in lines if line.startswith(("http://", "https://"))
-    ]
+def listed_urls(path: Path, problems: InputProblems) -> list[Candidate]:
+    """The URLs of a list, one a line; blank lines and # comments aside, a line that is no
+    http(s) URL is named as an input error, not dropped."""
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if line.lower().startswith(("http://", "https://")):
+            found.append(Candidate(FeedEntry(url=line)))
+        elif line and not line.startswith("#"):
+            problems.add(f"{path}:{number}", f"not an http(s) URL: {line[:200]!r}")
+    return found
 
 
 def sitemap_candidates(

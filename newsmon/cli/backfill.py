@@ -7,7 +7,6 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
@@ -20,6 +19,7 @@ from newsmon.cli.common import (
     regular_file,
     settings,
     warn,
+    web_address,
 )
 
 if TYPE_CHECKING:
@@ -117,16 +117,11 @@ def backfill(
 def _check_inputs(urls: Path | None, sitemaps: list[str], warcs: list[Path]) -> None:
     """Refuse, before anything starts, inputs that cannot be what they are given as."""
     for address in sitemaps:
-        try:
-            parts = urlsplit(address)
-            web = parts.scheme in ("http", "https") and bool(parts.hostname)
-        except ValueError:  # a malformed address, such as an unclosed IPv6 bracket
-            web = False
-        if not web:
+        if not web_address(address):
             fail(f"--sitemap {address}: not an http:// or https:// URL")
     if urls is not None:
         lines = read_text(urls, "--urls").splitlines()
-        if not any(line.strip().startswith(("http://", "https://")) for line in lines):
+        if not any(line.strip().lower().startswith(("http://", "https://")) for line in lines):
             fail(f"no URLs in {urls} (one http:// or https:// URL a line)")
     for path in warcs:
         regular_file(path, "--warc")

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
+from newsmon.cli.common import (
+    fail,
+    guarded,
+    read_text,
+    regular_file,
+    settings,
+    warn,
+    web_address,
+)
 from newsmon.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -247,6 +255,8 @@ def extract(
 
     Example: newsmon extract page.html.gz --url https://civil.ge/archives/1 --json
     """
+    if url is not None and not web_address(url):
+        fail(f"--url {url}: not an http:// or https:// URL")
     for path in paths:
         regular_file(path)
     failed = 0

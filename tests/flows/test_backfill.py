@@ -18,6 +18,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from flows.backfill import BackfillRequest, backfill
+from flows.backfill_inputs import InputProblems, listed_urls
 from newsmon.settings import load_settings
 from newsmon.store import Store
 from tests.conftest import FIXTURES, ROOT, Mailbox, mail_parts
@@ -44,6 +45,15 @@ def _run(request: BackfillRequest, config_file: Path | None = None) -> SimpleNam
 def _report_rows(summary: SimpleNamespace) -> list[dict[str, str]]:
     with Path(summary.report["csv"]).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_a_url_list_names_each_line_that_is_no_url(tmp_path: Path) -> None:
+    listed = tmp_path / "urls.txt"
+    listed.write_text("https://a.ge/1\n\n# a comment\ncivil.ge/2\nHTTPS://b.ge/3\n")
+    problems = InputProblems([])
+    found = listed_urls(listed, problems)
+    assert [candidate.entry.url for candidate in found] == ["https://a.ge/1", "HTTPS://b.ge/3"]
+    assert problems.errors == [f"{listed}:4: not an http(s) URL: 'civil.ge/2'"]
 
 
 def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> None:

@@ -61,6 +61,15 @@ def test_extract_of_missing_folder_or_device_is_a_usage_error(tmp_path: Path, ho
         assert result.stdout == ""
 
 
+@pytest.mark.parametrize("url", ["http://[bad", "notaurl", "javascript:alert(1)"])
+def test_extract_refuses_a_url_that_is_no_web_address(home: Path, url: str) -> None:
+    result = runner.invoke(app, ["extract", str(PAGE), "--url", url])
+    assert result.exit_code == 2, result.output
+    assert _one_line(result.stderr) == f"newsmon: --url {url}: not an http:// or https:// URL"
+    ok = runner.invoke(app, ["extract", str(PAGE), "--url", "https://civil.ge/archives/1"])
+    assert ok.exit_code == 0, ok.output
+
+
 def test_extract_of_a_png_names_it_and_goes_on(home: Path) -> None:
     result = runner.invoke(app, ["extract", str(CLI / "pixel.png"), str(PAGE)])
     assert result.exit_code == 1
