@@ -223,6 +223,9 @@ def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for section, table in data.items():
         if section == "sources":
             continue
+        belongs = next((name for name, keys in SECTIONS.items() if section in keys), None)
+        if belongs is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section}: belongs under [{belongs}]")
         if section not in SECTIONS or not isinstance(table, dict):
             raise ConfigError(f"{path}: [{section}]: unknown section")
         for key, raw in table.items():

@@ -148,6 +148,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The test servers are on this machine ("localhost": both loopback addresses), which
     # fetches may reach only when allowed.
     monkeypatch.setenv("NEWSMON_ALLOWED_NETWORKS", "127.0.0.1,::1")
+    # Commands set it under their home when it is unset; each test's own, restored after it.
+    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "home" / "matplotlib"))
     return tmp_path / "home"
 
 

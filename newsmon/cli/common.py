@@ -82,7 +82,11 @@ def settings(ctx: typer.Context) -> Settings:
     chosen = invocation(ctx).config
     if chosen is not None and chosen.exists():
         regular_file(chosen, "--config")
-    return guarded(lambda: load_settings(chosen))
+    current = guarded(lambda: load_settings(chosen))
+    # matplotlib (the backfill report's and the review page's charts) keeps its font cache
+    # under the home the user chose, not in ~/.cache.
+    os.environ.setdefault("MPLCONFIGDIR", str(current.home / "matplotlib"))
+    return current
 
 
 def guarded(call: Callable[[], T]) -> T:

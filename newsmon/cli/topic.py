@@ -160,7 +160,10 @@ def train(
         fail(f"cannot write {target}: {exc.strerror}")
     typer.echo(f"trained on {trained_on['examples']} examples; saved {target}")
     if target.resolve() != current.classifier_file.resolve():
-        typer.echo(f"to use it: classifier_file = {str(target)!r} (or NEWSMON_CLASSIFIER_FILE)")
+        typer.echo(
+            f"to use it: classifier_file = {str(target)!r} under [topic] in the config file "
+            "(or NEWSMON_CLASSIFIER_FILE)"
+        )
 
 
 def trained_head(current: Settings) -> Path:

@@ -181,6 +181,14 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
     assert other.exit_code == 2 and "retrain with `newsmon train`" in other.stderr
 
 
+def test_matplotlib_keeps_its_cache_under_the_home(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MPLCONFIGDIR")
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    assert os.environ["MPLCONFIGDIR"] == str(home / "matplotlib")
+
+
 def test_backfill_counts_a_page_under_a_second_url_once(
     tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
 ) -> None:
