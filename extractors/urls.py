@@ -15,6 +15,15 @@ _TRACKING = re.compile(
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
+def is_web_address(address: str) -> bool:
+    """An http(s) URL with a host; a malformed one (an unclosed IPv6 bracket) is none."""
+    try:
+        parts = urlsplit(address.strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no www./m./amp. prefix, no tracking parameters or fragment."""
     parts = urlsplit(url.strip())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from extractors.records import FeedEntry, FetchedPage
 from extractors.sitemaps import parse_sitemap
+from extractors.urls import is_web_address
 from extractors.warc import ArchiveError, count_responses, read_warc
 from newsmon.fetch import FEED_TYPES, Fetcher, FetchError, NotModified
 
@@ -62,7 +63,7 @@ def listed_urls(path: Path, problems: InputProblems) -> list[Candidate]:
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
-        if line.lower().startswith(("http://", "https://")):
+        if is_web_address(line):
             found.append(Candidate(FeedEntry(url=line)))
         elif line and not line.startswith("#"):
             problems.add(f"{path}:{number}", f"not an http(s) URL: {line[:200]!r}")

@@ -277,9 +277,7 @@ class Fetcher:
         host = urlsplit(url).netloc
         with self._guard:
             if host not in self._host_slots:
-                self._host_slots[host] = threading.BoundedSemaphore(
-                    max(1, self._settings.host_concurrency)
-                )
+                self._host_slots[host] = threading.BoundedSemaphore(self._settings.host_concurrency)
             return self._host_slots[host]
 
     def _wait_turn(self, url: str) -> None:

@@ -37,15 +37,16 @@ TH_STYLE = "white-space:nowrap;vertical-align:top;padding-right:1em"
 
 
 def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
-    first, story = story_lead(alert.story), alert.story
-    # An alert tells its story by its lead; a follow-up by the copy it announces.
-    article = alert.article if alert.kind == "followup" else first
-    languages = _languages(story)
+    story = alert.story
+    # An alert tells its story by its lead; a follow-up by the copy it announces, under
+    # the subject of the alert it answers (mail clients thread by subject too).
     if alert.kind == "followup":
-        subject = f"Re: [newsmon] {first.outlet}: {_title(first)} ({languages})"
+        article = alert.article
+        subject = f"Re: {_subject(alert.thread_story or story)}"
         heading = f"Also carried by {article.outlet}"
     else:
-        subject = f"[newsmon] {_outlets_label(story)}: {_title(first)} ({languages})"
+        article = story_lead(story)
+        subject = _subject(story)
         heading = ""
     message = _message(alert.key, alert.recipient, subject, settings)
     if alert.kind == "followup":
@@ -62,7 +63,7 @@ def render(alert: PendingAlert, settings: Settings) -> EmailMessage:
 def headline(row: PendingAlert | PendingDigest | NoticeRow) -> str:
     """What a message is about, in a few words: to name it when it could not be sent."""
     if isinstance(row, PendingAlert):
-        return _title(row.article)
+        return _title(row.article if row.kind == "followup" else story_lead(row.story))
     if isinstance(row, PendingDigest):
         count = len(row.stories)
         return f"digest of {count} {_story_noun(count)}"
@@ -163,7 +164,7 @@ def _byline(article: ArticleRow, zone: str) -> str:
     return f"{article.outlet} · {language_name(article.lang)} · {_published(article, zone)}"
 
 
-def _languages(story: tuple[ArticleRow, ...]) -> str:
+def _languages(story: Sequence[ArticleRow]) -> str:
     return ", ".join(dict.fromkeys(language_name(a.lang) for a in story))
 
 
@@ -181,9 +182,12 @@ def story_lead(story: Sequence[ArticleRow]) -> ArticleRow:
     return max(story, key=lambda a: a.score or 0.0)
 
 
-def _outlets_label(story: tuple[ArticleRow, ...]) -> str:
-    outlets = list(dict.fromkeys(a.outlet for a in story))
-    return outlets[0] if len(outlets) == 1 else f"{outlets[0]} and {len(outlets) - 1} more"
+def _subject(story: Sequence[ArticleRow]) -> str:
+    """The lead's outlet, how many more, its headline, and every language, the lead's first."""
+    lead = story_lead(story)
+    outlets = list(dict.fromkeys([lead.outlet, *(a.outlet for a in story)]))
+    named = outlets[0] if len(outlets) == 1 else f"{outlets[0]} and {len(outlets) - 1} more"
+    return f"[newsmon] {named}: {_title(lead)} ({_languages([lead, *story])})"
 
 
 def _story_noun(count: int) -> str:

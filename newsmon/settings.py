@@ -282,7 +282,8 @@ def _coerce(key: str, raw: Any, origin: str) -> Any:
             raise ValueError(raw)
         return raw
     except (TypeError, ValueError) as exc:
-        expected = _EXPECTED.get(kind, kind)
+        above_zero = kind == "int" and key in _ABOVE_ZERO
+        expected = "a whole number, 1 or more" if above_zero else _EXPECTED.get(kind, kind)
         raise ConfigError(f"{origin}: {key}: must be {expected}, got {raw!r}") from exc
 
 
@@ -316,7 +317,6 @@ def _sources(raw: Any, path: Path) -> tuple[Source, ...]:
 
 # Durations and sizes that must be above 0: a timeout or an interval of 0 stops nothing.
 _ABOVE_ZERO = (
-    "lock_timeout_seconds",
     "story_window_hours",
     "health_failures",
     "interval_seconds",
@@ -326,8 +326,11 @@ _ABOVE_ZERO = (
     "max_bytes",
     "host_concurrency",
     "robots_timeout_seconds",
+    "max_workers",
+    "max_articles_per_source",
 )
-_AT_LEAST_ZERO = ("host_delay_seconds", "retry_backoff_seconds")
+# 0 is no wait: a lock tried once, hosts without a pause, retries at once.
+_AT_LEAST_ZERO = ("lock_timeout_seconds", "host_delay_seconds", "retry_backoff_seconds")
 
 
 def _check(settings: Settings, origins: Mapping[str, str]) -> None:
@@ -340,67 +343,73 @@ def _check(settings: Settings, origins: Mapping[str, str]) -> None:
         raise ConfigError(f"home (NEWSMON_HOME) {home}: {existing} is not a directory")
     problem = _out_of_range(settings) or _web_out_of_range(settings)
     if problem:
-        key, message = problem
-        raise ConfigError(f"{origins[key]}: {message}" if key in origins else message)
+        keys, message = problem
+        # Of the settings the check read, the one the user set, else the shipped file's.
+        set_by = [origins[key] for key in keys if key in origins]
+        mine = [origin for origin in set_by if origin != str(SHIPPED_CONFIG)]
+        origin = (mine or set_by or [""])[0]
+        raise ConfigError(f"{origin}: {message}" if origin else message)
 
 
-def _out_of_range(settings: Settings) -> tuple[str, str] | None:
-    """The first setting out of its range, and what is wrong with it."""
+def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
+    """The first setting out of its range (with those it is checked against), and what is
+    wrong with it."""
     if not 0.0 < settings.threshold < 1.0:
-        return (
-            "threshold",
-            f"threshold: expected a number between 0 and 1, got {settings.threshold}",
+        return ("threshold",), (
+            f"threshold: expected a number between 0 and 1, got {settings.threshold}"
         )
     for key in _ABOVE_ZERO:
         if getattr(settings, key) <= 0:
-            return key, f"{key}: expected more than 0, got {getattr(settings, key)}"
+            return (key,), f"{key}: expected more than 0, got {getattr(settings, key)}"
     for key in _AT_LEAST_ZERO:
         if getattr(settings, key) < 0:
-            return key, f"{key}: expected 0 or more, got {getattr(settings, key)}"
+            return (key,), f"{key}: expected 0 or more, got {getattr(settings, key)}"
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
-        return "smtp_url", (
+        return ("smtp_url",), (
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
             f"got {settings.smtp_url!r}"
         )
     if settings.delivery_attempts < 1:
-        return "delivery_attempts", (
+        return ("delivery_attempts",), (
             f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
         )
     if not 0 <= settings.alert_hold_seconds <= MAX_ALERT_HOLD_SECONDS:
-        return "alert_hold_seconds", (
+        return ("alert_hold_seconds",), (
             f"alert_hold_seconds: expected 0 to {MAX_ALERT_HOLD_SECONDS}, "
             f"got {settings.alert_hold_seconds}"
         )
     if not settings.alert_to and not settings.digest_to:
-        return "alert_to", "alert_to: at least one recipient (or digest_to) is needed"
+        return ("alert_to", "digest_to"), (
+            "alert_to: at least one recipient (or digest_to) is needed"
+        )
     if settings.task_runner not in TASK_RUNNERS:
-        return "task_runner", (
+        return ("task_runner",), (
             f"task_runner: expected one of {TASK_RUNNERS}, got {settings.task_runner!r}"
         )
     if settings.backfill_batch < 1:
-        return "backfill_batch", (
+        return ("backfill_batch",), (
             f"backfill_batch: expected at least 1, got {settings.backfill_batch}"
         )
     for network in settings.allowed_networks:
         try:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
-            return "allowed_networks", (
+            return ("allowed_networks",), (
                 f"allowed_networks: {network!r} is not an address or network"
             )
     problem = check_schedule(settings.digest_cron, settings.digest_timezone)
     if problem:
-        return "digest_cron", f"digest_cron / digest_timezone: {problem}"
+        return ("digest_cron", "digest_timezone"), f"digest_cron / digest_timezone: {problem}"
     return None
 
 
-def _web_out_of_range(settings: Settings) -> tuple[str, str] | None:
+def _web_out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     if not 0 <= settings.web_port <= 65535:
-        return "web_port", f"web_port: expected a port up to 65535, got {settings.web_port}"
+        return ("web_port",), f"web_port: expected a port up to 65535, got {settings.web_port}"
     if settings.web_days < 1:
-        return "web_days", f"web_days: expected at least 1, got {settings.web_days}"
+        return ("web_days",), f"web_days: expected at least 1, got {settings.web_days}"
     if not 0.0 <= settings.web_near_miss_band < settings.threshold:
-        return "web_near_miss_band", (
+        return ("web_near_miss_band", "threshold"), (
             f"web_near_miss_band: expected a number from 0 to below threshold "
             f"({settings.threshold}), got {settings.web_near_miss_band}"
         )

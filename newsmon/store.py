@@ -315,8 +315,10 @@ class PendingAlert:
     article: ArticleRow
     story: tuple[ArticleRow, ...]
     kind: str
-    # The key of the story's first alert to this recipient, which follow-ups answer.
+    # The key of the story's first alert to this recipient, which follow-ups answer, and
+    # the articles that alert listed (none when it has not gone).
     thread_key: str
+    thread_story: tuple[ArticleRow, ...]
 
 
 @dataclass(frozen=True)
@@ -722,9 +724,12 @@ class Store:
             kind = "followup"
         elif first is None:
             first = alert
+        listed = set(first.covers or ())
+        told = tuple(a for a in story if a.id in listed)
         return PendingAlert(
-            alert.id, alert.key, alert.recipient, alert.attempts, article, story, kind, first.key
-        )
+            alert.id, alert.key, alert.recipient, alert.attempts, article, story, kind, first.key,
+            told,
+        )  # fmt: skip
 
     def queue_followups(self) -> int:
         """Queue a follow-up for each story article that no message sent to a recipient has

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from extractors.urls import is_web_address
 from newsmon.cli.common import (
     config_file,
     fail,
@@ -19,7 +20,6 @@ from newsmon.cli.common import (
     regular_file,
     settings,
     warn,
-    web_address,
 )
 
 if TYPE_CHECKING:
@@ -117,11 +117,11 @@ def backfill(
 def _check_inputs(urls: Path | None, sitemaps: list[str], warcs: list[Path]) -> None:
     """Refuse, before anything starts, inputs that cannot be what they are given as."""
     for address in sitemaps:
-        if not web_address(address):
+        if not is_web_address(address):
             fail(f"--sitemap {address}: not an http:// or https:// URL")
     if urls is not None:
         lines = read_text(urls, "--urls").splitlines()
-        if not any(line.strip().lower().startswith(("http://", "https://")) for line in lines):
+        if not any(is_web_address(line) for line in lines):
             fail(f"no URLs in {urls} (one http:// or https:// URL a line)")
     for path in warcs:
         regular_file(path, "--warc")

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
-from urllib.parse import urlsplit
 
 import typer
 
@@ -100,15 +99,6 @@ def guarded(call: Callable[[], T]) -> T:
 def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"newsmon: {message}", err=True)
     raise typer.Exit(code)
-
-
-def web_address(address: str) -> bool:
-    """An http(s) URL with a host; a malformed one (an unclosed IPv6 bracket) is none."""
-    try:
-        parts = urlsplit(address)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
 
 
 def warn(message: str) -> None:

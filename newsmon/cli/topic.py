@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from extractors.urls import is_web_address
 from newsmon.cli.common import (
     fail,
     guarded,
@@ -18,7 +19,6 @@ from newsmon.cli.common import (
     regular_file,
     settings,
     warn,
-    web_address,
 )
 from newsmon.settings import PROJECT_ROOT
 
@@ -258,7 +258,7 @@ def extract(
 
     Example: newsmon extract page.html.gz --url https://civil.ge/archives/1 --json
     """
-    if url is not None and not web_address(url):
+    if url is not None and not is_web_address(url):
         fail(f"--url {url}: not an http:// or https:// URL")
     for path in paths:
         regular_file(path)

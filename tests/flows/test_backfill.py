@@ -49,11 +49,16 @@ def _report_rows(summary: SimpleNamespace) -> list[dict[str, str]]:
 
 def test_a_url_list_names_each_line_that_is_no_url(tmp_path: Path) -> None:
     listed = tmp_path / "urls.txt"
-    listed.write_text("https://a.ge/1\n\n# a comment\ncivil.ge/2\nHTTPS://b.ge/3\n")
+    listed.write_text(
+        "https://a.ge/1\n\n# a comment\ncivil.ge/2\nHTTPS://b.ge/3\nhttp://[bad\nhttps://\n"
+    )
     problems = InputProblems([])
     found = listed_urls(listed, problems)
     assert [candidate.entry.url for candidate in found] == ["https://a.ge/1", "HTTPS://b.ge/3"]
-    assert problems.errors == [f"{listed}:4: not an http(s) URL: 'civil.ge/2'"]
+    assert problems.errors == [
+        f"{listed}:{number}: not an http(s) URL: {line!r}"
+        for number, line in ((4, "civil.ge/2"), (6, "http://[bad"), (7, "https://"))
+    ]
 
 
 def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> None:

@@ -74,8 +74,13 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-def _alert(settings: Settings, *story: ArticleRow, kind: str = "alert") -> EmailMessage:
-    alert = PendingAlert(1, "key", "desk@x.org", 0, story[-1], story, kind, "first-key")
+def _alert(
+    settings: Settings,
+    *story: ArticleRow,
+    kind: str = "alert",
+    told: tuple[ArticleRow, ...] = (),
+) -> EmailMessage:
+    alert = PendingAlert(1, "key", "desk@x.org", 0, story[-1], story, kind, "first-key", told)
     return render(alert, settings)
 
 
@@ -229,12 +234,17 @@ def test_a_story_is_told_by_its_best_scored_copy_whichever_was_stored_first(
     first = _row(NETGAZETI, "Netgazeti", "https://netgazeti.example/news/700001", score=0.62)
     best = _civil(score=0.98)
     for story in ((first, best), (best, first)):
-        text = _parts(_alert(settings, *story))[0]
+        alert = _alert(settings, *story)
+        text = _parts(alert)[0]
         assert " ".join(text.split()).startswith(best.title)
         assert f"Read it: {best.url}" in text
-    followup = _alert(settings, best, first, kind="followup")
-    assert f"Read it: {first.url}" in _parts(followup)[0]
-    assert followup["Subject"].startswith(f"Re: [newsmon] Civil.ge: {best.title}")
+        subject = f"[newsmon] Civil.ge and 1 more: {best.title} (English, Georgian)"
+        assert " ".join(alert["Subject"].split()) == subject
+    # The follow-up answers the subject of the alert that went, which listed Netgazeti only.
+    followup = _alert(settings, first, best, kind="followup", told=(first,))
+    assert f"Read it: {best.url}" in _parts(followup)[0]
+    subject = f"Re: [newsmon] Netgazeti: {first.title} (Georgian)"
+    assert " ".join(followup["Subject"].split()) == subject
 
 
 def test_every_page_value_is_escaped_in_the_html(settings: Settings) -> None:

@@ -63,10 +63,13 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("threshold = 0.6\n", "threshold: belongs under [topic]"),
         # Values out of range name the file that set them, as wrong types do.
         ("[topic]\nthreshold = 7\n", "threshold: expected a number between 0 and 1"),
-        ("[schedule]\ninterval_seconds = -5\n", "interval_seconds: must be a whole number"),
+        ("[schedule]\ninterval_seconds = -5\n", "interval_seconds: must be a whole number, 1 or"),
         ("[schedule]\ninterval_seconds = 0\n", "interval_seconds: expected more than 0"),
         ("[fetch]\ntimeout_seconds = -1.0\n", "timeout_seconds: expected more than 0"),
-        ("[fetch]\nmax_workers = -2\n", "max_workers: must be a whole number, 0 or more"),
+        ("[fetch]\nmax_workers = -2\n", "max_workers: must be a whole number, 1 or more"),
+        ("[fetch]\nmax_workers = 0\n", "max_workers: expected more than 0"),
+        # Checked against the shipped near-miss band: the file that set the threshold.
+        ("[topic]\nthreshold = 0.1\n", "web_near_miss_band: expected a number from 0"),
         ("[fetch]\nhost_delay_seconds = -1\n", "host_delay_seconds: expected 0 or more"),
     ],
 )
@@ -95,6 +98,18 @@ def test_wrong_scale_and_network_values(
 ) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings(environ={"NEWSMON_HOME": str(tmp_path), variable: value})
+
+
+def test_a_check_of_two_settings_names_the_one_the_user_set(tmp_path: Path) -> None:
+    environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_DIGEST_TIMEZONE": "Mars/Base"}
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ=environ)
+    assert str(error.value).startswith("environment variable NEWSMON_DIGEST_TIMEZONE: ")
+
+
+def test_zero_is_no_wait(tmp_path: Path) -> None:
+    environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_LOCK_TIMEOUT_SECONDS": "0"}
+    assert load_settings(environ=environ).lock_timeout_seconds == 0
 
 
 def test_wrong_environment_value_names_the_variable(tmp_path: Path) -> None:

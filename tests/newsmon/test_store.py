@@ -237,6 +237,8 @@ def test_stories_made_one_keep_the_thread_of_the_alert_that_went(
     assert other.kind == "followup"
     assert other.article.canonical_url != sent_before
     assert other.thread_key == alert_key(sent_before, "desk@x.org")
+    # What that alert listed, for the follow-up to answer under its subject.
+    assert [a.canonical_url for a in other.thread_story] == [sent_before]
     assert store.queue_followups() == 1
     threads = {(a.kind, a.thread_key) for a in store.pending_alerts()}
     assert threads == {("followup", alert_key(sent_before, "desk@x.org"))}
