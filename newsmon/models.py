@@ -5,6 +5,7 @@ own format, converted once into a transformers checkpoint under the model cache.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -55,7 +56,21 @@ def _encoder(ref: str, cache: Path, prefix: str) -> Encoder:
     """One encoder per model per process: loading costs seconds, encoding milliseconds."""
     # torch's compiler cache would otherwise be a folder left in the system temp folder.
     os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(cache / "torchinductor"))
-    return Encoder(ref, resolve_model(ref, cache), prefix)
+    location = resolve_model(ref, cache)
+    # The hub client logs each retry of an id it cannot reach; the one line below says why.
+    hub = logging.getLogger("huggingface_hub")
+    level = hub.level
+    hub.setLevel(logging.ERROR)
+    try:
+        return Encoder(ref, location, prefix)
+    except OSError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(
+            f"model: {ref}: not a model directory, and the Hugging Face hub and its cache "
+            f"have no such model ({reason})"
+        ) from exc
+    finally:
+        hub.setLevel(level)
 
 
 def _version(name: str) -> str:

@@ -329,6 +329,8 @@ _ABOVE_ZERO = (
     "max_workers",
     "max_articles_per_source",
 )
+# A model named by a path, not a hub id (owner/name) or a package (pkg:<module>).
+_PATH_PREFIXES = ("/", "./", "../", "~")
 # 0 is no wait: a lock tried once, hosts without a pause, retries at once.
 _AT_LEAST_ZERO = ("lock_timeout_seconds", "host_delay_seconds", "retry_backoff_seconds")
 
@@ -364,6 +366,11 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     for key in _AT_LEAST_ZERO:
         if getattr(settings, key) < 0:
             return (key,), f"{key}: expected 0 or more, got {getattr(settings, key)}"
+    if settings.model.startswith(_PATH_PREFIXES) and not Path(settings.model).expanduser().is_dir():
+        return ("model",), (
+            f"model: {settings.model}: no such directory (a hub id is written owner/name, a "
+            "model a package ships pkg:<module>)"
+        )
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
         return ("smtp_url",), (
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "

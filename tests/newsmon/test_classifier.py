@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from newsmon.classifier import load_head
+from newsmon.models import load_encoder
 from newsmon.settings import ConfigError, load_settings
 
 
@@ -30,3 +32,12 @@ def test_centroids_need_one_of_all_languages_and_the_encoders_size(tmp_path: Pat
     path = tmp_path / "old.json"
     path.write_text(json.dumps({k: v for k, v in shipped.items() if k != "centroids"}))
     assert load_head(path, settings.model).centroids == {}
+
+
+def test_a_hub_id_that_cannot_be_loaded_is_a_configuration_error(tmp_path: Path) -> None:
+    """Offline (HF_HUB_OFFLINE in the tests) and not cached: one line naming the model."""
+    settings = replace(
+        load_settings(environ={"NEWSMON_HOME": str(tmp_path)}), model="nosuch-org/nosuch-model"
+    )
+    with pytest.raises(ConfigError, match="model: nosuch-org/nosuch-model: not a model dir"):
+        load_encoder(settings)

@@ -61,6 +61,7 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'http://'\n", "url: "),
         ("not toml [", "not valid TOML"),
         ("threshold = 0.6\n", "threshold: belongs under [topic]"),
+        ("[topic]\nmodel = '/nonexistent/model'\n", "model: /nonexistent/model: no such dir"),
         # Values out of range name the file that set them, as wrong types do.
         ("[topic]\nthreshold = 7\n", "threshold: expected a number between 0 and 1"),
         ("[schedule]\ninterval_seconds = -5\n", "interval_seconds: must be a whole number, 1 or"),
