@@ -28,6 +28,7 @@ from flows.tasks import (
     save_articles,
 )
 from newsmon.fetch import Fetcher
+from newsmon.messages import plural
 from newsmon.settings import Settings, Source, load_settings
 from newsmon.store import DeliveryFailure, FetchOutcome, Store, now, open_store
 
@@ -54,7 +55,8 @@ class PollSummary:
     def line(self) -> str:
         """What the poll did, in one line for a person (`run` and `serve` print it)."""
         failed = len(self.source_errors)
-        alerts = f"{self.alerts_sent} messages sent to {self.alert_destination}"
+        sent = f"{self.alerts_sent} {plural('message', self.alerts_sent)}"
+        alerts = f"{sent} sent to {self.alert_destination}"
         if self.alerts_failed:
             alerts += f", {self.alerts_failed} failed (kept queued)"
         return (

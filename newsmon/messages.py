@@ -66,7 +66,7 @@ def headline(row: PendingAlert | PendingDigest | NoticeRow) -> str:
         return _title(row.article if row.kind == "followup" else story_lead(row.story))
     if isinstance(row, PendingDigest):
         count = len(row.stories)
-        return f"digest of {count} {_story_noun(count)}"
+        return f"digest of {count} {plural('story', count)}"
     return row.subject
 
 
@@ -190,8 +190,11 @@ def _subject(story: Sequence[ArticleRow]) -> str:
     return f"[newsmon] {named}: {_title(lead)} ({_languages([lead, *story])})"
 
 
-def _story_noun(count: int) -> str:
-    return "story" if count == 1 else "stories"
+def plural(noun: str, count: int) -> str:
+    """The noun for that many: one story, two stories; one message, two messages."""
+    if count == 1:
+        return noun
+    return f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"
 
 
 def _title(article: ArticleRow) -> str:
@@ -333,7 +336,7 @@ def render_digest(digest: PendingDigest, settings: Settings) -> EmailMessage:
     article's headline, lede and reasons, and every outlet that carried it)."""
     period = Period(digest.period_start, digest.period_end).label(settings.digest_timezone)
     count = len(digest.stories)
-    noun = _story_noun(count)
+    noun = plural("story", count)
     message = _message(digest.key, digest.recipient, f"[newsmon] Digest: {count} {noun}", settings)
     text = [f"{count} flagged {noun}, {period}", ""]
     parts = [f"<h2>{count} flagged {noun}</h2>", f"<p>{html.escape(period)}</p>"]

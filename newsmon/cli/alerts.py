@@ -27,7 +27,7 @@ def preview(
 
     Example: newsmon alerts preview --out /tmp/preview
     """
-    from newsmon.messages import headline, render, render_digest
+    from newsmon.messages import headline, plural, render, render_digest
     from newsmon.store import open_store
 
     current = settings(ctx)
@@ -51,7 +51,7 @@ def preview(
             out.rmdir()
         typer.echo("nothing queued: no message to preview")
         return
-    typer.echo(f"{written} messages previewed in {out}")
+    typer.echo(f"{written} {plural('message', written)} previewed in {out}")
 
 
 def _writable_folder(folder: Path) -> None:

@@ -173,8 +173,11 @@ def _moment(value: str | None, option: str, end_of_day: bool = False) -> datetim
 
 
 def _print(summary: dict[str, Any]) -> None:
+    from newsmon.messages import plural
+
     typer.echo(
-        f"{summary['candidates']} candidates: {summary['stored']} stored "
+        f"{summary['candidates']} {plural('candidate', summary['candidates'])}: "
+        f"{summary['stored']} stored "
         f"({summary['flagged']} flagged), {summary['failed']} failed, "
         f"{summary['already_stored']} already stored, {summary['out_of_range']} outside the range"
     )

@@ -19,7 +19,7 @@ from extractors.lede import sentences
 from extractors.topic import Document, Head, TopicClassifier
 from extractors.urls import canonical_url
 from newsmon.classifier import load_terms
-from newsmon.messages import WIDTH, render, render_digest
+from newsmon.messages import WIDTH, plural, render, render_digest
 from newsmon.settings import Settings, load_settings
 from newsmon.store import ArticleRow, PendingAlert, PendingDigest
 from tests.conftest import FIXTURES
@@ -332,3 +332,8 @@ def test_from_the_classifier_to_the_alert_the_reason_is_not_the_headline(
     ):
         row = _civil(title=title, text=body, passage=score.passage, terms=list(score.terms))
         assert reason in " ".join(_parts(_alert(settings, row))[0].split())
+
+
+def test_counts_read_as_words_do() -> None:
+    assert [plural("story", n) for n in (0, 1, 2)] == ["stories", "story", "stories"]
+    assert [plural("candidate", n) for n in (1, 3)] == ["candidate", "candidates"]
