@@ -25,7 +25,7 @@ from extractors.urls import canonical_url
 from newsmon.digests import Period
 from newsmon.language_names import language_name
 from newsmon.settings import Settings
-from newsmon.store import ArticleRow, NoticeRow, PendingAlert, PendingDigest, now
+from newsmon.store import ArticleRow, NoticeRow, PendingAlert, PendingDigest, now, story_lead
 
 # Columns of the text part: what a terminal mail client shows without wrapping again.
 WIDTH = 78
@@ -174,12 +174,6 @@ def _opening(article: ArticleRow) -> tuple[str, ...]:
 
 def _one_line(value: str) -> str:
     return " ".join(value.split())
-
-
-def story_lead(story: Sequence[ArticleRow]) -> ArticleRow:
-    """The article a story is told by: its best-scored, the first stored of equals (the
-    order copies were stored in varies from poll to poll; their scores do not)."""
-    return max(story, key=lambda a: a.score or 0.0)
 
 
 def _subject(story: Sequence[ArticleRow]) -> str:

@@ -1030,10 +1030,10 @@ class Store:
     def sent_alerts(
         self, limit: int = 20, since: datetime | None = None
     ) -> list[tuple[str, str, str]]:
-        """(recipient, article title, where it was delivered) of the latest sent alerts,
-        only those sent at or after ``since`` when given (what one run delivered)."""
+        """(recipient, headline, where it was delivered) of the latest sent alerts, only
+        those sent at or after ``since`` when given (what one run delivered)."""
         query = (
-            select(AlertRow.recipient, ArticleRow.title, AlertRow.delivered_to)
+            select(AlertRow, ArticleRow)
             .join(ArticleRow, AlertRow.article_id == ArticleRow.id)
             .where(AlertRow.sent_at.is_not(None))
             .order_by(AlertRow.id.desc())
@@ -1042,8 +1042,15 @@ class Store:
         if since is not None:
             query = query.where(AlertRow.sent_at >= since)
         with self.session() as session:
-            rows = session.execute(query)
-            return [(recipient, title, where or "") for recipient, title, where in rows]
+            sent = []
+            for alert, article in session.execute(query).tuples():
+                # As the message was headed: an alert by its story's lead.
+                if alert.kind != "followup":
+                    article = story_lead(
+                        self._story_articles(session, article.story_id) or (article,)
+                    )
+                sent.append((alert.recipient, article.title or "", alert.delivered_to or ""))
+            return sent
 
     def articles(self, limit: int = 50) -> list[ArticleRow]:
         with self.session() as session:
@@ -1163,6 +1170,12 @@ def _lock_host(session: Session, host: str) -> None:
         )
     else:
         session.execute(text("DELETE FROM host_turns WHERE 0"))
+
+
+def story_lead(story: Sequence[ArticleRow]) -> ArticleRow:
+    """The article a story is told by: its best-scored, the first stored of equals (the
+    order copies were stored in varies from poll to poll; their scores do not)."""
+    return max(story, key=lambda a: a.score or 0.0)
 
 
 def _merged_stories(session: Session) -> dict[int, int]:

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from newsmon.messages import given_day_only, reader_link, story_lead
-from newsmon.store import ArticleRow, LabelRow
+from newsmon.messages import given_day_only, reader_link
+from newsmon.store import ArticleRow, LabelRow, story_lead
 
 VERDICTS = ("right", "wrong")
 # The chart shows at most this many days, the latest ones.

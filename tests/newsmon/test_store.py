@@ -244,6 +244,22 @@ def test_stories_made_one_keep_the_thread_of_the_alert_that_went(
     assert threads == {("followup", alert_key(sent_before, "desk@x.org"))}
 
 
+def test_a_sent_alert_is_listed_by_the_copy_it_led_with(tmp_path: Path) -> None:
+    """A run lists what it delivered as the messages were headed: a story's alert by its
+    best-scored copy, not by the copy whose row queued it."""
+    store = _store(tmp_path)
+    first, _, third = _three_leads(
+        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
+    )
+    best = replace(third, topic=replace(third.topic, score=0.99))
+    store.save([first, best], ["desk@x.org"])
+    [alert] = store.pending_alerts()
+    store.mark_sent(alert.id, "outbox/1.eml", [a.id for a in alert.story])
+    assert store.sent_alerts() == [("desk@x.org", best.title, "outbox/1.eml")]
+
+
 @pytest.mark.parametrize("give_up_after", [1, None])
 def test_an_alert_failing_holds_back_no_other_of_its_story(
     tmp_path: Path, give_up_after: int | None
