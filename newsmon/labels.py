@@ -159,9 +159,13 @@ def _table(name: str, groups: dict[str, list[Scored]], threshold: float, best: b
         part_scores = [s for _, s in pairs]
         part_labels = [bool(e.label) for e, _ in pairs]
         c = confusion(part_scores, part_labels, threshold)
+        # A ratio of nothing (none flagged, or none positive) is no figure: "-", not 0.
+        precision = f"{c.precision:10.3f}" if c.tp + c.fp else f"{'-':>10}"
+        recall = f"{c.recall:8.3f}" if c.tp + c.fn else f"{'-':>8}"
+        f1 = f"{c.f1:6.3f}" if c.tp + c.fp and c.tp + c.fn else f"{'-':>6}"
         line = (
-            f"{label[:24]:24} {len(pairs):5d} {c.tp + c.fn:5d} {c.precision:10.3f} "
-            f"{c.recall:8.3f} {c.f1:6.3f} {c.fp:4d} {c.fn:4d}"
+            f"{label[:24]:24} {len(pairs):5d} {c.tp + c.fn:5d} {precision} {recall} {f1} "
+            f"{c.fp:4d} {c.fn:4d}"
         )
         if best:
             line += f" {_best_threshold(part_scores, part_labels, threshold):14.2f}"
