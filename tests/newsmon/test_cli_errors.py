@@ -273,7 +273,7 @@ def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
     assert result.exit_code == 2
     line = _one_line(result.stderr)
     assert "NEWSMON_INTERVAL_SECONDS" in line
-    assert "must be a whole number, 0 or more, got '-5'" in line
+    assert "must be a whole number, 1 or more, got '-5'" in line
 
 
 def test_unknown_option_is_one_line_usage_error(home: Path) -> None:
