@@ -8,11 +8,10 @@ its score) with the language newsmon detects, and the store's own grouping decid
 precision and recall of "same story" against the written events (and among the reports the
 classifier reads: one it does not read scores 0 and is never flagged), beside the same store
 comparing a story by its nearest lead alone, with stories that a later report shows one event
-left apart, with the days between reports
-not counted, with the names' weight at 0 as well (leads alone, the rule of 2026-12-02), and
-without the leads' vectors (titles and shared text only, as before cross-language stories).
-The three outlets' copies of one wire
-report in `tests/fixtures/stories/` are the same-language line.
+left apart, with the days between reports not counted, with the names' weight at 0 as well
+(leads alone, the rule of 2026-12-02), and without the leads' vectors (titles and shared text
+only, as before cross-language stories). The three outlets' copies of one wire report in
+`tests/fixtures/stories/` are the same-language line.
 
 Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
      (dev by default: the test reports are frozen, run only to report a fixed rule)

@@ -270,9 +270,10 @@ def _coerce(key: str, raw: Any, origin: str) -> Any:
         if kind == "int":
             if isinstance(raw, float) or (isinstance(raw, str) and not raw.strip().isdigit()):
                 raise ValueError(raw)
-            if int(raw) < 0:
+            whole = int(raw)
+            if whole < 0:
                 raise ValueError(raw)
-            return int(raw)
+            return whole
         if kind == "tuple[str, ...]":
             items = raw.split(",") if isinstance(raw, str) else raw
             return tuple(str(item).strip() for item in items if str(item).strip())

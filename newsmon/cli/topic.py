@@ -12,14 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from extractors.urls import is_web_address
-from newsmon.cli.common import (
-    fail,
-    guarded,
-    read_text,
-    regular_file,
-    settings,
-    warn,
-)
+from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
 from newsmon.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:

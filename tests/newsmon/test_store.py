@@ -166,6 +166,16 @@ def _three_leads(a_b: float, c_a: float, c_b: float) -> list[AnalysedArticle]:
     ]
 
 
+def _one_event() -> list[AnalysedArticle]:
+    """A and B just under the bar across languages, C well above it with both: one event,
+    two stories until C comes."""
+    return _three_leads(
+        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
+        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
+    )
+
+
 def _stories(store: Store) -> list[list[str]]:
     return sorted(sorted(a.canonical_url for a in p.story) for p in store.pending_alerts())
 
@@ -195,11 +205,7 @@ def test_a_report_near_two_stories_makes_them_one_when_all_their_leads_are(
 def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
     """A and B saved as two stories (the alert of ``sent_before`` sent at once), then C,
     which makes them one."""
-    reports = _three_leads(
-        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
-    )
+    reports = _one_event()
     for report in reports[:2]:
         store.save([report], ["desk@x.org"])
         if report.canonical_url == sent_before:
@@ -248,11 +254,7 @@ def test_a_sent_alert_is_listed_by_the_copy_it_led_with(tmp_path: Path) -> None:
     """A run lists what it delivered as the messages were headed: a story's alert by its
     best-scored copy, not by the copy whose row queued it."""
     store = _store(tmp_path)
-    first, _, third = _three_leads(
-        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
-    )
+    first, _, third = _one_event()
     best = replace(third, topic=replace(third.topic, score=0.99))
     store.save([first, best], ["desk@x.org"])
     [alert] = store.pending_alerts()
@@ -268,11 +270,7 @@ def test_an_alert_failing_holds_back_no_other_of_its_story(
     one: B's alert goes as the story's, listing A, and A's, requeued by hand, is told by
     it, not sent."""
     store = _store(tmp_path)
-    first, second, third = _three_leads(
-        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
-    )
+    first, second, third = _one_event()
     store.save([first], ["desk@x.org"])
     [refused] = store.pending_alerts()
     store.mark_failed(refused.id, "552 message too big", give_up_after=give_up_after)
@@ -291,11 +289,7 @@ def test_an_alert_failing_holds_back_no_other_of_its_story(
 
 def test_a_digest_queued_before_stories_were_made_one_lists_them_once(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    reports = _three_leads(
-        SAME_EVENT_ACROSS_LANGUAGES - 0.02,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.13,
-        SAME_EVENT_ACROSS_LANGUAGES + 0.08,
-    )
+    reports = _one_event()
     store.save(reports[:2], ["desk@x.org"])
     assert store.queue_digest("desk@x.org", now() - timedelta(hours=1), now())
     assert [len(s) for s in store.pending_digests()[0].stories] == [1, 1]
