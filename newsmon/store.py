@@ -36,7 +36,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import CursorResult, Dialect, Engine
+from sqlalchemy.engine import CursorResult, Dialect, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -1151,11 +1151,18 @@ def open_store(settings: Settings) -> Store:
     return Store(settings.database, settings.raw_dir, timedelta(hours=settings.story_window_hours))
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for a server's or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path := sqlite_file(url):
+            path.parent.mkdir(parents=True, exist_ok=True)
         # Several task threads write; wait for the lock rather than fail.
         return create_engine(url, connect_args={"timeout": 30})
     return create_engine(url, pool_pre_ping=True)

@@ -153,6 +153,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
+@pytest.fixture
+def empty_store(home: Path) -> None:
+    """The desk's store as a first run leaves it with nothing found."""
+    from newsmon.settings import load_settings
+    from newsmon.store import open_store
+
+    open_store(load_settings())
+
+
 @dataclass
 class Mailbox:
     """Messages an SMTP server on 127.0.0.1 accepted, and a switch to make it refuse."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsmon.cli.common import fail, settings
+from newsmon.cli.common import existing_store, fail, settings
 
 if TYPE_CHECKING:
     from newsmon.settings import Settings
@@ -28,10 +28,9 @@ def preview(
     Example: newsmon alerts preview --out /tmp/preview
     """
     from newsmon.messages import headline, plural, render, render_digest
-    from newsmon.store import open_store
 
     current = settings(ctx)
-    store = open_store(current)
+    store = existing_store(current)
     created = not out.exists()
     _writable_folder(out)
     written = 0
@@ -95,10 +94,9 @@ def flush(ctx: typer.Context) -> None:
     Example: newsmon alerts flush
     """
     from newsmon.alerts import deliver_pending
-    from newsmon.store import open_store
 
     current = settings(ctx)
-    store = open_store(current)
+    store = existing_store(current)
     # Asked for now: a message backing off after the server was down goes now.
     store.due_now()
     delivery = deliver_pending(store, current)
@@ -118,7 +116,5 @@ def retry(ctx: typer.Context) -> None:
 
     Example: newsmon alerts retry && newsmon alerts flush
     """
-    from newsmon.store import open_store
-
-    requeued = open_store(settings(ctx)).requeue()
+    requeued = existing_store(settings(ctx)).requeue()
     typer.echo(f"{requeued} messages requeued")

@@ -14,11 +14,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from newsmon.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from newsmon.store import Store
 
 T = TypeVar("T")
 
@@ -143,6 +146,17 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         if main:
             # None: the handler was set outside Python; the default is the nearest.
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def existing_store(current: Settings) -> Store:
+    """The store of a command that reads or resends what runs stored: a SQLite file that is
+    not there (a mistyped NEWSMON_HOME, nothing run yet) is an error, not a new empty store."""
+    from newsmon.store import open_store, sqlite_file
+
+    path = sqlite_file(current.database)
+    if path is not None and not path.exists():
+        fail(f"no store at {path}: nothing has run with this home yet", code=1)
+    return open_store(current)
 
 
 def prepare_prefect(current: Settings) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsmon.cli.common import fail
+from newsmon.cli.common import existing_store, fail
 from newsmon.cli.web import DemoOption, review_settings
 
 
@@ -25,12 +25,11 @@ def export(
 
     Example: newsmon labels export --output desk.jsonl
     """
-    from newsmon.store import open_store
     from newsmon.web.export import export_lines
 
     if output is not None and output.is_dir():
         fail(f"--output {output}: is a folder; name a file")
-    lines = list(export_lines(open_store(review_settings(ctx, demo)).labelled_articles()))
+    lines = list(export_lines(existing_store(review_settings(ctx, demo)).labelled_articles()))
     text = "".join(f"{line}\n" for line in lines)
     if output is None:
         typer.echo(text, nl=False)

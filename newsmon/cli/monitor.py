@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -11,17 +12,22 @@ import typer
 
 from newsmon.cli.common import (
     config_file,
+    existing_store,
     fail,
     guarded,
     in_prefect,
+    invocation,
     prepare_prefect,
     settings,
     warn,
 )
-from newsmon.settings import Settings, load_settings
+from newsmon.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from flows.poll import PollSummary
+
+# What the demo takes from the desk: where its home is, and the converted model to reuse.
+_DEMO_KEEPS = ("NEWSMON_HOME", "NEWSMON_MODEL_CACHE")
 
 
 def run(ctx: typer.Context) -> None:
@@ -49,7 +55,7 @@ def demo(ctx: typer.Context) -> None:
     from newsmon.demo import DemoServer, demo_config, demo_settings
     from newsmon.store import now
 
-    desk = settings(ctx)
+    desk = _desk_of_demo(ctx)
     started = now()
     with demo_settings(desk) as home, DemoServer() as server:
         config = home / "demo.toml"
@@ -60,6 +66,17 @@ def demo(ctx: typer.Context) -> None:
         summary = _poll(current, str(config))
         _print_summary(summary)
         _print_articles(current, started)
+
+
+def _desk_of_demo(ctx: typer.Context) -> Settings:
+    """The desk's settings, of which the demo uses only its home and model cache: a desk
+    configuration that does not load is named on one line and left out."""
+    try:
+        return load_settings(invocation(ctx).config)
+    except ConfigError as exc:
+        warn(f"the demo goes on without the desk's configuration, which has an error: {exc}")
+    kept = {name: os.environ[name] for name in _DEMO_KEEPS if name in os.environ}
+    return guarded(lambda: load_settings(None, kept))
 
 
 def _poll(current: Settings, config: str | None) -> PollSummary:
@@ -125,10 +142,8 @@ def status(
 
     Example: newsmon status --json
     """
-    from newsmon.store import open_store
-
     current = settings(ctx)
-    report = open_store(current).status(current.sources)
+    report = existing_store(current).status(current.sources)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return

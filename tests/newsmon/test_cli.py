@@ -21,7 +21,7 @@ from newsmon.cli import app
 from newsmon.models import resolve_model
 from newsmon.settings import load_settings
 from newsmon.store import Store, now
-from tests.conftest import QUALITY_FLOORS, ROOT, Mailbox, command_env, free_port
+from tests.conftest import FIXTURES, QUALITY_FLOORS, ROOT, Mailbox, command_env, free_port
 from tests.flows.sites import (
     BROKEN_SOURCES,
     config,
@@ -41,7 +41,8 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     """In the desk's shell (its SMTP server and recipients set), the demo keeps its own store
     and outbox under NEWSMON_HOME/demo; the second demo sends nothing new. The Foreign
     Ministry's statement, carried in English, Georgian and Russian, is one story in one
-    alert; the Kremlin's of another day, in English, is another."""
+    alert; the Kremlin's of another day, in English, is another. A desk configuration with
+    an error (the second run's) is named and left out: the demo needs none of it."""
     home = tmp_path / "home"
     env = command_env(home, NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_ALERT_TO="real-desk@x.org")
     first = subprocess.run(
@@ -70,26 +71,33 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
         urlsplit(link).hostname or "" for link in re.findall(r"https?://\S+", " ".join(threads))
     }
     assert hosts and all(host.endswith(".example") for host in hosts), hosts
+    bad = FIXTURES / "cli" / "bad.toml"
     second = subprocess.run(
-        [*NEWSMON, "demo"], env=env, capture_output=True, text=True, timeout=300, check=False
+        [*NEWSMON, "demo"],
+        env={**env, "NEWSMON_CONFIG": str(bad)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stderr.startswith(
+        "newsmon: the demo goes on without the desk's configuration, which has an error: "
+        f"{bad}: interval_seconds"
+    )
     assert "0 messages sent" in second.stdout
     assert "no alert delivered by this run" in second.stdout
     assert smtp_server.messages == []
     status = subprocess.run(
-        [*NEWSMON, "status", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+        [*NEWSMON, "status", "--json"], env=env, capture_output=True, text=True, timeout=60
     )
-    # The desk's store has none of it; every configured source is listed, never run.
-    report = json.loads(status.stdout)
-    assert report["articles"] == 0 and report["alerts"] == {"sent": 0, "queued": 0}
-    assert {s["health"] for s in report["sources"]} == {"never run"}
-    assert not any(s["name"].startswith("demo-") for s in report["sources"])
+    # The desk's store was never made: the demo keeps to its own.
+    assert status.returncode == 1, status.stdout
+    assert (
+        status.stderr
+        == f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet\n"
+    )
+    assert not (home / "newsmon.db").exists()
 
 
 def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path) -> None:
@@ -182,7 +190,7 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
 
 
 def test_matplotlib_keeps_its_cache_under_the_home(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, empty_store: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MPLCONFIGDIR")
     assert runner.invoke(app, ["status"]).exit_code == 0

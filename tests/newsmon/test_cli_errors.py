@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 import newsmon.cli.backfill
 import newsmon.cli.topic
 from newsmon.cli import app
+from newsmon.settings import load_settings
+from newsmon.store import open_store
 from tests.conftest import FIXTURES, ROOT, free_port
 
 runner = CliRunner()
@@ -119,7 +121,9 @@ def test_a_config_or_home_that_cannot_be_one_is_a_configuration_error(
     assert "configuration error: " in result.stderr and error in _one_line(result.stderr)
 
 
-def test_a_command_run_in_process_gives_back_the_sigterm_handler(home: Path) -> None:
+def test_a_command_run_in_process_gives_back_the_sigterm_handler(
+    home: Path, empty_store: None
+) -> None:
     before = signal.getsignal(signal.SIGTERM)
     assert runner.invoke(app, ["status"]).exit_code == 0
     assert signal.getsignal(signal.SIGTERM) is before
@@ -250,7 +254,7 @@ def test_config_before_or_after_the_command(args: list[str], home: Path) -> None
     assert f"configuration error: {bad}: interval_seconds" in _one_line(result.stderr)
 
 
-def test_config_after_the_command_wins(home: Path) -> None:
+def test_config_after_the_command_wins(home: Path, empty_store: None) -> None:
     good, bad = str(CLI / "good.toml"), str(CLI / "bad.toml")
     later_bad = runner.invoke(app, ["--config", good, "status", "--config", bad])
     assert later_bad.exit_code == 2 and bad in later_bad.stderr
@@ -381,14 +385,39 @@ def test_every_help_shows_config_and_no_python_types() -> None:
         assert not re.search(python_type, result.stdout), (path, result.stdout)
 
 
-def test_alerts_preview_with_nothing_queued_leaves_no_folder(tmp_path: Path, home: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["status", "--json"],
+        ["alerts", "flush"],
+        ["alerts", "retry"],
+        ["alerts", "preview"],
+        ["labels", "export"],
+    ],
+)
+def test_a_command_reading_the_store_before_any_run_makes_none(args: list[str], home: Path) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert _one_line(result.stderr) == (
+        f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet"
+    )
+    assert not home.exists()
+    # The pair: once a run has made the store, the same command reads it.
+    open_store(load_settings())
+    assert runner.invoke(app, args).exit_code == 0
+
+
+def test_alerts_preview_with_nothing_queued_leaves_no_folder(
+    tmp_path: Path, home: Path, empty_store: None
+) -> None:
     result = runner.invoke(app, ["alerts", "preview", "--out", str(tmp_path / "preview")])
     assert (result.exit_code, result.stdout) == (0, "nothing queued: no message to preview\n")
     assert not (tmp_path / "preview").exists()
 
 
 def test_alerts_preview_into_a_folder_it_cannot_write_is_one_line(
-    tmp_path: Path, home: Path
+    tmp_path: Path, home: Path, empty_store: None
 ) -> None:
     # A file where a folder should be: refused even for root, unlike a read-only folder.
     blocker = tmp_path / "report.txt"

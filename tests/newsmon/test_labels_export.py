@@ -57,7 +57,7 @@ def test_export_writes_the_latest_mark_of_each_article(tmp_path: Path, home: Pat
 
 
 def test_nothing_marked_exports_nothing_and_a_bad_output_is_one_line(
-    tmp_path: Path, home: Path
+    tmp_path: Path, home: Path, empty_store: None
 ) -> None:
     empty = runner.invoke(app, ["labels", "export"])
     assert empty.exit_code == 0 and empty.stdout == ""
