@@ -73,6 +73,8 @@ class BackfillSummary:
     run_id: str
     candidates: int = 0
     already_stored: int = 0
+    # Pages that failed MAX_ARTICLE_ATTEMPTS times before: not fetched again.
+    given_up: int = 0
     # Pages extracted and analysed: those stored, failed, out of the range or another
     # URL of a page already stored.
     analysed: int = 0
@@ -249,9 +251,12 @@ def _fetched(
     bar: ProgressBar,
 ) -> list[WorkItem]:
     """The batch's unstored candidates with their pages: archived, or fetched now."""
-    todo = set(store.unseen([canonical_url(c.entry.url) for c in batch]))
+    keys = [canonical_url(c.entry.url) for c in batch]
+    todo = set(store.unseen(keys))
     fresh = [c for c in batch if canonical_url(c.entry.url) in todo]
-    summary.already_stored += len(batch) - len(fresh)
+    given_up = store.given_up([key for key in keys if key not in todo])
+    summary.given_up += sum(key in given_up for key in keys)
+    summary.already_stored += len(batch) - len(fresh) - sum(key in given_up for key in keys)
     bar.passed(len(batch) - len(fresh))
 
     def item(candidate: Candidate) -> WorkItem:

@@ -61,7 +61,7 @@ def listed_urls(path: Path, problems: InputProblems) -> list[Candidate]:
     """The URLs of a list, one a line; blank lines and # comments aside, a line that is no
     http(s) URL is named as an input error, not dropped."""
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         line = line.strip()
         if is_web_address(line):
             found.append(Candidate(FeedEntry(url=line)))

@@ -25,6 +25,8 @@ def load_terms(path: Path) -> TopicTerms:
         raise ConfigError(f"topic_file: {path} not found") from exc
     except (tomllib.TOMLDecodeError, ValueError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"topic_file: {path}: cannot read it: {exc.strerror}") from exc
 
 
 def load_head(path: Path, model: str) -> Head:
@@ -37,6 +39,8 @@ def load_head(path: Path, model: str) -> Head:
         ) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a classifier file: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"classifier_file: {path}: cannot read it: {exc.strerror}") from exc
     if not isinstance(data, dict) or data.get("version") != ARTIFACT_VERSION:
         raise ConfigError(
             f"{path}: not a classifier file of this version ({ARTIFACT_VERSION}); "

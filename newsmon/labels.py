@@ -47,7 +47,7 @@ def document_of(row: object) -> Document | str:
 
 def read_labelled(path: Path) -> list[Labelled]:
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if not line.strip():
             continue
         try:

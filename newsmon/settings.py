@@ -6,9 +6,12 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from difflib import get_close_matches
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -168,6 +171,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 _ENV_ONLY = {"smtp_password", "web_token"}
 # URLs that could carry a password: from the environment only, never from a file.
+# An address a mail server takes: one @, a name before it and a host after it (desk@localhost
+# too), with or without a display name (Desk <desk@example.org>).
+_MAILBOX = re.compile(r"[^@\s,<>]+@[^@\s,<>]+")
 _URL_KEYS = {"database_url", "smtp_url", "proxy_url"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
@@ -197,6 +203,7 @@ def load_settings(
         if key not in ("home", "sources") and name in env:
             origins[key] = f"environment variable {name}"
             values[key] = _coerce(key, env[name], origins[key])
+    _refuse_misspelt(env)
     settings = Settings(home=home, sources=sources, **values)
     _check(settings, origins)
     return settings
@@ -204,6 +211,16 @@ def load_settings(
 
 def with_sources(settings: Settings, sources: tuple[Source, ...]) -> Settings:
     return replace(settings, sources=sources)
+
+
+def _refuse_misspelt(env: Mapping[str, str]) -> None:
+    """A NEWSMON_ variable that is no setting but nearly spells one (NEWSMON_THRESHOLDD) is a
+    typo that would leave the setting as it was; other NEWSMON_ names are left to whoever
+    reads them."""
+    known = {"NEWSMON_HOME", "NEWSMON_CONFIG", *(f"NEWSMON_{key.upper()}" for key in _TYPES)}
+    for name in sorted(set(env) - known):
+        if name.startswith("NEWSMON_") and (near := get_close_matches(name, known, 1, 0.85)):
+            raise ConfigError(f"environment variable {name}: no such setting; {near[0]}?")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -228,7 +245,9 @@ def _settings_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
         belongs = next((name for name, keys in SECTIONS.items() if section in keys), None)
         if belongs is not None and not isinstance(table, dict):
             raise ConfigError(f"{path}: {section}: belongs under [{belongs}]")
-        if section not in SECTIONS or not isinstance(table, dict):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section}: unknown key (settings go under a [section])")
+        if section not in SECTIONS:
             raise ConfigError(f"{path}: [{section}]: unknown section")
         for key, raw in table.items():
             if key in _ENV_ONLY:
@@ -331,6 +350,9 @@ _ABOVE_ZERO = (
     "robots_timeout_seconds",
     "max_workers",
     "max_articles_per_source",
+    "delivery_attempts",
+    "backfill_batch",
+    "web_days",
 )
 # A model named by a path, not a hub id (owner/name) or a package (pkg:<module>).
 _PATH_PREFIXES = ("/", "./", "../", "~")
@@ -379,10 +401,6 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
             f"got {settings.smtp_url!r}"
         )
-    if settings.delivery_attempts < 1:
-        return ("delivery_attempts",), (
-            f"delivery_attempts: expected at least 1, got {settings.delivery_attempts}"
-        )
     if not 0 <= settings.alert_hold_seconds <= MAX_ALERT_HOLD_SECONDS:
         return ("alert_hold_seconds",), (
             f"alert_hold_seconds: expected 0 to {MAX_ALERT_HOLD_SECONDS}, "
@@ -392,13 +410,14 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
         return ("alert_to", "digest_to"), (
             "alert_to: at least one recipient (or digest_to) is needed"
         )
+    for key in ("alert_from", "alert_to", "digest_to", "admin_to"):
+        value = getattr(settings, key)
+        for address in (value,) if isinstance(value, str) else value:
+            if not _MAILBOX.fullmatch(parseaddr(address)[1]):
+                return (key,), f"{key}: {address!r} is not an email address (name@host)"
     if settings.task_runner not in TASK_RUNNERS:
         return ("task_runner",), (
             f"task_runner: expected one of {TASK_RUNNERS}, got {settings.task_runner!r}"
-        )
-    if settings.backfill_batch < 1:
-        return ("backfill_batch",), (
-            f"backfill_batch: expected at least 1, got {settings.backfill_batch}"
         )
     for network in settings.allowed_networks:
         try:
@@ -416,8 +435,6 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
 def _web_out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     if not 0 <= settings.web_port <= 65535:
         return ("web_port",), f"web_port: expected a port up to 65535, got {settings.web_port}"
-    if settings.web_days < 1:
-        return ("web_days",), f"web_days: expected at least 1, got {settings.web_days}"
     if not 0.0 <= settings.web_near_miss_band < settings.threshold:
         return ("web_near_miss_band", "threshold"), (
             f"web_near_miss_band: expected a number from 0 to below threshold "

@@ -537,6 +537,25 @@ class Store:
                 found.update((row.id, row) for row in rows)
         return [found[i] for i in sorted(found)]
 
+    def given_up(self, keys: Sequence[str]) -> set[str]:
+        """Of these canonical URLs, those of an article that failed MAX_ARTICLE_ATTEMPTS
+        times and is not fetched again (``unseen`` leaves them out with the stored ones)."""
+        if not keys:
+            return set()
+        failed = (ArticleRow.status == "failed") & (ArticleRow.attempts >= MAX_ARTICLE_ATTEMPTS)
+        with self.session() as session:
+            return set(
+                session.scalars(
+                    select(ArticleRow.canonical_url).where(
+                        ArticleRow.canonical_url.in_(keys), failed
+                    )
+                )
+            ) | set(
+                session.scalars(
+                    select(ArticleRow.request_key).where(ArticleRow.request_key.in_(keys), failed)
+                )
+            )
+
     def retryable(self, source: str) -> list[str]:
         """URLs of this source that failed but have attempts left."""
         with self.session() as session:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsmon.cli.common import existing_store, fail, settings
+from newsmon.cli.common import existing_store, settings, writable_folder
 
 if TYPE_CHECKING:
     from newsmon.settings import Settings
@@ -32,7 +32,7 @@ def preview(
     current = settings(ctx)
     store = existing_store(current)
     created = not out.exists()
-    _writable_folder(out)
+    writable_folder(out, "--out")
     written = 0
     # Those waiting to be tried again too: they are still queued.
     for alert in store.pending_alerts(waiting=True):
@@ -51,17 +51,6 @@ def preview(
         typer.echo("nothing queued: no message to preview")
         return
     typer.echo(f"{written} {plural('message', written)} previewed in {out}")
-
-
-def _writable_folder(folder: Path) -> None:
-    """``folder`` exists and takes files; else one line and exit 2, before anything is written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".newsmon-write-check"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        fail(f"--out {folder}: cannot write there: {exc.strerror}")
 
 
 def _next_digests(store: Store, current: Settings) -> list[PendingDigest]:

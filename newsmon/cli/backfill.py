@@ -20,6 +20,7 @@ from newsmon.cli.common import (
     regular_file,
     settings,
     warn,
+    writable_folder,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ def backfill(
     if start and end and start >= end:
         fail(f"--since {since} is not before --until {until}: nothing can be in that range")
     _check_inputs(urls, sitemap or [], warcs)
+    if report is not None:
+        writable_folder(report, "--report")
     current = settings(ctx)
     if source is not None:
         _check_source(current, source)
@@ -108,7 +111,7 @@ def backfill(
     )
     _print(summary)
     if _all_failed(summary):
-        warn(f"backfill: all {summary['failed']} candidates failed")
+        warn(f"backfill: all {summary['failed'] + summary['given_up']} candidates failed")
         raise typer.Exit(1)
     if summary["input_errors"]:
         raise typer.Exit(1)
@@ -153,7 +156,7 @@ def _check_source(current: Settings, name: str) -> None:
 def _all_failed(summary: dict[str, Any]) -> bool:
     """Nothing of what was asked could be had: every candidate failed (refused, 404...)."""
     done = summary["stored"] + summary["already_stored"] + summary["out_of_range"]
-    return bool(summary["failed"]) and not done
+    return bool(summary["failed"] + summary["given_up"]) and not done
 
 
 def _moment(value: str | None, option: str, end_of_day: bool = False) -> datetime | None:
@@ -174,12 +177,15 @@ def _moment(value: str | None, option: str, end_of_day: bool = False) -> datetim
 
 def _print(summary: dict[str, Any]) -> None:
     from newsmon.messages import plural
+    from newsmon.store import MAX_ARTICLE_ATTEMPTS
 
+    given_up = summary["given_up"]
     typer.echo(
         f"{summary['candidates']} {plural('candidate', summary['candidates'])}: "
         f"{summary['stored']} stored "
         f"({summary['flagged']} flagged), {summary['failed']} failed, "
         f"{summary['already_stored']} already stored, {summary['out_of_range']} outside the range"
+        + (f", {given_up} given up after {MAX_ARTICLE_ATTEMPTS} failed tries" if given_up else "")
     )
     for label, counts in (("failed", summary["failures"]), ("skipped", summary["skipped"])):
         for reason, count in sorted(counts.items(), key=lambda item: -item[1]):

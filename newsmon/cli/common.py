@@ -193,11 +193,26 @@ def regular_file(path: Path, option: str = "") -> Path:
     return path
 
 
+def writable_folder(folder: Path, option: str) -> None:
+    """``folder`` exists (made if need be) and takes files; else one line and exit 2, before
+    anything is written."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"{option} {folder}: is a file; name a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".newsmon-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        fail(f"{option} {folder}: cannot write there: {exc.strerror}")
+
+
 def read_text(path: Path, option: str = "") -> str:
     regular_file(path, option)
     where = f"{option} {path}" if option else str(path)
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a file a Windows editor saved starts with a byte-order mark.
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         fail(f"{where}: not a UTF-8 text file (byte {exc.start} is {exc.object[exc.start]:#04x})")
     except OSError as exc:

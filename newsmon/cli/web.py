@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from newsmon.cli.common import fail, guarded, settings
+from newsmon.cli.common import existing_store, fail, guarded, settings
 from newsmon.settings import Settings, load_settings
 
 DemoOption = Annotated[
@@ -40,6 +40,8 @@ def web(
     from newsmon.web.run import address, bind, review_app, serve_forever
 
     current = review_settings(ctx, demo)
+    if not demo:
+        existing_store(current)
     where, on = host or current.web_host, current.web_port if port is None else port
     if not on:
         fail("web_port is 0: give --port")

@@ -105,6 +105,14 @@ def test_classify_names_each_bad_line(home: Path) -> None:
     assert '"flag": true' in first and second.startswith('{"error": ')
 
 
+def test_classify_reads_a_file_saved_with_a_byte_order_mark(tmp_path: Path, home: Path) -> None:
+    marked = tmp_path / "marked.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + (CLI / "one-bad-line.jsonl").read_bytes())
+    result = runner.invoke(app, ["classify", "--input", str(marked)])
+    plain = runner.invoke(app, ["classify", "--input", str(CLI / "one-bad-line.jsonl")])
+    assert result.stdout == plain.stdout and '"flag": true' in result.stdout.splitlines()[0]
+
+
 @pytest.mark.parametrize(
     ("args", "env", "error"),
     [
@@ -119,6 +127,18 @@ def test_a_config_or_home_that_cannot_be_one_is_a_configuration_error(
     result = runner.invoke(app, [*args, "status"], env=env)
     assert result.exit_code == 2
     assert "configuration error: " in result.stderr and error in _one_line(result.stderr)
+
+
+@pytest.mark.parametrize("key", ["classifier_file", "topic_file"])
+def test_a_model_file_that_is_a_folder_is_a_configuration_error(home: Path, key: str) -> None:
+    lines = CLI / "one-bad-line.jsonl"
+    result = runner.invoke(
+        app, ["classify", "--input", str(lines)], env={f"NEWSMON_{key.upper()}": str(CLI)}
+    )
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == (
+        f"newsmon: configuration error: {key}: {CLI}: cannot read it: Is a directory"
+    )
 
 
 def test_a_command_run_in_process_gives_back_the_sigterm_handler(
@@ -207,6 +227,17 @@ def test_backfill_of_a_range_that_ends_before_it_starts(home: Path, no_prefect: 
     assert "--since 2025-02-01 is not before --until 2025-01-31" in _one_line(result.stderr)
 
 
+def test_backfill_report_where_no_folder_can_be_is_refused_first(
+    tmp_path: Path, home: Path, no_prefect: None
+) -> None:
+    taken = tmp_path / "report.txt"
+    taken.write_text("a file", encoding="utf-8")
+    args = ["--urls", str(CLI / "urls.txt"), "--report", str(taken)]
+    result = runner.invoke(app, ["backfill", *args])
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == f"newsmon: --report {taken}: is a file; name a folder"
+
+
 def test_backfill_of_html_given_as_warc(home: Path, no_prefect: None) -> None:
     result = runner.invoke(app, ["backfill", "--warc", str(CLI / "page.html")])
     assert result.exit_code == 2
@@ -236,6 +267,15 @@ def test_backfill_with_every_url_refused_exits_1(
     assert f"failed 2: 127.0.0.1 refused the connection on port {port}" in result.stdout
     assert "robots" not in result.stdout
     assert "newsmon: backfill: all 2 candidates failed" in result.stderr
+    # Tried three times, they are given up on: said so, never "already stored", still exit 1.
+    for _ in range(2):
+        runner.invoke(app, ["backfill", "--urls", str(urls), "--no-progress"])
+    given_up = runner.invoke(app, ["backfill", "--urls", str(urls), "--no-progress"])
+    assert given_up.exit_code == 1, given_up.output
+    assert "0 failed, 0 already stored, 0 outside the range, 2 given up after 3 failed tries" in (
+        given_up.stdout
+    )
+    assert "newsmon: backfill: all 2 candidates failed" in given_up.stderr
 
 
 @pytest.mark.parametrize(

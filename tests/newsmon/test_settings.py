@@ -61,6 +61,8 @@ def test_user_file_then_environment_override(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'a'\noutlet = 'A'\nkind = 'feed'\nurl = 'http://'\n", "url: "),
         ("not toml [", "not valid TOML"),
         ("threshold = 0.6\n", "threshold: belongs under [topic]"),
+        ("nosuchkey = 3\n", "nosuchkey: unknown key (settings go under a [section])"),
+        ("[nosuch]\nkey = 3\n", "[nosuch]: unknown section"),
         ("[topic]\nmodel = '/nonexistent/model'\n", "model: /nonexistent/model: no such dir"),
         # Values out of range name the file that set them, as wrong types do.
         ("[topic]\nthreshold = 7\n", "threshold: expected a number between 0 and 1"),
@@ -87,7 +89,10 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
     [
         ("NEWSMON_ALLOWED_NETWORKS", "intranet", "'intranet' is not an address or network"),
         ("NEWSMON_TASK_RUNNER", "spark", "task_runner: expected one of"),
-        ("NEWSMON_BACKFILL_BATCH", "0", "backfill_batch: expected at least 1"),
+        ("NEWSMON_BACKFILL_BATCH", "0", "backfill_batch: expected more than 0"),
+        ("NEWSMON_BACKFILL_BATCH", "-1", "backfill_batch: must be a whole number, 1 or more"),
+        ("NEWSMON_ALERT_TO", "desk", "alert_to: 'desk' is not an email address (name@host)"),
+        ("NEWSMON_ADMIN_TO", "a@b,@c", "admin_to: '@c' is not an email address (name@host)"),
         ("NEWSMON_ALERT_HOLD_SECONDS", "-1", "alert_hold_seconds: expected 0 to 3600"),
         ("NEWSMON_ALERT_HOLD_SECONDS", "1e12", "alert_hold_seconds: expected 0 to 3600"),
         ("NEWSMON_ALERT_HOLD_SECONDS", "inf", "alert_hold_seconds: must be a finite number"),
@@ -120,3 +125,14 @@ def test_wrong_environment_value_names_the_variable(tmp_path: Path) -> None:
 
 def test_shipped_config_has_no_secrets() -> None:
     assert not re.search(r"(?im)^\s*\w*(password|secret|token)\w*\s*=", SHIPPED_CONFIG.read_text())
+
+
+def test_a_misspelt_variable_is_refused_and_another_tools_is_left(tmp_path: Path) -> None:
+    environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_THRESHOLDD": "0.4"}
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ=environ)
+    assert str(error.value) == (
+        "environment variable NEWSMON_THRESHOLDD: no such setting; NEWSMON_THRESHOLD?"
+    )
+    other = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_TEST_POSTGRES_URL": "postgresql://x/y"}
+    assert load_settings(environ=other).home == tmp_path

@@ -256,7 +256,18 @@ def test_binding_beyond_this_machine_needs_a_token_and_a_free_port() -> None:
             bind("127.0.0.1", port, "")
 
 
-def test_web_command_errors_are_one_line(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_web_on_a_home_where_nothing_ran_makes_no_store(home: Path) -> None:
+    result = runner.invoke(app, ["web", "--port", str(free_port())])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet\n"
+    )
+    assert not home.exists()
+
+
+def test_web_command_errors_are_one_line(
+    home: Path, empty_store: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wide = runner.invoke(app, ["web", "--host", "0.0.0.0", "--port", str(free_port())])
     assert wide.exit_code == 2
     assert wide.stderr.count("\n") == 1 and "needs a token" in wide.stderr
