@@ -151,11 +151,15 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
 def existing_store(current: Settings) -> Store:
     """The store of a command that reads or resends what runs stored: a SQLite file that is
     not there (a mistyped NEWSMON_HOME, nothing run yet) is an error, not a new empty store."""
+    from newsmon.demo import demo_home
     from newsmon.store import open_store, sqlite_file
 
     path = sqlite_file(current.database)
     if path is not None and not path.exists():
-        fail(f"no store at {path}: nothing has run with this home yet", code=1)
+        demo = demo_home(current)
+        # After `newsmon demo`, the first thing tried: its store is its own.
+        hint = "; the demo keeps its own: `newsmon web --demo`" if demo.exists() else ""
+        fail(f"no store at {path}: nothing has run with this home yet{hint}", code=1)
     return open_store(current)
 
 

@@ -93,9 +93,9 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     )
     # The desk's store was never made: the demo keeps to its own.
     assert status.returncode == 1, status.stdout
-    assert (
-        status.stderr
-        == f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet\n"
+    assert status.stderr == (
+        f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet; "
+        "the demo keeps its own: `newsmon web --demo`\n"
     )
     assert not (home / "newsmon.db").exists()
 
