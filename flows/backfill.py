@@ -253,10 +253,11 @@ def _fetched(
     """The batch's unstored candidates with their pages: archived, or fetched now."""
     keys = [canonical_url(c.entry.url) for c in batch]
     todo = set(store.unseen(keys))
-    fresh = [c for c in batch if canonical_url(c.entry.url) in todo]
-    given_up = store.given_up([key for key in keys if key not in todo])
-    summary.given_up += sum(key in given_up for key in keys)
-    summary.already_stored += len(batch) - len(fresh) - sum(key in given_up for key in keys)
+    fresh = [c for c, key in zip(batch, keys, strict=True) if key in todo]
+    dropped = store.given_up([key for key in keys if key not in todo])
+    given_up = sum(key in dropped for key in keys)
+    summary.given_up += given_up
+    summary.already_stored += len(batch) - len(fresh) - given_up
     bar.passed(len(batch) - len(fresh))
 
     def item(candidate: Candidate) -> WorkItem:

@@ -170,10 +170,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "web": ("web_host", "web_port", "web_days", "web_near_miss_band"),
 }
 _ENV_ONLY = {"smtp_password", "web_token"}
-# URLs that could carry a password: from the environment only, never from a file.
 # An address a mail server takes: one @, a name before it and a host after it (desk@localhost
 # too), with or without a display name (Desk <desk@example.org>).
 _MAILBOX = re.compile(r"[^@\s,<>]+@[^@\s,<>]+")
+# URLs that could carry a password: from the environment only, never from a file.
 _URL_KEYS = {"database_url", "smtp_url", "proxy_url"}
 _TYPES = {f.name: f.type for f in fields(Settings)}
 

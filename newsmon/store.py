@@ -20,6 +20,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -502,18 +503,7 @@ class Store:
             return []
         finished = (ArticleRow.status == "stored") | (ArticleRow.attempts >= MAX_ARTICLE_ATTEMPTS)
         with self.session() as session:
-            done = set(
-                session.scalars(
-                    select(ArticleRow.canonical_url).where(
-                        ArticleRow.canonical_url.in_(keys), finished
-                    )
-                )
-            )
-            done |= set(
-                session.scalars(
-                    select(ArticleRow.request_key).where(ArticleRow.request_key.in_(keys), finished)
-                )
-            )
+            done = _articles_keyed(session, keys, finished)
             done |= set(
                 session.scalars(select(AliasRow.request_key).where(AliasRow.request_key.in_(keys)))
             )
@@ -544,17 +534,7 @@ class Store:
             return set()
         failed = (ArticleRow.status == "failed") & (ArticleRow.attempts >= MAX_ARTICLE_ATTEMPTS)
         with self.session() as session:
-            return set(
-                session.scalars(
-                    select(ArticleRow.canonical_url).where(
-                        ArticleRow.canonical_url.in_(keys), failed
-                    )
-                )
-            ) | set(
-                session.scalars(
-                    select(ArticleRow.request_key).where(ArticleRow.request_key.in_(keys), failed)
-                )
-            )
+            return _articles_keyed(session, keys, failed)
 
     def retryable(self, source: str) -> list[str]:
         """URLs of this source that failed but have attempts left."""
@@ -1168,6 +1148,22 @@ class Store:
 
 def open_store(settings: Settings) -> Store:
     return Store(settings.database, settings.raw_dir, timedelta(hours=settings.story_window_hours))
+
+
+def _articles_keyed(
+    session: Session, keys: Sequence[str], condition: ColumnElement[bool]
+) -> set[str]:
+    """Those of the keys that are the canonical URL, or the URL it was fetched by, of an
+    article meeting ``condition``."""
+    return set(
+        session.scalars(
+            select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(keys), condition)
+        )
+    ) | set(
+        session.scalars(
+            select(ArticleRow.request_key).where(ArticleRow.request_key.in_(keys), condition)
+        )
+    )
 
 
 def sqlite_file(url: str) -> Path | None:
