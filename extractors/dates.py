@@ -3,11 +3,28 @@ and the choice between a page's own date, its listing's and an archive's capture
 
 from __future__ import annotations
 
+import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from dateutil import parser as date_parser
+
 # Earlier years are placeholders (0001-01-01, 1970-01-01), not publication dates.
 _EARLIEST_YEAR = 1990
+# A printed date names its year and a day: without them the parser fills today's in.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMBER = re.compile(r"\d+")
+# Zone abbreviations printed after a time, in seconds east of UTC; ambiguous ones (CST: China
+# or the US; IST; AMT: Armenia or Amazon) and unknown ones are read as no zone.
+_ZONES = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
+        "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "TRT": 3, "GET": 4, "AZT": 4, "EST": -5,
+        "EDT": -4, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    }.items()
+}  # fmt: skip
 
 
 def iso_datetime(value: object) -> datetime | None:
@@ -17,6 +34,26 @@ def iso_datetime(value: object) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if parsed.year < _EARLIEST_YEAR:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def written_datetime(value: object) -> datetime | None:
+    """A timestamp as pages print it for readers ("Tue 15 Apr 2025 | 08:18 AM", "November
+    20, 2019 13:42") or in ISO 8601; UTC when it names no zone; None without a year and a
+    day, or when implausible."""
+    if (moment := iso_datetime(value)) is not None or not isinstance(value, str):
+        return moment
+    if len(_NUMBER.findall(value)) < 2 or not _YEAR.search(value):
+        return None
+    text = " ".join(value.replace("|", " ").split())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed: datetime = date_parser.parse(text, fuzzy=True, tzinfos=_ZONES)
+    except (ValueError, OverflowError):
         return None
     if parsed.year < _EARLIEST_YEAR:
         return None

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from dateutil import parser as date_parser
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPathError
 
+from extractors.dates import written_datetime
 from extractors.records import FeedEntry, FeedParse
 from extractors.urls import canonical_url
 
@@ -102,9 +102,4 @@ def _published(node: lxml.html.HtmlElement | None) -> datetime | None:
     ("Tue 15 Apr 2025 | 08:18 AM")."""
     if node is None:
         return None
-    raw = node.get("datetime") or " ".join(node.text_content().replace("|", " ").split())
-    try:
-        parsed: datetime = date_parser.parse(raw, fuzzy=True)
-    except (ValueError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return written_datetime(node.get("datetime") or node.text_content())

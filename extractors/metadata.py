@@ -18,7 +18,7 @@ import lxml.etree
 import lxml.html
 from htmldate import find_date
 
-from extractors.dates import iso_datetime
+from extractors.dates import iso_datetime, written_datetime
 
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
 _DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
@@ -85,9 +85,11 @@ def _published(
         *((name, meta.get(name)) for name in _DATE_META[1:]),
         ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
     ]
-    for where, value in declared:
-        if (moment := iso_datetime(value)) is not None:
-            return moment, where
+    # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
+    for read in (iso_datetime, written_datetime):
+        for where, value in declared:
+            if (moment := read(value)) is not None:
+                return moment, where
     found = iso_datetime(find_date(tree, original_date=True, url=url))
     return found, "htmldate" if found else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import shutil
 import socket
@@ -43,6 +44,11 @@ os.environ.update(
 )
 os.environ[processes.MARK_NAME] = processes.MARK_VALUE
 os.environ.pop("PREFECT_API_URL", None)
+# The fixture HTTP server (werkzeug) gives its logger a handler on the stderr of the moment
+# it first logs: inside a command's CliRunner, a stream closed once the command is done, and
+# a later request's log line lands in another command's stderr as a logging error. With a
+# handler of its own from the start it adds none; its lines still reach pytest's log capture.
+logging.getLogger("werkzeug").addHandler(logging.NullHandler())
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

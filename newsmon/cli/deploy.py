@@ -27,15 +27,21 @@ def deploy(
 
     Example: PREFECT_API_URL=http://prefect:4200/api newsmon deploy --pool newsmon
     """
-    if not os.environ.get("PREFECT_API_URL"):
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
         fail("PREFECT_API_URL is not set: deployments live on a Prefect server")
     current = settings(ctx)
     prepare_prefect(current)
+    import httpx
+
     from flows.pool import DEPLOYMENT, register_poll
 
-    deployment_id = guarded(
-        lambda: register_poll(pool, current.interval_seconds, config_file(ctx), paused)
-    )
+    try:
+        deployment_id = guarded(
+            lambda: register_poll(pool, current.interval_seconds, config_file(ctx), paused)
+        )
+    except httpx.TransportError as exc:
+        fail(f"no Prefect server answers at PREFECT_API_URL={api_url}: {exc}", code=1)
     typer.echo(
         f"deployment {DEPLOYMENT} ({deployment_id}) in work pool {pool!r}, every "
         f"{current.interval_seconds} s{' (paused)' if paused else ''}; code at {PROJECT_ROOT}"

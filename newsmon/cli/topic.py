@@ -6,11 +6,13 @@ import gzip
 import hashlib
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from extractors.dates import day_only
 from extractors.urls import is_web_address
 from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
 from newsmon.settings import PROJECT_ROOT
@@ -266,7 +268,7 @@ def extract(
         elif "error" not in row:
             typer.echo(
                 f"== {row['path']}\ntitle: {row['title']}\nlang: {row['lang']}\n"
-                f"published: {row['published']}\n\n{row['text']}\n"
+                f"published: {_published_shown(row['published'])}\n\n{row['text']}\n"
             )
     if failed:
         raise typer.Exit(1)
@@ -301,6 +303,14 @@ def _extracted(path: Path, page_url: str) -> dict[str, Any]:
     if article.error:
         row["error"] = article.error
     return row
+
+
+def _published_shown(published: str | None) -> str | None:
+    """The page's date as given: a day without a time is stored as midnight UTC, and shown as
+    the day alone."""
+    if published is None or not day_only(when := datetime.fromisoformat(published)):
+        return published
+    return f"{when:%Y-%m-%d} (no time given)"
 
 
 def _not_html(content: bytes) -> str | None:

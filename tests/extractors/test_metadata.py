@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import lxml.html
+import pytest
 
 from extractors.metadata import read_metadata
 
@@ -64,6 +65,28 @@ def test_where_the_date_was_read_and_its_offset_kept() -> None:
     </div><p>Text.</p></body></html>"""
     meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
     assert meta.published_from == "markup"
+
+
+@pytest.mark.parametrize(
+    ("printed", "published"),
+    [
+        ("Tue 15 Apr 2025 | 08:18 AM", datetime(2025, 4, 15, 8, 18, tzinfo=UTC)),
+        ("November 20, 2019 13:42", datetime(2019, 11, 20, 13, 42, tzinfo=UTC)),
+        ("2025-04-15 08:18+03:00", datetime(2025, 4, 15, 5, 18, tzinfo=UTC)),
+        ("Tue Jan 28 15:28:56 CET 2020", datetime(2020, 1, 28, 14, 28, 56, tzinfo=UTC)),
+        # Without a year and a day the parser would fill in today's: htmldate reads the page.
+        ("Tuesday", None),
+        ("April 2025", None),
+    ],
+)
+def test_a_date_printed_for_readers_in_a_meta_tag(printed: str, published: datetime | None) -> None:
+    page = f"""<html><head><meta property="article:published_time" content="{printed}">
+    </head><body><p>Text.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    if published is None:
+        assert meta.published_from != "article:published_time"
+    else:
+        assert meta.published == published and meta.published_from == "article:published_time"
 
 
 def test_json_ld_article_body_as_plain_text() -> None:

@@ -147,6 +147,16 @@ def test_extract_json_lines_in_order(tmp_path: Path, home: Path) -> None:
     assert second["path"] == str(other) and second["title"] == "A saved page, not an archive"
 
 
+def test_extract_shows_a_printed_time_and_a_day_given_alone(home: Path) -> None:
+    printed = ROOT / "seeds" / "demo" / "see" / "egypt-expands-suez-canal-services.html"
+    day = ROOT / "tests" / "fixtures" / "cli" / "day-only.html"
+    result = runner.invoke(app, ["extract", str(printed), str(day)])
+    assert result.exit_code == 0, result.output
+    # "Mon 14 Apr 2025 | 03:40 PM" in the page's meta tag; the other page says 2025-04-15.
+    assert "published: 2025-04-14T15:40:00+00:00\n" in result.stdout
+    assert "published: 2025-04-15 (no time given)\n" in result.stdout
+
+
 def test_config_error_is_one_clear_line(home: Path) -> None:
     result = runner.invoke(app, ["status"], env={"NEWSMON_THRESHOLD": "high"})
     assert result.exit_code == 2

@@ -20,7 +20,7 @@ import newsmon.cli.topic
 from newsmon.cli import app
 from newsmon.settings import load_settings
 from newsmon.store import open_store
-from tests.conftest import FIXTURES, ROOT, free_port
+from tests.conftest import FIXTURES, ROOT, command_env, free_port
 
 runner = CliRunner()
 CLI = FIXTURES / "cli"
@@ -318,6 +318,20 @@ def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
     line = _one_line(result.stderr)
     assert "NEWSMON_INTERVAL_SECONDS" in line
     assert "must be a whole number, 1 or more, got '-5'" in line
+
+
+def test_deploy_to_a_server_that_does_not_answer_names_its_address(tmp_path: Path) -> None:
+    api = f"http://127.0.0.1:{free_port()}/api"
+    done = subprocess.run(
+        [sys.executable, "-m", "newsmon.cli", "deploy", "--pool", "desk"],
+        env=command_env(tmp_path / "home", PREFECT_API_URL=api),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"no Prefect server answers at PREFECT_API_URL={api}" in _one_line(done.stderr)
 
 
 def test_unknown_option_is_one_line_usage_error(home: Path) -> None:

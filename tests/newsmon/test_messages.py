@@ -67,6 +67,16 @@ def _civil(**changes: Any) -> ArticleRow:
     )
 
 
+def _day_only() -> ArticleRow:
+    """Sada El-Balad's page as it would be stored had it given 15 April and no time."""
+    return _row(
+        SEE,
+        "Sada El-Balad",
+        "https://see.news/kremlin",
+        published_at=datetime(2025, 4, 15, tzinfo=UTC),
+    )
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return replace(
@@ -130,7 +140,7 @@ def test_times_are_in_the_desks_zone_and_a_date_only_page_shows_its_day(
     text = _parts(_alert(settings, _civil()))[0]
     assert f"Civil.ge · English · {timed}\n" in text
     # The page gives 2025-04-15 and no time: that day in every zone, and no midnight.
-    day = _parts(_alert(settings, _row(SEE, "Sada El-Balad", "https://see.news/kremlin")))[0]
+    day = _parts(_alert(settings, _day_only()))[0]
     assert "Sada El-Balad · English · 2025-04-15 (no time given)\n" in day
     assert not re.search(r"\d\d:\d\d", day.split("\n-- \n")[0]) and "2025-04-14" not in day
 
@@ -272,7 +282,7 @@ def test_every_page_value_is_escaped_in_the_html(settings: Settings) -> None:
 
 def test_the_digest_tells_each_story_as_its_alert_does(settings: Settings) -> None:
     wire = (_civil(), _row(NETGAZETI, "Netgazeti", "https://netgazeti.example/news/700001"))
-    alone = (_row(SEE, "Sada El-Balad", "https://see.news/kremlin"),)
+    alone = (_day_only(),)
     start = datetime(2025, 4, 14, 4, tzinfo=UTC)
     digest = PendingDigest(1, "k", "editor@x.org", 0, start, FETCHED, (wire, alone))
     message = render_digest(digest, settings)
