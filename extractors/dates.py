@@ -6,15 +6,25 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from dateutil import parser as date_parser
 
 # Earlier years are placeholders (0001-01-01, 1970-01-01), not publication dates.
 _EARLIEST_YEAR = 1990
-# A printed date names its year and a day: without them the parser fills today's in.
+# A printed date names its year (one of its own numbers: fuzzy parsing takes "2 min read"
+# for one otherwise) and its day; the parser fills a missing field from a default, so one
+# read with two defaults that differ in every field tells a field the text did not give.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_NUMBER = re.compile(r"\d+")
+_DEFAULTS = (datetime(1904, 1, 1), datetime(1905, 2, 2))
+# A time of day is read only where one is printed (08:18, 8.18 pm, 08h18, 8 AM): "Views 12"
+# is no noon.
+_CLOCK = re.compile(r"\d\s*[:h.]\s*\d\d(?!\d)|\d\s*[ap]\.?m\b", re.IGNORECASE)
+# Numeric dates with dots are day first (15.04.2025); with slashes they are day first in most
+# of the world and month first in the US, so one that reads both ways is left unread.
+_DOTTED = re.compile(r"\d\.\d{1,2}\.\d")
+# "GMT+4" and "UTC+03:00": a POSIX-style name would flip the sign; a bare offset does not.
+_NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d\d))?\b")
 # Zone abbreviations printed after a time, in seconds east of UTC; ambiguous ones (CST: China
 # or the US; IST; AMT: Armenia or Amazon) and unknown ones are read as no zone.
 _ZONES = {
@@ -42,22 +52,38 @@ def iso_datetime(value: object) -> datetime | None:
 
 def written_datetime(value: object) -> datetime | None:
     """A timestamp as pages print it for readers ("Tue 15 Apr 2025 | 08:18 AM", "November
-    20, 2019 13:42") or in ISO 8601; UTC when it names no zone; None without a year and a
-    day, or when implausible."""
+    20, 2019 13:42", "15.04.2025 08:18") or in ISO 8601; UTC when it names no zone; None
+    without its own year and day, when its day and month could be either way round, or when
+    implausible."""
     if (moment := iso_datetime(value)) is not None or not isinstance(value, str):
         return moment
-    if len(_NUMBER.findall(value)) < 2 or not _YEAR.search(value):
+    text = _NAMED_OFFSET.sub(
+        lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}",
+        " ".join(value.replace("|", " ").split()),
+    )
+    years = _YEAR.findall(text)
+    orders = (True,) if _DOTTED.search(text) else (True, False)
+    readings = {_parsed(text, default, dayfirst) for default in _DEFAULTS for dayfirst in orders}
+    parsed = readings.pop() if len(readings) == 1 else None
+    if parsed is None or str(parsed.year) not in years or parsed.year < _EARLIEST_YEAR:
         return None
-    text = " ".join(value.replace("|", " ").split())
+    if not _CLOCK.search(text):
+        parsed = parsed.replace(hour=0, minute=0, second=0, microsecond=0)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parsed(text: str, default: datetime, dayfirst: bool) -> datetime | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed: datetime = date_parser.parse(text, fuzzy=True, tzinfos=_ZONES)
+            parsed: datetime = date_parser.parse(
+                text, default=default, dayfirst=dayfirst, fuzzy=True, tzinfos=_ZONES
+            )
+        # An offset of a day or more parses but is no zone (isoformat refuses it).
+        offset = parsed.utcoffset()
     except (ValueError, OverflowError):
         return None
-    if parsed.year < _EARLIEST_YEAR:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if offset is None or abs(offset) < timedelta(hours=24) else None
 
 
 @dataclass(frozen=True)

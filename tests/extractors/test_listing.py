@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from extractors.listing import ListingRule, extract_links
 
 PAGE = b"""<html><body>
@@ -34,3 +36,16 @@ def test_bad_selector_and_no_match_are_errors() -> None:
     assert extract_links(PAGE, BASE, ListingRule(links_xpath="//[")).error
     assert extract_links(PAGE, BASE, ListingRule(link_pattern="nothing-matches")).error
     assert extract_links(b"", BASE, ListingRule()).error
+
+
+def test_an_item_date_as_the_listing_prints_it() -> None:
+    page = b"""<html><body>
+    <div class="item"><a href="/kremlin-readiness-to-normalize-ties/">Kremlin</a>
+    <span class="date">Tue 15 Apr 2025 | 08:18 AM</span></div>
+    <div class="item"><a href="/suez-canal-expands-its-services/">Suez</a>
+    <span class="date">Mon 14 Apr | 03:40 PM</span></div></body></html>"""
+    rule = ListingRule(links_css="div.item", title_css="a", date_css="span.date")
+    dated, yearless = extract_links(page, BASE, rule).entries
+    assert dated.published == datetime(2025, 4, 15, 8, 18, tzinfo=UTC)
+    # Without its year the parser would give it this year's: the page's own date decides.
+    assert yearless.published is None

@@ -74,9 +74,19 @@ def test_where_the_date_was_read_and_its_offset_kept() -> None:
         ("November 20, 2019 13:42", datetime(2019, 11, 20, 13, 42, tzinfo=UTC)),
         ("2025-04-15 08:18+03:00", datetime(2025, 4, 15, 5, 18, tzinfo=UTC)),
         ("Tue Jan 28 15:28:56 CET 2020", datetime(2020, 1, 28, 14, 28, 56, tzinfo=UTC)),
-        # Without a year and a day the parser would fill in today's: htmldate reads the page.
+        ("15 Apr 2025 08:18 GMT+4", datetime(2025, 4, 15, 4, 18, tzinfo=UTC)),
+        ("04.05.2025", datetime(2025, 5, 4, tzinfo=UTC)),
+        ("15/04/2025 10:00", datetime(2025, 4, 15, 10, tzinfo=UTC)),
+        # Only a printed time is a time: "Views 12" is no noon.
+        ("15 Apr 2025 | Views 12", datetime(2025, 4, 15, tzinfo=UTC)),
+        # What the text does not give (a day, a year of its own), or gives both ways (3 April
+        # or 4 March), or as no zone (a day's offset) is left to htmldate's reading.
         ("Tuesday", None),
-        ("April 2025", None),
+        ("April 2025 · 10:00", None),
+        ("2 min read · Apr 15, 2025", None),
+        ("3-5 May 2025", None),
+        ("03/04/2025 10:00", None),
+        ("Tue 15 Apr 2025 08:18 +2400", None),
     ],
 )
 def test_a_date_printed_for_readers_in_a_meta_tag(printed: str, published: datetime | None) -> None:
