@@ -6,10 +6,14 @@ unexpected exception into one line; ``_Group.main`` turns usage errors into one 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import inspect
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -204,3 +208,24 @@ labels_app = _typer(
 )
 _add(labels_app, labels.export, "export")
 app.add_typer(labels_app, name="labels")
+
+
+def run() -> NoReturn:
+    """The `newsmon` program: the command, then the exit handlers (temporary folders, log
+    handlers), then the end, without the interpreter's own teardown. That teardown frees
+    torch's and transformers' modules for about 2 s after everything is done and said, and a
+    Ctrl-C in those seconds ended the process by the signal with no line. An exception that
+    escapes the command (--debug) ends the process as Python does."""
+    code = app(standalone_mode=False)
+    try:
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
+    except KeyboardInterrupt:
+        typer.echo("newsmon: interrupted", err=True)
+        code = 130
+    atexit._run_exitfuncs()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)

@@ -1,3 +1,3 @@
-from newsmon.cli import app
+from newsmon.cli import run
 
-app()
+run()

@@ -386,9 +386,9 @@ def test_debug_prints_the_traceback(tmp_path: Path) -> None:
         "import sys, newsmon.cli.topic as topic\n"
         "def boom(path, url): raise RuntimeError('disk on fire')\n"
         "topic._extracted = boom\n"
-        "from newsmon.cli import app\n"
+        "from newsmon.cli import run\n"
         "sys.argv[0] = 'newsmon'\n"
-        "app()\n"
+        "run()\n"
     )
     env = {**os.environ, "NEWSMON_HOME": str(tmp_path / "home")}
     for debug, code in (([], 1), (["--debug"], 1)):
@@ -406,6 +406,34 @@ def test_debug_prints_the_traceback(tmp_path: Path) -> None:
             assert done.stderr.rstrip().endswith("RuntimeError: disk on fire")
         else:
             assert _one_line(done.stderr).startswith("newsmon: extract failed: RuntimeError")
+
+
+def test_the_program_ends_with_its_commands_code_output_and_exit_handlers(
+    tmp_path: Path,
+) -> None:
+    """The program skips the interpreter's teardown: what the command printed into a pipe,
+    its exit code and the exit handlers (temporary folders) must all survive that."""
+    program = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: open(os.environ['EXIT_MARK'], 'a').write('ran\\n'))\n"
+        "from newsmon.cli import run\n"
+        "run()\n"
+    )
+    mark = tmp_path / "mark"
+    env = {**os.environ, "NEWSMON_HOME": str(tmp_path / "home"), "EXIT_MARK": str(mark)}
+    for args, code in ((["extract", str(PAGE), "--json"], 0), (["extract", "missing.html"], 2)):
+        done = subprocess.run(
+            [sys.executable, "-c", program, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == code, done.stderr
+        if code == 0:
+            assert json.loads(done.stdout)["title"].startswith("Kremlin Reaffirms")
+    assert mark.read_text() == "ran\nran\n"
 
 
 def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
