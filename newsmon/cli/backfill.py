@@ -26,6 +26,9 @@ from newsmon.cli.common import (
 if TYPE_CHECKING:
     from newsmon.settings import Settings
 
+# Said when a backfill is stopped: each batch is stored as it finishes.
+RESUME = "batches stored so far are kept; run the same command again to go on where it stopped"
+
 
 def backfill(
     ctx: typer.Context,
@@ -106,9 +109,13 @@ def backfill(
     )
     shown = sys.stderr.isatty() if progress is None else progress
     run = backfill_flow.with_options(task_runner=task_runner(current))
-    summary = in_prefect(
-        current, lambda: run(request=request, config_file=config_file(ctx), show_progress=shown)
-    )
+    try:
+        summary = in_prefect(
+            current,
+            lambda: run(request=request, config_file=config_file(ctx), show_progress=shown),
+        )
+    except KeyboardInterrupt as exc:
+        raise KeyboardInterrupt(RESUME) from exc
     _print(summary)
     if _all_failed(summary):
         warn(f"backfill: all {summary['failed'] + summary['given_up']} candidates failed")

@@ -127,10 +127,12 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         call()
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        # What the command adds: how to go on (a backfill rerun resumes).
+        more = f"; {exc}" if str(exc) else ""
         if terminated:
-            fail("stopped by SIGTERM", code=128 + signal.SIGTERM)
-        fail("interrupted", code=130)
+            fail(f"stopped by SIGTERM{more}", code=128 + signal.SIGTERM)
+        fail(f"interrupted{more}", code=130)
     except BrokenPipeError:
         # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -446,6 +446,22 @@ def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyP
     assert _one_line(result.stderr) == "newsmon: interrupted"
 
 
+def test_ctrl_c_in_a_backfill_says_how_to_go_on(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(current: object, call: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsmon.cli.backfill, "prepare_prefect", lambda current: None)
+    monkeypatch.setattr(newsmon.cli.backfill, "in_prefect", interrupted)
+    result = runner.invoke(app, ["backfill", "--urls", str(CLI / "urls.txt")])
+    assert result.exit_code == 130
+    assert _one_line(result.stderr) == (
+        "newsmon: interrupted; batches stored so far are kept; run the same command again to "
+        "go on where it stopped"
+    )
+
+
 def _command_paths() -> list[list[str]]:
     group = typer.main.get_group(app)
     paths: list[list[str]] = [[]]
