@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from newsmon.server import die_with_parent
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 GRACE_SECONDS = 6.0
 CHECK_SECONDS = 2.0
 DEPLOYMENT = "newsmon-poll"
+STALE = "scheduled by an earlier serve with another config file"
 
 
 @dataclass
@@ -107,16 +108,22 @@ async def _serve(
     say: Callable[[str], None],
 ) -> int:
     from prefect.client.orchestration import get_client
+    from prefect.states import Cancelled
 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.on_signal, signum)
+    parameters = {"config_file": config_file, "announce": True}
     async with get_client() as client:
-        deployment_id = await _deploy(interval_seconds, config_file)
+        deployment_id = await _deploy(interval_seconds, parameters)
         while not stop.event.is_set():
             due = await client.get_scheduled_flow_runs_for_deployments(
                 [deployment_id], scheduled_before=datetime.now(UTC), limit=1
             )
+            # Runs an earlier serve scheduled carry its config file: not this one's.
+            if due and due[0].parameters != parameters:
+                await client.set_flow_run_state(due[0].id, Cancelled(message=STALE), force=True)
+                continue
             if due:
                 await _execute(client, due[0].id, log_path, stop, say)
                 continue
@@ -126,13 +133,11 @@ async def _serve(
     return 128 + stop.signum
 
 
-async def _deploy(interval_seconds: int, config_file: str | None) -> UUID:
+async def _deploy(interval_seconds: int, parameters: dict[str, Any]) -> UUID:
     from flows.poll import poll
 
     deployment = await poll.ato_deployment(
-        name=DEPLOYMENT,
-        interval=interval_seconds,
-        parameters={"config_file": config_file, "announce": True},
+        name=DEPLOYMENT, interval=interval_seconds, parameters=parameters
     )
     # By module, not by file: the engine imports it from any working directory.
     deployment.entrypoint = "flows.poll:poll"
@@ -166,6 +171,9 @@ async def _execute(
         say(f"poll stopped after {time.monotonic() - started:.0f} s (run {run_id})")
     elif code != 0:
         say(f"poll failed with exit code {code}; see {log_path}")
+    # The engine exits 0 for a flow that failed (a config error): its state says so.
+    elif (state := (await client.read_flow_run(run_id)).state) and state.is_failed():
+        say(f"poll failed: {state.message}; see {log_path}")
 
 
 async def _wait(process: subprocess.Popen[bytes], stop: Stop) -> int:

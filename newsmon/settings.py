@@ -396,6 +396,14 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
             f"model: {settings.model}: no such directory (a hub id is written owner/name, a "
             "model a package ships pkg:<module>)"
         )
+    for key in ("topic_file", "classifier_file"):
+        path = getattr(settings, key)
+        if not os.path.isfile(path):
+            return (key,), f"{key}: {path}: {'a folder' if os.path.isdir(path) else 'no such file'}"
+    if settings.smtp_ca_file and not os.path.isfile(Path(settings.smtp_ca_file).expanduser()):
+        return ("smtp_ca_file",), f"smtp_ca_file: {settings.smtp_ca_file}: no such file"
+    if settings.database_url and (problem := _database_problem(settings.database_url)):
+        return ("database_url",), f"database_url: {problem}"
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
         return ("smtp_url",), (
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
@@ -430,6 +438,13 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     if problem:
         return ("digest_cron", "digest_timezone"), f"digest_cron / digest_timezone: {problem}"
     return None
+
+
+def _database_problem(url: str) -> str | None:
+    # SQLAlchemy loads in a second: only when a URL is set.
+    from newsmon.database_url import url_problem
+
+    return url_problem(url)
 
 
 def _web_out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:

@@ -37,7 +37,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import CursorResult, Dialect, Engine, make_url
+from sqlalchemy.engine import CursorResult, Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -49,6 +49,7 @@ from extractors.stories import (
     stories_of_one_event,
     story_key,
 )
+from newsmon.database_url import sqlite_file
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings, Source
@@ -1164,14 +1165,6 @@ def _articles_keyed(
             select(ArticleRow.request_key).where(ArticleRow.request_key.in_(keys), condition)
         )
     )
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite database URL; None for a server's or an in-memory database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
 
 
 def make_engine(url: str) -> Engine:

@@ -218,9 +218,9 @@ def run() -> NoReturn:
     escapes the command (--debug) ends the process as Python does."""
     code = app(standalone_mode=False)
     try:
-        for thread in threading.enumerate():
-            if thread is not threading.current_thread() and not thread.daemon:
-                thread.join()
+        # As the interpreter ends: thread pools told to stop (their hooks), then the threads
+        # that are no daemons joined.
+        threading._shutdown()  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         typer.echo("newsmon: interrupted", err=True)
         code = 130

@@ -75,9 +75,10 @@ def use_config(ctx: typer.Context, config: Path | None) -> None:
 
 
 def config_file(ctx: typer.Context) -> str | None:
-    """The user's config file as a flow parameter."""
+    """The user's config file as a flow parameter: an absolute path, as the flow may run in
+    another working directory (a served or deployed poll runs in Prefect's)."""
     chosen = invocation(ctx).config
-    return str(chosen) if chosen else None
+    return str(chosen.resolve()) if chosen else None
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -153,8 +154,9 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
 def existing_store(current: Settings) -> Store:
     """The store of a command that reads or resends what runs stored: a SQLite file that is
     not there (a mistyped NEWSMON_HOME, nothing run yet) is an error, not a new empty store."""
+    from newsmon.database_url import sqlite_file
     from newsmon.demo import demo_home
-    from newsmon.store import open_store, sqlite_file
+    from newsmon.store import open_store
 
     path = sqlite_file(current.database)
     if path is not None and not path.exists():

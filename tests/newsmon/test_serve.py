@@ -22,7 +22,7 @@ from werkzeug import Request, Response
 from newsmon.settings import load_settings
 from newsmon.store import Store
 from tests.conftest import Mailbox, command_env
-from tests.flows.sites import DEMO, config, serve_demo
+from tests.flows.sites import BROKEN_SOURCES, DEMO, config, serve_broken, serve_demo
 from tests.processes import alive, descendants
 
 NEWSMON = [sys.executable, "-m", "newsmon.cli"]
@@ -61,11 +61,18 @@ def slow_page(httpserver: HTTPServer) -> Iterator[SlowPage]:
     page.released.set()
 
 
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    command: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
     """In a session of its own, as a shell's foreground job: a Ctrl-C goes to its group."""
     with log.open("wb") as output:
         return subprocess.Popen(
-            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=cwd,
         )
 
 
@@ -84,7 +91,8 @@ def test_serve_polls_on_schedule_then_stops_on_sigterm(
     config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
     env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
     log = tmp_path / "serve.log"
-    process = _start([*NEWSMON, "serve", "--config", str(config_file)], env, log)
+    # The config named as a user in its folder would: the polls run in another directory.
+    process = _start([*NEWSMON, "serve", "--config", config_file.name], env, log, tmp_path)
     deadline = time.monotonic() + 240
     while log.read_text().count(" poll: ") < 2 and time.monotonic() < deadline:
         assert process.poll() is None, log.read_text()[-3000:]
@@ -106,6 +114,52 @@ def test_serve_polls_on_schedule_then_stops_on_sigterm(
     assert ui is not None, output
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{ui.group(1)}/api/health", timeout=2)
+
+
+def _polls(process: subprocess.Popen[bytes], log: Path, count: int) -> list[str]:
+    """The first ``count`` poll lines, then the process stopped by SIGTERM."""
+    deadline = time.monotonic() + 240
+    while log.read_text().count(" poll: ") < count and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    assert _stopped(process, log, timeout=15) == 128 + signal.SIGTERM
+    return [line for line in log.read_text().splitlines() if " poll: " in line]
+
+
+def test_a_serve_with_another_config_polls_by_it_from_its_first_poll(
+    tmp_path: Path, smtp_server: Mailbox, httpserver: HTTPServer
+) -> None:
+    """The first serve leaves polls scheduled with its config file; the next runs none."""
+    base = serve_demo(httpserver)
+    serve_broken(httpserver)
+    first = config(tmp_path / "first.toml", base)
+    second = config(tmp_path / "second.toml", base, BROKEN_SOURCES.format(base=base))
+    env = _env(tmp_path / "home", NEWSMON_SMTP_URL=smtp_server.url, NEWSMON_INTERVAL_SECONDS="5")
+    for path, sources in ((first, "2 of 2 sources ok"), (second, "2 of 4 sources ok")):
+        log = tmp_path / f"{path.stem}.log"
+        process = _start([*NEWSMON, "serve", "--config", str(path)], env, log)
+        polls = _polls(process, log, 1)
+        assert sources in polls[0], log.read_text()[-3000:]
+
+
+def test_a_poll_that_fails_says_why(tmp_path: Path, httpserver: HTTPServer) -> None:
+    """The engine exits 0 for a flow that failed: serve says so from the run's state."""
+    head = tmp_path / "head.json"
+    head.write_text("not a classifier")
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    env = _env(tmp_path / "home", NEWSMON_CLASSIFIER_FILE=str(head), NEWSMON_INTERVAL_SECONDS="5")
+    log = tmp_path / "serve.log"
+    process = _start([*NEWSMON, "serve", "--config", str(config_file)], env, log)
+    deadline = time.monotonic() + 240
+    while "poll failed" not in log.read_text() and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    assert _stopped(process, log, timeout=15) == 128 + signal.SIGTERM
+    assert f"poll failed: Flow run encountered an exception: ConfigError: {head}" in (
+        log.read_text()
+    )
 
 
 def test_ctrl_c_during_a_poll_stops_serve_at_once_and_keeps_what_was_stored(

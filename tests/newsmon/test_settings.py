@@ -97,6 +97,18 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
         ("NEWSMON_ALERT_HOLD_SECONDS", "1e12", "alert_hold_seconds: expected 0 to 3600"),
         ("NEWSMON_ALERT_HOLD_SECONDS", "inf", "alert_hold_seconds: must be a finite number"),
         ("NEWSMON_TIMEOUT_SECONDS", "nan", "timeout_seconds: must be a finite number"),
+        # Files and the store are checked when the settings are read, not when first used.
+        ("NEWSMON_TOPIC_FILE", "/nonexistent/topic.toml", "topic_file: /nonexistent/topic."),
+        ("NEWSMON_CLASSIFIER_FILE", "/", "classifier_file: /: a folder"),
+        ("NEWSMON_SMTP_CA_FILE", "/nonexistent/ca.pem", "smtp_ca_file: /nonexistent/ca.pem"),
+        ("NEWSMON_DATABASE_URL", "notaurl", "database_url: not a database URL"),
+        (
+            "NEWSMON_DATABASE_URL",
+            "postgres://desk:pw@db/newsmon",
+            "database_url: postgres://desk:***@db/newsmon: no database kind 'postgres'",
+        ),
+        ("NEWSMON_DATABASE_URL", "mysql://desk@db/newsmon", "its driver is not installed"),
+        ("NEWSMON_DATABASE_URL", "sqlite:////nonexistent/x.db", "no folder /nonexistent"),
     ],
 )
 def test_wrong_scale_and_network_values(
@@ -136,3 +148,9 @@ def test_a_misspelt_variable_is_refused_and_another_tools_is_left(tmp_path: Path
     )
     other = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_TEST_POSTGRES_URL": "postgresql://x/y"}
     assert load_settings(environ=other).home == tmp_path
+
+
+def test_a_store_in_an_existing_folder_or_on_a_server_is_taken(tmp_path: Path) -> None:
+    for url in (f"sqlite:///{tmp_path}/desk.db", "postgresql+psycopg://desk@db/newsmon"):
+        environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_DATABASE_URL": url}
+        assert load_settings(environ=environ).database == url

@@ -1,0 +1,45 @@
+"""What a database URL names, read with SQLAlchemy's own parser, and whether it can be used:
+checked when the settings are read, so a wrong URL is one configuration error up front, not
+an exception from the first query."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for a server's or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def url_problem(url: str) -> str | None:
+    """Why the URL cannot be used (unparsable, a database kind or driver SQLAlchemy cannot
+    load, a SQLite file in a folder that is not there), its password hidden; None if it can."""
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:  # an ArgumentError too
+        return (
+            f"{_shown(parsed)}: no database kind {parsed.drivername!r} "
+            "(PostgreSQL is postgresql+psycopg://, SQLite sqlite:///path)"
+        )
+    except ArgumentError:
+        return "not a database URL (postgresql+psycopg://user@host/name or sqlite:///path)"
+    except ImportError as exc:
+        return f"{_shown(parsed)}: its driver is not installed ({exc.name})"
+    path = sqlite_file(url)
+    # A mistyped folder would otherwise be made, with an empty store that alerts again.
+    if path is not None and not os.path.isdir(path.parent):
+        return f"{_shown(parsed)}: no folder {path.parent}"
+    return None
+
+
+def _shown(parsed: URL) -> str:
+    return parsed.render_as_string(hide_password=True)
