@@ -59,6 +59,9 @@ class BackfillRequest:
     warcs: tuple[str, ...] = ()
     report_dir: str | None = None
     alert: bool = False
+    # Pages given up after MAX_ARTICLE_ATTEMPTS failed tries get their tries back (what failed
+    # them, a setting or a site down for days, has been fixed).
+    retry_given_up: bool = False
 
     @property
     def job_id(self) -> str:
@@ -165,7 +168,9 @@ def run_backfill(
         in_flight: deque[tuple[list[WorkItem], PrefectFuture[list[AnalysedArticle]]]] = deque()
         with bar:
             for batch in _batches(wanted, settings.backfill_batch):
-                work = _fetched(store, batch, origin, fetcher, pool, summary, bar)
+                work = _fetched(
+                    store, batch, origin, fetcher, pool, summary, bar, request.retry_given_up
+                )
                 if work:
                     # Not quoted: prefect-dask mangles quoted arguments (lists become lists
                     # of lists), and a batch is small to walk.
@@ -249,9 +254,13 @@ def _fetched(
     pool: ThreadPoolExecutor,
     summary: BackfillSummary,
     bar: ProgressBar,
+    retry: bool,
 ) -> list[WorkItem]:
-    """The batch's unstored candidates with their pages: archived, or fetched now."""
+    """The batch's unstored candidates with their pages: archived, or fetched now; with
+    ``retry``, those given up on too."""
     keys = [canonical_url(c.entry.url) for c in batch]
+    if retry:
+        store.try_again(keys)
     todo = set(store.unseen(keys))
     fresh = [c for c, key in zip(batch, keys, strict=True) if key in todo]
     dropped = store.given_up([key for key in keys if key not in todo])

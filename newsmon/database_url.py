@@ -19,9 +19,10 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: str, home: Path) -> str | None:
     """Why the URL cannot be used (unparsable, a database kind or driver SQLAlchemy cannot
-    load, a SQLite file in a folder that is not there), its password hidden; None if it can."""
+    load, a SQLite file in a folder that is not there and not in ``home``, which newsmon
+    makes), its password hidden; None if it can."""
     try:
         parsed = make_url(url)
         parsed.get_dialect().import_dbapi()
@@ -36,7 +37,7 @@ def url_problem(url: str) -> str | None:
         return f"{_shown(parsed)}: its driver is not installed ({exc.name})"
     path = sqlite_file(url)
     # A mistyped folder would otherwise be made, with an empty store that alerts again.
-    if path is not None and not os.path.isdir(path.parent):
+    if path is not None and not os.path.isdir(path.parent) and home not in (path, *path.parents):
         return f"{_shown(parsed)}: no folder {path.parent}"
     return None
 

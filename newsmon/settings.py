@@ -396,13 +396,11 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
             f"model: {settings.model}: no such directory (a hub id is written owner/name, a "
             "model a package ships pkg:<module>)"
         )
-    for key in ("topic_file", "classifier_file"):
-        path = getattr(settings, key)
-        if not os.path.isfile(path):
-            return (key,), f"{key}: {path}: {'a folder' if os.path.isdir(path) else 'no such file'}"
     if settings.smtp_ca_file and not os.path.isfile(Path(settings.smtp_ca_file).expanduser()):
         return ("smtp_ca_file",), f"smtp_ca_file: {settings.smtp_ca_file}: no such file"
-    if settings.database_url and (problem := _database_problem(settings.database_url)):
+    if settings.database_url and (
+        problem := _database_problem(settings.database_url, settings.home)
+    ):
         return ("database_url",), f"database_url: {problem}"
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
         return ("smtp_url",), (
@@ -440,11 +438,22 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def _database_problem(url: str) -> str | None:
+def _database_problem(url: str, home: Path) -> str | None:
     # SQLAlchemy loads in a second: only when a URL is set.
     from newsmon.database_url import url_problem
 
-    return url_problem(url)
+    return url_problem(url, home)
+
+
+def check_head_files(settings: Settings) -> None:
+    """The topic and classifier files a poll or backfill will read are files: checked before
+    it starts, not when its first new article is classified (``train`` may name a head it is
+    about to write, so this is no check of every command)."""
+    for key in ("topic_file", "classifier_file"):
+        path = getattr(settings, key)
+        if not os.path.isfile(path):
+            kind = "a folder" if os.path.isdir(path) else "no such file"
+            raise ConfigError(f"{key}: {path}: {kind}")
 
 
 def _web_out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:

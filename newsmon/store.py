@@ -537,6 +537,20 @@ class Store:
         with self.session() as session:
             return _articles_keyed(session, keys, failed)
 
+    def try_again(self, keys: Sequence[str]) -> None:
+        """Give the failed articles of these canonical URLs their tries back."""
+        if not keys:
+            return
+        with self.session() as session:
+            failed = ArticleRow.status == "failed"
+            session.execute(
+                update(ArticleRow)
+                .where(
+                    failed, ArticleRow.canonical_url.in_(keys) | ArticleRow.request_key.in_(keys)
+                )
+                .values(attempts=0)
+            )
+
     def retryable(self, source: str) -> list[str]:
         """URLs of this source that failed but have attempts left."""
         with self.session() as session:

@@ -68,6 +68,14 @@ def backfill(
     progress: Annotated[
         bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")
     ] = None,
+    retry_given_up: Annotated[
+        bool,
+        typer.Option(
+            "--retry-given-up",
+            help="Try again the pages given up on after 3 failed tries (once what failed "
+            "them is fixed).",
+        ),
+    ] = False,
 ) -> None:
     """Fetch (or read from archives), analyse, classify and store articles of a date range;
     write a report; no alert emails unless --alert. Interrupted, rerun it: it goes on where
@@ -106,6 +114,7 @@ def backfill(
         warcs=tuple(str(path.resolve()) for path in warcs),
         report_dir=str(report.resolve()) if report else None,
         alert=alert,
+        retry_given_up=retry_given_up,
     )
     shown = sys.stderr.isatty() if progress is None else progress
     run = backfill_flow.with_options(task_runner=task_runner(current))
@@ -192,7 +201,12 @@ def _print(summary: dict[str, Any]) -> None:
         f"{summary['stored']} stored "
         f"({summary['flagged']} flagged), {summary['failed']} failed, "
         f"{summary['already_stored']} already stored, {summary['out_of_range']} outside the range"
-        + (f", {given_up} given up after {MAX_ARTICLE_ATTEMPTS} failed tries" if given_up else "")
+        + (
+            f", {given_up} given up after {MAX_ARTICLE_ATTEMPTS} failed tries "
+            "(--retry-given-up tries them again)"
+            if given_up
+            else ""
+        )
     )
     for label, counts in (("failed", summary["failures"]), ("skipped", summary["skipped"])):
         for reason, count in sorted(counts.items(), key=lambda item: -item[1]):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
-from newsmon.settings import ConfigError, Settings, load_settings
+from newsmon.settings import ConfigError, Settings, check_head_files, load_settings
 
 if TYPE_CHECKING:
     from newsmon.store import Store
@@ -171,6 +171,7 @@ def prepare_prefect(current: Settings) -> None:
     """Prefect reads its settings when first imported: call before importing flows."""
     from newsmon.prefect_env import configure_prefect
 
+    guarded(lambda: check_head_files(current))
     configure_prefect(current.prefect_home)
     # trafilatura warns of each page part it discards; what newsmon keeps or fails is its
     # own lines' business.

@@ -141,6 +141,16 @@ def test_a_model_file_that_is_a_folder_is_a_configuration_error(home: Path, key:
     )
 
 
+@pytest.mark.parametrize("key", ["classifier_file", "topic_file"])
+def test_a_poll_with_a_model_file_that_is_not_there_does_not_start(home: Path, key: str) -> None:
+    missing = home / "nowhere.json"
+    result = runner.invoke(app, ["run"], env={f"NEWSMON_{key.upper()}": str(missing)})
+    assert result.exit_code == 2
+    assert _one_line(result.stderr) == (
+        f"newsmon: configuration error: {key}: {missing}: no such file"
+    )
+
+
 def test_a_command_run_in_process_gives_back_the_sigterm_handler(
     home: Path, empty_store: None
 ) -> None:
@@ -276,6 +286,12 @@ def test_backfill_with_every_url_refused_exits_1(
         given_up.stdout
     )
     assert "newsmon: backfill: all 2 candidates failed" in given_up.stderr
+    # Once what failed them is fixed, they are tried again when asked: fetched, failed once.
+    again = runner.invoke(
+        app, ["backfill", "--urls", str(urls), "--no-progress", "--retry-given-up"]
+    )
+    assert "0 stored (0 flagged), 2 failed, 0 already stored" in again.stdout, again.output
+    assert "given up" not in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -98,8 +98,6 @@ def test_wrong_config_names_key_and_file(tmp_path: Path, content: str, message: 
         ("NEWSMON_ALERT_HOLD_SECONDS", "inf", "alert_hold_seconds: must be a finite number"),
         ("NEWSMON_TIMEOUT_SECONDS", "nan", "timeout_seconds: must be a finite number"),
         # Files and the store are checked when the settings are read, not when first used.
-        ("NEWSMON_TOPIC_FILE", "/nonexistent/topic.toml", "topic_file: /nonexistent/topic."),
-        ("NEWSMON_CLASSIFIER_FILE", "/", "classifier_file: /: a folder"),
         ("NEWSMON_SMTP_CA_FILE", "/nonexistent/ca.pem", "smtp_ca_file: /nonexistent/ca.pem"),
         ("NEWSMON_DATABASE_URL", "notaurl", "database_url: not a database URL"),
         (
@@ -150,7 +148,12 @@ def test_a_misspelt_variable_is_refused_and_another_tools_is_left(tmp_path: Path
     assert load_settings(environ=other).home == tmp_path
 
 
-def test_a_store_in_an_existing_folder_or_on_a_server_is_taken(tmp_path: Path) -> None:
-    for url in (f"sqlite:///{tmp_path}/desk.db", "postgresql+psycopg://desk@db/newsmon"):
-        environ = {"NEWSMON_HOME": str(tmp_path), "NEWSMON_DATABASE_URL": url}
+def test_a_store_in_an_existing_folder_the_home_or_on_a_server_is_taken(tmp_path: Path) -> None:
+    home = tmp_path / "home"  # made by newsmon when it first writes there
+    for url in (
+        f"sqlite:///{tmp_path}/desk.db",
+        f"sqlite:///{home}/stores/desk.db",
+        "postgresql+psycopg://desk@db/newsmon",
+    ):
+        environ = {"NEWSMON_HOME": str(home), "NEWSMON_DATABASE_URL": url}
         assert load_settings(environ=environ).database == url

@@ -169,6 +169,7 @@ def smtp_server(
 
 def _store(folder: Path, smtp_url: str, **changes: Any) -> tuple[Store, Settings]:
     """A store of its own: a failed message backs off, so a second try needs a fresh one."""
+    folder.mkdir(exist_ok=True)
     environ = {
         "NEWSMON_HOME": str(folder / "home"),
         "NEWSMON_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
