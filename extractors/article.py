@@ -70,9 +70,9 @@ def extract_article(html: bytes, url: str, content_type: str = "") -> ExtractedA
     try:
         tree = trafilatura.load_html(page)
     except (ValueError, ParserError) as exc:
-        raise Unparseable(f"unparseable HTML: {exc}") from exc
+        raise Unparseable(f"HTML the parser cannot read: {exc}") from exc
     if tree is None:
-        raise Unparseable("unparseable HTML")
+        raise Unparseable("no HTML document in it")
     # Read before extraction: trafilatura prunes the tree it is given.
     meta = read_metadata(tree, url)
     html_lang = html_language(tree)

@@ -99,7 +99,8 @@ def report(
     decided = [(e, s) for e, s in zip(examples, scores, strict=True) if e.label is not None]
     borderline = sorted(s for e, s in zip(examples, scores, strict=True) if e.label is None)
     lines = [
-        f"{len(decided)} examples ({sum(bool(e.label) for e, _ in decided)} positive), "
+        f"{len(decided)} examples ({sum(bool(e.label) for e, _ in decided)} positive)"
+        f"{f' and {len(borderline)} borderline, scored apart' if borderline else ''}, "
         f"threshold {threshold:.2f}",
         "",
         *_table("lang", _by(decided, lambda e: e.lang), threshold, best=True),

@@ -34,6 +34,9 @@ os.environ.update(
     {
         "TMPDIR": SESSION_TEMP,
         "NEWSMON_MODEL_CACHE": MODEL_CACHE,
+        # Where newsmon's encoder puts it; a test converting a model before any encoder is
+        # loaded would otherwise leave torch's compiler cache in the temp folder.
+        "TORCHINDUCTOR_CACHE_DIR": os.path.join(MODEL_CACHE, "torchinductor"),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "DO_NOT_TRACK": "1",

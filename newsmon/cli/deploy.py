@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from extractors.urls import is_web_address
 from newsmon.cli.common import config_file, fail, guarded, prepare_prefect, settings
 from newsmon.settings import PROJECT_ROOT
 
@@ -30,6 +31,8 @@ def deploy(
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
         fail("PREFECT_API_URL is not set: deployments live on a Prefect server")
+    if not is_web_address(api_url):
+        fail(f"PREFECT_API_URL={api_url}: not an http:// or https:// URL")
     current = settings(ctx)
     prepare_prefect(current)
     import httpx

@@ -66,7 +66,7 @@ def review_settings(ctx: typer.Context, demo: bool) -> Settings:
 
     home = demo_home(desk)
     if not (home / "newsmon.db").exists():
-        fail(f"no demo store in {home}: run `newsmon demo` first")
+        fail(f"no demo store in {home}: run `newsmon demo` first", code=1)
     config = home / "demo.toml"
     environ = demo_environment(desk, os.environ)
     shown = guarded(lambda: load_settings(config if config.exists() else None, environ))

@@ -187,6 +187,8 @@ def test_train_on_one_split_reaches_f1_on_another(tmp_path: Path, home: Path) ->
     evaluated = runner.invoke(app, ["eval", "--labels", test_file], env=env)
     assert evaluated.exit_code == 0, evaluated.output
     assert "threshold sweep" in evaluated.stdout and "reliability" in evaluated.stdout
+    # The file's 10 borderline lines are in no figure, and the first line says so.
+    assert evaluated.stdout.startswith("157 examples (68 positive) and 10 borderline, scored apart")
     overall = next(line for line in evaluated.stdout.splitlines() if line.startswith("all "))
     f1 = float(overall.split()[5])
     assert f1 >= QUALITY_FLOORS["topic_trainer_written_test_f1"], overall

@@ -274,7 +274,7 @@ def test_web_command_errors_are_one_line(
     bad = runner.invoke(app, ["web", "--port", "70000"])
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "--port" in bad.stderr
     demo = runner.invoke(app, ["web", "--demo"])
-    assert demo.exit_code == 2 and "run `newsmon demo` first" in demo.stderr
+    assert demo.exit_code == 1 and "run `newsmon demo` first" in demo.stderr
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
