@@ -162,7 +162,11 @@ def existing_store(current: Settings) -> Store:
     if path is not None and not path.exists():
         demo = demo_home(current)
         # After `newsmon demo`, the first thing tried: its store is its own.
-        hint = "; the demo keeps its own: `newsmon web --demo`" if demo.exists() else ""
+        hint = (
+            "; the demo keeps its own: `newsmon status --demo`, `newsmon web --demo`"
+            if demo.exists()
+            else ""
+        )
         fail(f"no store at {path}: nothing has run with this home yet{hint}", code=1)
     return open_store(current)
 

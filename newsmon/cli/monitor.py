@@ -21,6 +21,7 @@ from newsmon.cli.common import (
     settings,
     warn,
 )
+from newsmon.cli.web import DemoOption, review_settings
 from newsmon.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -136,13 +137,14 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    demo: DemoOption = False,
 ) -> None:
     """Per-source last fetch, errors and counts; articles and alerts stored; messages
     given up on (dead) and why.
 
     Example: newsmon status --json
     """
-    current = settings(ctx)
+    current = review_settings(ctx, demo)
     report = existing_store(current).status(current.sources)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))

@@ -95,9 +95,15 @@ def test_demo_twice_alerts_once_and_never_reaches_the_desk(
     assert status.returncode == 1, status.stdout
     assert status.stderr == (
         f"newsmon: no store at {home / 'newsmon.db'}: nothing has run with this home yet; "
-        "the demo keeps its own: `newsmon web --demo`\n"
+        "the demo keeps its own: `newsmon status --demo`, `newsmon web --demo`\n"
     )
     assert not (home / "newsmon.db").exists()
+    demo = subprocess.run(
+        [*NEWSMON, "status", "--json", "--demo"], env=env, capture_output=True, text=True
+    )
+    assert demo.returncode == 0, demo.stderr
+    report = json.loads(demo.stdout)
+    assert report["flagged"] == 4 and report["alerts"]["sent"] == len(outbox)
 
 
 def test_classify_writes_one_line_per_input_in_order(tmp_path: Path, home: Path) -> None:
