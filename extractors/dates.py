@@ -116,5 +116,11 @@ def day_only(moment: datetime) -> bool:
     return moment.timetz().replace(tzinfo=None) == time(0, 0)
 
 
+def day_shown(moment: datetime) -> str:
+    """A day given without a time, as people read it: the day as given, not moved into
+    another zone (which could change the day), and no invented time."""
+    return f"{moment:%Y-%m-%d} (no time given)"
+
+
 def _refines(listing: datetime, page: datetime) -> bool:
     return day_only(page) and not day_only(listing) and listing.date() == page.date()

@@ -19,7 +19,7 @@ from email.utils import format_datetime
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from extractors.dates import day_only
+from extractors.dates import day_only, day_shown
 from extractors.lede import lede, same_as_title
 from extractors.urls import canonical_url
 from newsmon.digests import Period
@@ -115,9 +115,7 @@ def _published(article: ArticleRow, zone: str) -> str:
     if when is None:
         return f"publication time unknown; first seen {_local(article.fetched_at, zone)}"
     if given_day_only(article):
-        # The day as given, not moved into another zone (which could change the day), and no
-        # invented time.
-        return f"{when:%Y-%m-%d} (no time given)"
+        return day_shown(when)
     if article.published_from == "archive":
         return f"{_local(when, zone)}, when archived (no date on the page)"
     return _local(when, zone)

@@ -398,10 +398,12 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
         )
     if settings.smtp_ca_file and not os.path.isfile(Path(settings.smtp_ca_file).expanduser()):
         return ("smtp_ca_file",), f"smtp_ca_file: {settings.smtp_ca_file}: no such file"
-    if settings.database_url and (
-        problem := _database_problem(settings.database_url, settings.home)
-    ):
-        return ("database_url",), f"database_url: {problem}"
+    if settings.database_url:
+        # SQLAlchemy takes a second to load: only when a URL is set.
+        from newsmon.database_url import url_problem
+
+        if problem := url_problem(settings.database_url, settings.home):
+            return ("database_url",), f"database_url: {problem}"
     if settings.smtp_url and urlsplit(settings.smtp_url).scheme not in SMTP_SCHEMES:
         return ("smtp_url",), (
             f"smtp_url: expected smtp://, smtp+starttls:// or smtps://host:port, "
@@ -436,13 +438,6 @@ def _out_of_range(settings: Settings) -> tuple[tuple[str, ...], str] | None:
     if problem:
         return ("digest_cron", "digest_timezone"), f"digest_cron / digest_timezone: {problem}"
     return None
-
-
-def _database_problem(url: str, home: Path) -> str | None:
-    # SQLAlchemy loads in a second: only when a URL is set.
-    from newsmon.database_url import url_problem
-
-    return url_problem(url, home)
 
 
 def check_head_files(settings: Settings) -> None:

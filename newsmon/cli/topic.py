@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from extractors.dates import day_only
+from extractors.dates import day_only, day_shown
 from extractors.urls import is_web_address
 from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
 from newsmon.settings import PROJECT_ROOT
@@ -310,7 +310,7 @@ def _published_shown(published: str | None) -> str | None:
     the day alone."""
     if published is None or not day_only(when := datetime.fromisoformat(published)):
         return published
-    return f"{when:%Y-%m-%d} (no time given)"
+    return day_shown(when)
 
 
 def _not_html(content: bytes) -> str | None:

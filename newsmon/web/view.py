@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from extractors.dates import day_shown
 from newsmon.messages import given_day_only, reader_link
 from newsmon.store import ArticleRow, LabelRow, story_lead
 
@@ -153,8 +154,8 @@ def item(articles: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> Item:
 
 
 def _published(article: ArticleRow) -> str:
-    if given_day_only(article):
-        return f"{article.published_at:%Y-%m-%d} (no time given)"
+    if article.published_at and given_day_only(article):
+        return day_shown(article.published_at)
     return _moment(article.published_at or article.fetched_at)
 
 
