@@ -10,7 +10,7 @@ on the same pages in one run.
   and the same figures as a markdown table for docs/benchmarks.md.
 - trafilatura's own annotations (110 pages): share of must-contain snippets found and of
   must-not-contain snippets kept out.
-- newspaper4k's test pages (24 article pages with an expected text, 10 of them in Arabic,
+- newspaper4k's test pages (23 article pages with an expected text, 10 of them in Arabic,
   Burmese, Chinese, Japanese, Latvian, Spanish and Thai): the same token scores, with each
   character a token in scripts written without spaces; and the language newsmon detects
   for each page against the page's language.
