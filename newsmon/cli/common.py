@@ -224,9 +224,20 @@ def read_text(path: Path, option: str = "") -> str:
     regular_file(path, option)
     where = f"{option} {path}" if option else str(path)
     try:
-        # utf-8-sig: a file a Windows editor saved starts with a byte-order mark.
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        fail(f"{where}: not a UTF-8 text file (byte {exc.start} is {exc.object[exc.start]:#04x})")
+        return _decoded(path.read_bytes(), f"{where}: not a UTF-8 text file")
     except OSError as exc:
         fail(f"cannot read {where}: {exc.strerror}")
+
+
+def read_stdin(option: str) -> str:
+    """Standard input as text, for an option given "-"; one line and exit 2 if it is not
+    UTF-8."""
+    return _decoded(sys.stdin.buffer.read(), f"{option} -: standard input is not UTF-8 text")
+
+
+def _decoded(data: bytes, refusal: str) -> str:
+    try:
+        # utf-8-sig: a file a Windows editor saved starts with a byte-order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"{refusal} (byte {exc.start} is {exc.object[exc.start]:#04x})")

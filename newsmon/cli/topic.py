@@ -14,7 +14,7 @@ import typer
 
 from extractors.dates import day_only, day_shown
 from extractors.urls import is_web_address
-from newsmon.cli.common import fail, guarded, read_text, regular_file, settings, warn
+from newsmon.cli.common import fail, guarded, read_stdin, read_text, regular_file, settings, warn
 from newsmon.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ def classify(
     input: Annotated[
         Path,
         typer.Option(
-            "--input", metavar="FILE", help="JSON lines with text, optional title and url."
+            "--input",
+            metavar="FILE",
+            help="JSON lines with text, optional title and url; - reads standard input.",
         ),
     ],
 ) -> None:
@@ -65,7 +67,10 @@ def classify(
     Example: newsmon classify --input articles.jsonl > scores.jsonl
     """
     # A binary file is refused whole (exit 2): its "lines" would be noise, each an error.
-    lines = read_text(input, "--input").splitlines()
+    from_stdin = str(input) == "-"
+    text = read_stdin("--input") if from_stdin else read_text(input, "--input")
+    lines = text.splitlines()
+    where = "standard input" if from_stdin else str(input)
     numbered = [(number, line) for number, line in enumerate(lines, 1) if line.strip()]
     classifier = _classifier(settings(ctx))
     failed = 0
@@ -76,7 +81,7 @@ def classify(
         for number, doc in parsed:
             if isinstance(doc, str):
                 typer.echo(json.dumps({"error": doc}))
-                warn(f"{input} line {number}: {doc}")
+                warn(f"{where} line {number}: {doc}")
                 failed += 1
             else:
                 typer.echo(json.dumps(_scored(doc, next(scores)), ensure_ascii=False))

@@ -113,6 +113,23 @@ def test_classify_reads_a_file_saved_with_a_byte_order_mark(tmp_path: Path, home
     assert result.stdout == plain.stdout and '"flag": true' in result.stdout.splitlines()[0]
 
 
+def test_classify_reads_standard_input_for_a_dash(home: Path) -> None:
+    lines = (CLI / "one-bad-line.jsonl").read_bytes()
+    piped = runner.invoke(app, ["classify", "--input", "-"], input=lines)
+    from_file = runner.invoke(app, ["classify", "--input", str(CLI / "one-bad-line.jsonl")])
+    assert piped.exit_code == 1 and piped.stdout == from_file.stdout
+    assert '"flag": true' in piped.stdout.splitlines()[0]
+    assert "standard input line 2: not JSON" in _one_line(piped.stderr)
+
+
+def test_classify_refuses_binary_standard_input_whole(home: Path) -> None:
+    result = runner.invoke(
+        app, ["classify", "--input", "-"], input=(CLI / "pixel.png").read_bytes()
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--input -: standard input is not UTF-8 text" in _one_line(result.stderr)
+
+
 @pytest.mark.parametrize(
     ("args", "env", "error"),
     [
