@@ -194,12 +194,11 @@ def named_fit(words: list[str], language: str) -> WordFit | None:
     listed = _log_frequencies(language) if language in _wordfreq_languages() else {}
     if not stoplist and not listed:
         return None
-    logs = [
-        max(stoplist.get(word, _FLOOR_LOG), _common_log(listed.get(word, _FLOOR_LOG)))
-        for word in words
-    ]
-    count = max(len(logs), 1)
-    return WordFit(language, sum(logs) / count, sum(log > _FLOOR_LOG for log in logs) / count)
+    logs = {
+        word: max(stoplist.get(word, _FLOOR_LOG), _common_log(listed.get(word, _FLOOR_LOG)))
+        for word in set(words)
+    }
+    return _fit(words, language, {word: log for word, log in logs.items() if log > _FLOOR_LOG})
 
 
 def _common_log(log: float) -> float:
