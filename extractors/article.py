@@ -27,7 +27,7 @@ from lxml.etree import ParserError
 from extractors.dates import choose_published
 from extractors.encoding import decode_html
 from extractors.furniture import strip_furniture
-from extractors.metadata import read_metadata
+from extractors.metadata import html_language, read_metadata
 from extractors.records import ExtractedArticle, FeedEntry
 
 MIN_TEXT_CHARS = 200
@@ -224,13 +224,6 @@ def with_feed_fallback(
         published_from=dated.source,
         note="text below minimum length: feed summary used" if short else article.note,
     )
-
-
-def html_language(tree: lxml.html.HtmlElement) -> str | None:
-    """The page's declared language (``<html lang>``), lower-case primary subtag."""
-    root = tree.getroottree().getroot()
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    return lang.split("-")[0].strip().lower() or None
 
 
 def _without_title(text: str, title: str) -> str:

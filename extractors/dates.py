@@ -10,6 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from dateutil import parser as date_parser
 
+from extractors.month_names import in_english
+
 # Earlier years are placeholders (0001-01-01, 1970-01-01), not publication dates.
 _EARLIEST_YEAR = 1990
 # A printed date names its year (one of its own numbers: fuzzy parsing takes "2 min read"
@@ -50,16 +52,16 @@ def iso_datetime(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def written_datetime(value: object) -> datetime | None:
+def written_datetime(value: object, language: str | None = None) -> datetime | None:
     """A timestamp as pages print it for readers ("Tue 15 Apr 2025 | 08:18 AM", "November
-    20, 2019 13:42", "15.04.2025 08:18") or in ISO 8601; UTC when it names no zone; None
-    without its own year and day, when its day and month could be either way round, or when
-    implausible."""
+    20, 2019 13:42", "15.04.2025 08:18"; in ``language``, "Seg, 24 Set 2018 19:42", "16
+    ноября 2025, 14:30") or in ISO 8601; UTC when it names no zone; None without its own
+    year and day, when its day and month could be either way round, or when implausible."""
     if (moment := iso_datetime(value)) is not None or not isinstance(value, str):
         return moment
     text = _NAMED_OFFSET.sub(
         lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}",
-        " ".join(value.replace("|", " ").split()),
+        " ".join(in_english(value, language).replace("|", " ").split()),
     )
     years = _YEAR.findall(text)
     orders = (True,) if _DOTTED.search(text) else (True, False)

@@ -12,7 +12,8 @@ from urllib.parse import urljoin
 import feedparser
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
-from extractors.dates import iso_datetime
+from extractors.dates import iso_datetime, written_datetime
+from extractors.language import detect_language
 from extractors.records import FeedEntry, FeedParse
 
 # Complaints about a missing or contradicting declared type or charset, not about the feed.
@@ -27,14 +28,16 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> FeedPar
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(content, response_headers=headers)
-    entries = tuple(entry for raw in parsed.entries if (entry := _entry(raw, base_url)) is not None)
+    language = parsed.get("feed", {}).get("language") or None
+    entries = tuple(
+        entry for raw in parsed.entries if (entry := _entry(raw, base_url, language)) is not None
+    )
     error = None
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not (isinstance(problem, _HARMLESS) and entries):
         error = f"damaged feed: {problem}"
     if not entries and not parsed.get("version"):
         error = error or "not a feed: no RSS, Atom, RDF or JSON Feed structure found"
-    language = parsed.get("feed", {}).get("language") or None
     return FeedParse(entries=entries, error=error, language=language)
 
 
@@ -63,18 +66,19 @@ def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
     return FeedParse(entries=tuple(entries), language=data.get("language"))
 
 
-def _entry(raw: Any, base_url: str) -> FeedEntry | None:
+def _entry(raw: Any, base_url: str, language: str | None) -> FeedEntry | None:
     link = raw.get("link") or raw.get("id") or ""
     if not link or not isinstance(link, str):
         return None
     url = urljoin(base_url, link.strip())
     if not url.startswith(("http://", "https://")):
         return None
+    title, summary = (raw.get("title") or "").strip(), (raw.get("summary") or "").strip()
     return FeedEntry(
         url=url,
-        title=(raw.get("title") or "").strip(),
-        summary=(raw.get("summary") or "").strip(),
-        published=_published(raw),
+        title=title,
+        summary=summary,
+        published=_published(raw) or _written(raw, language, f"{title}\n{summary}"),
     )
 
 
@@ -85,3 +89,13 @@ def _published(raw: Any) -> datetime | None:
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
+
+
+def _written(raw: Any, language: str | None, text: str) -> datetime | None:
+    """A date feedparser could not read: RFC 822 with the day and month named in the feed's
+    language ("Seg, 24 Set 2018 19:42:40 -0300"), the language the feed declares or, where
+    it declares none, the entry's own."""
+    written = dict.get(raw, "published") or dict.get(raw, "updated")
+    if not isinstance(written, str) or not written.strip():
+        return None
+    return written_datetime(written, language or detect_language(text).code)

@@ -13,6 +13,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPathError
 
 from extractors.dates import written_datetime
+from extractors.metadata import html_language
 from extractors.records import FeedEntry, FeedParse
 from extractors.urls import canonical_url
 
@@ -44,6 +45,7 @@ def extract_links(html: bytes, base_url: str, rule: ListingRule) -> FeedParse:
         return FeedParse(entries=(), error=f"bad selector: {exc}")
     pattern = re.compile(rule.link_pattern) if rule.link_pattern else None
     host = urlsplit(base_url).hostname
+    language = html_language(tree)
     entries: dict[str, FeedEntry] = {}
     for item, anchor in items:
         url = urljoin(base_url, (anchor.get("href") or "").strip()).split("#", 1)[0]
@@ -59,7 +61,7 @@ def extract_links(html: bytes, base_url: str, rule: ListingRule) -> FeedParse:
         title = " ".join((title_node if title_node is not None else anchor).text_content().split())
         if key not in entries:
             entries[key] = FeedEntry(
-                url=url, title=title, published=_published(_first(date_of, item))
+                url=url, title=title, published=_published(_first(date_of, item), language)
             )
         elif not entries[key].title and title:
             # An image link first, the headline link after it.
@@ -97,9 +99,9 @@ def _first(
     return found[0] if found else None
 
 
-def _published(node: lxml.html.HtmlElement | None) -> datetime | None:
+def _published(node: lxml.html.HtmlElement | None, language: str | None) -> datetime | None:
     """A listing's date: a ``datetime`` attribute, or the text as the page prints it
-    ("Tue 15 Apr 2025 | 08:18 AM")."""
+    ("Tue 15 Apr 2025 | 08:18 AM", "16 ноября 2025, 14:30" on a page in Russian)."""
     if node is None:
         return None
-    return written_datetime(node.get("datetime") or node.text_content())
+    return written_datetime(node.get("datetime") or node.text_content(), language)

@@ -74,11 +74,19 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
     )
 
 
+def html_language(tree: lxml.html.HtmlElement) -> str | None:
+    """The page's declared language (``<html lang>``), lower-case primary subtag."""
+    root = tree.getroottree().getroot()
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    return lang.split("-")[0].strip().lower() or None
+
+
 def _published(
     tree: lxml.html.HtmlElement, meta: dict[str, str], linked: dict[str, Any], url: str
 ) -> tuple[datetime | None, str | None]:
-    """The publication time the page declares (its UTC offset kept), and where it was read;
-    htmldate's reading of the page when it declares none."""
+    """The publication time the page declares (its UTC offset kept), and where it was read
+    (a date printed in words is read in the page's declared language); htmldate's reading of
+    the page when it declares none."""
     declared = [
         *((name, meta.get(name)) for name in _DATE_META[:1]),
         ("json-ld", linked.get("datePublished")),
@@ -86,7 +94,8 @@ def _published(
         ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
     ]
     # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
-    for read in (iso_datetime, written_datetime):
+    language = html_language(tree)
+    for read in (iso_datetime, lambda value: written_datetime(value, language)):
         for where, value in declared:
             if (moment := read(value)) is not None:
                 return moment, where

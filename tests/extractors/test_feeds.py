@@ -49,3 +49,15 @@ def test_real_feeds_parse_without_crashing() -> None:
 def test_invalid_real_feed_reports_error() -> None:
     path: Path = shared_data("feeds/rss/feedrs__rss_2.0_invalid_1.xml")
     assert parse_feed(path.read_bytes(), "https://example.org/").error
+
+
+def test_real_feeds_dated_in_their_own_language() -> None:
+    # UOL declares no language (its titles say Portuguese); Il Messaggero declares "IT-it".
+    uol = parse_feed(shared_data("feeds/rss/rssparser__uolNoticias.rss").read_bytes(), "https://x/")
+    assert all(entry.published is not None for entry in uol.entries) and len(uol.entries) == 15
+    assert uol.entries[0].published is not None
+    assert uol.entries[0].published.isoformat() == "2018-09-24T19:42:40-03:00"
+    path = shared_data("feeds/rss/feedrs__rss_2.0_ilmessaggero.xml")
+    (entry,) = parse_feed(path.read_bytes(), "https://x/").entries
+    assert entry.published is not None
+    assert entry.published.isoformat() == "2022-11-16T00:38:15+01:00"

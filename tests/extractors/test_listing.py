@@ -49,3 +49,16 @@ def test_an_item_date_as_the_listing_prints_it() -> None:
     assert dated.published == datetime(2025, 4, 15, 8, 18, tzinfo=UTC)
     # Without its year the parser would give it this year's: the page's own date decides.
     assert yearless.published is None
+
+
+def test_an_item_date_printed_in_the_listings_language() -> None:
+    page = """<html lang="tr"><body>
+    <div class="item"><a href="/rusya-gurcistan-ucuslar/">Uçuşlar</a>
+    <span class="date">Cum, 05 Ara 2025 10:00</span></div></body></html>"""
+    rule = ListingRule(links_css="div.item", title_css="a", date_css="span.date")
+    (entry,) = extract_links(page.encode(), BASE, rule).entries
+    assert entry.published == datetime(2025, 12, 5, 10, tzinfo=UTC)
+    # Undeclared, the month is no English one.
+    page = page.replace(' lang="tr"', "")
+    (entry,) = extract_links(page.encode(), BASE, rule).entries
+    assert entry.published is None

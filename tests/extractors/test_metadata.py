@@ -106,3 +106,13 @@ def test_json_ld_article_body_as_plain_text() -> None:
     meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
     assert meta.article_body == "First paragraph.\nSecond."
     assert read_metadata(lxml.html.fromstring(PAGE), "https://news.example/").article_body == ""
+
+
+def test_a_date_printed_in_the_pages_language() -> None:
+    page = """<html lang="ru"><head><meta name="pubdate" content="16 ноября 2025, 14:30">
+    </head><body><h1>Переговоры</h1><p>Текст.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published == datetime(2025, 11, 16, 14, 30, tzinfo=UTC)
+    assert meta.published_from == "pubdate"
+    undeclared = lxml.html.fromstring(page.replace(' lang="ru"', ""))
+    assert read_metadata(undeclared, "https://news.example/a").published_from != "pubdate"
