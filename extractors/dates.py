@@ -19,6 +19,14 @@ _EARLIEST_YEAR = 1990
 # read with two defaults that differ in every field tells a field the text did not give.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DEFAULTS = (datetime(1904, 1, 1), datetime(1905, 2, 2))
+# A year is the one printed with the day and month, not a count in another part of the text
+# ("16 November, 14:30 · 2024 views"); parts are set apart by bars and dots, and a part with
+# neither a date nor a time is left out.
+_PARTS = re.compile(r"[|·•]")
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d[./-]\d{1,2}[./-]\d|\d{4}[./-]\d",
+    re.IGNORECASE,
+)
 # A time of day is read only where one is printed (08:18, 8.18 pm, 08h18, 8 AM): "Views 12"
 # is no noon.
 _CLOCK = re.compile(r"\d\s*[:h.]\s*\d\d(?!\d)|\d\s*[ap]\.?m\b", re.IGNORECASE)
@@ -59,11 +67,23 @@ def written_datetime(value: object, language: str | None = None) -> datetime | N
     year and day, when its day and month could be either way round, or when implausible."""
     if (moment := iso_datetime(value)) is not None or not isinstance(value, str):
         return moment
+    translated = in_english(value, language)
+    # A page may print English dates whatever its language ("Mar 5, 2025" on a French page,
+    # where "mar" is Tuesday).
+    for written in dict.fromkeys((translated, value)):
+        if (moment := _read(written)) is not None:
+            return moment
+    return None
+
+
+def _read(value: str) -> datetime | None:
     text = _NAMED_OFFSET.sub(
-        lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}",
-        " ".join(in_english(value, language).replace("|", " ").split()),
+        lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}", " ".join(value.split())
     )
-    years = _YEAR.findall(text)
+    parts = _PARTS.split(text)
+    years = {year for part in parts if _MONTH.search(part) for year in _YEAR.findall(part)}
+    # Parts with neither a date nor a time ("2 min read", "2024 views") are not read.
+    text = " ".join(part for part in parts if _MONTH.search(part) or _CLOCK.search(part))
     orders = (True,) if _DOTTED.search(text) else (True, False)
     readings = {_parsed(text, default, dayfirst) for default in _DEFAULTS for dayfirst in orders}
     parsed = readings.pop() if len(readings) == 1 else None

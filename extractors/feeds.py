@@ -94,8 +94,9 @@ def _published(raw: Any) -> datetime | None:
 def _written(raw: Any, language: str | None, text: str) -> datetime | None:
     """A date feedparser could not read: RFC 822 with the day and month named in the feed's
     language ("Seg, 24 Set 2018 19:42:40 -0300"), the language the feed declares or, where
-    it declares none, the entry's own."""
+    that reads no date, the entry's own."""
     written = dict.get(raw, "published") or dict.get(raw, "updated")
     if not isinstance(written, str) or not written.strip():
         return None
-    return written_datetime(written, language or detect_language(text).code)
+    declared = written_datetime(written, language) if language else None
+    return declared or written_datetime(written, detect_language(text).code)

@@ -13,6 +13,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPathError
 
 from extractors.dates import written_datetime
+from extractors.encoding import decode_html
 from extractors.metadata import html_language
 from extractors.records import FeedEntry, FeedParse
 from extractors.urls import canonical_url
@@ -31,10 +32,17 @@ class ListingRule:
     date_css: str | None = None
 
 
-def extract_links(html: bytes, base_url: str, rule: ListingRule) -> FeedParse:
-    """Article links in page order, deduplicated, filtered by the rule."""
+def extract_links(
+    html: bytes, base_url: str, rule: ListingRule, content_type: str = ""
+) -> FeedParse:
+    """Article links in page order, deduplicated, filtered by the rule; the response's
+    content type, when known, names the charset."""
+    page, _ = decode_html(html, content_type)
     try:
-        tree = lxml.html.fromstring(html, base_url=base_url)
+        # Bytes in the encoding the parser is told: a str with an XML declaration is refused.
+        tree = lxml.html.fromstring(
+            page.encode(), parser=lxml.html.HTMLParser(encoding="utf-8"), base_url=base_url
+        )
     except (ParserError, ValueError) as exc:
         return FeedParse(entries=(), error=f"unparseable listing page: {exc}")
     try:

@@ -142,7 +142,7 @@ def parse_links(source: Source, page: FetchedPage, fetcher: Fetcher) -> FeedPars
             title_css=source.title_css,
             date_css=source.date_css,
         )
-        return extract_links(page.content, page.final_url, rule)
+        return extract_links(page.content, page.final_url, rule, page.content_type)
     return parse_feed(page.content, page.final_url, page.content_type)
 
 

@@ -61,3 +61,18 @@ def test_real_feeds_dated_in_their_own_language() -> None:
     (entry,) = parse_feed(path.read_bytes(), "https://x/").entries
     assert entry.published is not None
     assert entry.published.isoformat() == "2022-11-16T00:38:15+01:00"
+
+
+def test_a_feeds_dates_in_another_language_than_it_declares() -> None:
+    feed = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+    <title>t</title><link>https://x.example/</link><language>pt-BR</language>
+    <item><title>Peskov says Moscow is ready to restore ties with Tbilisi</title>
+    <link>https://x.example/a</link><pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item>
+    <item><title>Peskov says Moscow is ready to restore ties with Tbilisi</title>
+    <link>https://x.example/b</link><pubDate>Пт, 05 дек 2025 10:15:00 +0300</pubDate></item>
+    </channel></rss>"""
+    declared, detected = parse_feed(feed.encode(), "https://x.example/").entries
+    # The declared language reads the first; the second is read in neither that nor its
+    # English title's language, and stays undated rather than wrongly dated.
+    assert declared.published is not None and declared.published.month == 9
+    assert detected.published is None

@@ -62,3 +62,15 @@ def test_an_item_date_printed_in_the_listings_language() -> None:
     page = page.replace(' lang="tr"', "")
     (entry,) = extract_links(page.encode(), BASE, rule).entries
     assert entry.published is None
+
+
+def test_the_charset_the_response_names() -> None:
+    page = '<html><body><a href="/news/1">Карасин и Абашидзе</a></body></html>'
+    rule = ListingRule(link_pattern="/news/")
+    (entry,) = extract_links(
+        page.encode("cp1251"), BASE, rule, "text/html; charset=windows-1251"
+    ).entries
+    assert entry.title == "Карасин и Абашидзе"
+    # An XHTML page's XML declaration is no obstacle.
+    xhtml = b'<?xml version="1.0" encoding="utf-8"?>' + page.encode()
+    assert extract_links(xhtml, BASE, rule).entries[0].title == "Карасин и Абашидзе"

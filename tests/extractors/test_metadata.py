@@ -79,11 +79,12 @@ def test_where_the_date_was_read_and_its_offset_kept() -> None:
         ("15/04/2025 10:00", datetime(2025, 4, 15, 10, tzinfo=UTC)),
         # Only a printed time is a time: "Views 12" is no noon.
         ("15 Apr 2025 | Views 12", datetime(2025, 4, 15, tzinfo=UTC)),
+        # A part with neither date nor time is left out: "2 min" had been read as 2015.
+        ("2 min read · Apr 15, 2025", datetime(2025, 4, 15, tzinfo=UTC)),
         # What the text does not give (a day, a year of its own), or gives both ways (3 April
         # or 4 March), or as no zone (a day's offset) is left to htmldate's reading.
         ("Tuesday", None),
         ("April 2025 · 10:00", None),
-        ("2 min read · Apr 15, 2025", None),
         ("3-5 May 2025", None),
         ("03/04/2025 10:00", None),
         ("Tue 15 Apr 2025 08:18 +2400", None),

@@ -65,7 +65,57 @@ def test_a_cut_that_begins_two_months_is_not_read() -> None:
     # Czech "červ" begins both června (June) and července (July); "červn" only June's.
     assert in_english("5 červ 2025", "cs") == "5 červ 2025"
     assert "June" in in_english("5 červn 2025", "cs")
-    assert in_english("5 ма 2025", "ru") == "5 ма 2025"  # two letters are no cut
+    # "ок" begins only October's names in Russian, but two letters are no cut.
+    assert in_english("5 ок 2025", "ru") == "5 ок 2025"
+    assert "October" in in_english("5 окт 2025", "ru")
+
+
+def test_a_weekday_is_no_cut_of_a_month() -> None:
+    # French "mar." is Tuesday (mardi), though it begins "mars".
+    assert written_datetime("mar. 5 nov. 2025", "fr") == datetime(2025, 11, 5, tzinfo=UTC)
+
+
+def test_names_in_every_context_and_case() -> None:
+    months = names_of("ru").months  # type: ignore[union-attr]
+    assert months["ноября"] == months["ноябрь"] == 11  # the genitive and the name alone
+    # Turkish and Azerbaijani capitals lower as their alphabets do (I to ı, İ to i).
+    assert written_datetime("05 KASIM 2025", "tr") == datetime(2025, 11, 5, tzinfo=UTC)
+    assert written_datetime("05 EKİ 2025", "tr") == datetime(2025, 10, 5, tzinfo=UTC)
+    assert written_datetime("5 İyun 2025", "az") == datetime(2025, 6, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("printed", "language", "published"),
+    [
+        ("5 de dezembro de 2025", "pt", datetime(2025, 12, 5, tzinfo=UTC)),
+        ("05-дек-2025", "ru", datetime(2025, 12, 5, tzinfo=UTC)),
+        # Georgian inflects the month ("დეკემბრის", of December): its first letters decide.
+        ("2025 წლის 5 დეკემბრის", "ka", datetime(2025, 12, 5, tzinfo=UTC)),
+        # An English date on a page in another language: Finnish "mar" begins November's
+        # name, French "mar" is Tuesday.
+        ("Mar 5, 2025", "fi", datetime(2025, 3, 5, tzinfo=UTC)),
+        ("Mar 5, 2025", "fr", datetime(2025, 3, 5, tzinfo=UTC)),
+        # A letter glued to digits is no weekday (Hungarian "h" is Monday's cut).
+        ("2025. december 5. 14h30", "hu", datetime(2025, 12, 5, 14, 30, tzinfo=UTC)),
+    ],
+)
+def test_dates_around_the_names(printed: str, language: str, published: datetime) -> None:
+    assert written_datetime(printed, language) == published
+
+
+@pytest.mark.parametrize(
+    ("printed", "language"),
+    [
+        ("16 ноября, 14:30 · 2024 просмотра", "ru"),
+        ("5 დეკ, 14:30 | ნახვები: 2024", "ka"),
+        ("16 November, 14:30 · 2024 views", None),
+    ],
+)
+def test_a_count_beside_a_date_is_no_year(printed: str, language: str | None) -> None:
+    assert written_datetime(printed, language) is None
+    # The same date with its year is read.
+    with_year = printed.replace(", 14:30", " 2025, 14:30")
+    assert written_datetime(with_year, language) is not None
 
 
 @pytest.mark.parametrize("language", [None, "", "en", "und", "xx", "en-GB"])
