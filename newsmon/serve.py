@@ -173,7 +173,9 @@ async def _execute(
         say(f"poll failed with exit code {code}; see {log_path}")
     # The engine exits 0 for a flow that failed (a config error): its state says so.
     elif (state := (await client.read_flow_run(run_id)).state) and state.is_failed():
-        say(f"poll failed: {state.message}; see {log_path}")
+        # The first line: an exception's message may run on (a database driver's hints).
+        reason = (state.message or "no reason given").strip().splitlines()[0]
+        say(f"poll failed: {reason}; see {log_path}")
 
 
 async def _wait(process: subprocess.Popen[bytes], stop: Stop) -> int:

@@ -25,6 +25,8 @@ import httpx
 STARTUP_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 3
 DRAIN_TIMEOUT_SECONDS = 5
+# A configured server that takes longer than this to answer its health check is taken as down.
+HEALTH_TIMEOUT_SECONDS = 5
 _PR_SET_PDEATHSIG = 1
 _SHUTDOWN_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # Looked up before any fork: loading a library in a forked child of a threaded process can hang.
@@ -184,7 +186,8 @@ def prefect_api(
     Call after ``configure_prefect``."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    if get_current_settings().api.url:
+    if configured := get_current_settings().api.url:
+        check_answers(configured)
         yield None
         return
     # Prefect read its settings when imported: the address goes to the running settings
@@ -199,6 +202,19 @@ def prefect_api(
         finally:
             _drain_prefect()
             os.environ.pop("PREFECT_API_URL", None)
+
+
+def check_answers(api_url: str) -> None:
+    """ServerError, naming the address, where no Prefect server answers at ``api_url``:
+    every command would otherwise start and then fail on its first request."""
+    try:
+        httpx.get(f"{api_url.rstrip('/')}/health", timeout=HEALTH_TIMEOUT_SECONDS)
+    except httpx.TransportError as exc:
+        raise ServerError(unreachable(api_url, exc)) from exc
+
+
+def unreachable(api_url: str, exc: Exception) -> str:
+    return f"no Prefect server answers at PREFECT_API_URL={api_url}: {exc}"
 
 
 def _drain_prefect() -> None:

@@ -21,6 +21,15 @@ def deploy(
     paused: Annotated[
         bool, typer.Option("--paused", help="Register without starting the schedule.")
     ] = False,
+    at_once: Annotated[
+        int,
+        typer.Option(
+            "--at-once",
+            min=1,
+            metavar="N",
+            help="Polls that may run at the same time; one due while N run is cancelled.",
+        ),
+    ] = 1,
 ) -> None:
     """Register the poll flow on the Prefect server at PREFECT_API_URL, every
     interval_seconds, in a work pool; `prefect worker start --pool NAME` on each machine
@@ -38,14 +47,16 @@ def deploy(
     import httpx
 
     from flows.pool import DEPLOYMENT, register_poll
+    from newsmon.server import unreachable
 
     try:
         deployment_id = guarded(
-            lambda: register_poll(pool, current.interval_seconds, config_file(ctx), paused)
+            lambda: register_poll(pool, current.interval_seconds, config_file(ctx), paused, at_once)
         )
     except httpx.TransportError as exc:
-        fail(f"no Prefect server answers at PREFECT_API_URL={api_url}: {exc}", code=1)
+        fail(unreachable(api_url, exc), code=1)
     typer.echo(
         f"deployment {DEPLOYMENT} ({deployment_id}) in work pool {pool!r}, every "
-        f"{current.interval_seconds} s{' (paused)' if paused else ''}; code at {PROJECT_ROOT}"
+        f"{current.interval_seconds} s{' (paused)' if paused else ''}, at most {at_once} "
+        f"at once; code at {PROJECT_ROOT}"
     )

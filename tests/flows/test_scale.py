@@ -71,20 +71,24 @@ def _flow_runs(api_url: str, ids: list[str]) -> list[dict[str, Any]]:
     return list(response.json())
 
 
-def test_two_workers_run_polls_at_once_and_alert_once(
-    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
-) -> None:
-    base = serve_demo(httpserver)
-    config_file = config(tmp_path / "newsmon.toml", base)
-    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
-    newsmon = [str(BIN / "newsmon"), "--config", str(config_file)]
-    deployed = subprocess.run(
-        [*newsmon, "deploy", "--pool", "desk", "--paused"], env=env, capture_output=True, text=True
-    )
-    assert deployed.returncode == 0, deployed.stderr[-2000:]
+def _polls_on_workers(
+    env: dict[str, str], tmp_path: Path, api_url: str, workers: int, polls: int
+) -> list[dict[str, Any]]:
+    """``polls`` runs of the deployment, made before ``workers`` workers start (as runs wait
+    for a worker that was away); the runs once all have ended."""
+    ids = []
+    for _ in range(polls):
+        started = subprocess.run(
+            [str(BIN / "prefect"), "deployment", "run", "newsmon-poll/newsmon-poll"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert started.returncode == 0, started.stdout + started.stderr
+        ids += re.findall(r"UUID: ([0-9a-f-]{36})", started.stdout)
     # A worker keeps flow code in $TMPDIR/runner_storage and leaves it there: give it its own.
     (tmp_path / "worker-tmp").mkdir()
-    workers = [
+    started_workers = [
         subprocess.Popen(
             [str(BIN / "prefect"), "worker", "start", "--pool", "desk", "--name", f"box-{n}"],
             env={**env, "TMPDIR": str(tmp_path / "worker-tmp")},
@@ -92,32 +96,49 @@ def test_two_workers_run_polls_at_once_and_alert_once(
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
         )
-        for n in (1, 2)
+        for n in range(workers)
     ]
+    runs: list[dict[str, Any]] = []
     try:
-        ids = []
-        for _ in range(2):
-            started = subprocess.run(
-                [str(BIN / "prefect"), "deployment", "run", "newsmon-poll/newsmon-poll"],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            assert started.returncode == 0, started.stdout + started.stderr
-            ids += re.findall(r"UUID: ([0-9a-f-]{36})", started.stdout)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            runs = _flow_runs(prefect_server, ids)
-            if len(runs) == 2 and all(
-                r["state_type"] in ("COMPLETED", "FAILED", "CRASHED") for r in runs
+            runs = _flow_runs(api_url, ids)
+            if len(runs) == polls and all(
+                r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for r in runs
             ):
                 break
             time.sleep(1)
     finally:
-        for worker in workers:
+        for worker in started_workers:
             worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+        for worker in started_workers:
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                # Its runs have ended; a worker still shutting down is not what is tested.
+                worker.kill()
+                worker.wait()
+    return runs
+
+
+def _deploy(newsmon: list[str], env: dict[str, str], *options: str) -> None:
+    deployed = subprocess.run(
+        [*newsmon, "deploy", "--pool", "desk", "--paused", *options],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert deployed.returncode == 0, deployed.stderr[-2000:]
+
+
+def test_two_workers_run_polls_at_once_and_alert_once(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
+) -> None:
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "newsmon.toml", base)
+    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
+    _deploy([str(BIN / "newsmon"), "--config", str(config_file)], env, "--at-once", "2")
+    runs = _polls_on_workers(env, tmp_path, prefect_server, workers=2, polls=2)
     assert sorted(r["state_type"] for r in runs) == ["COMPLETED", "COMPLETED"]
     # The two polls overlapped in time: two pollers at once, not one after the other.
     assert max(r["start_time"] for r in runs) < min(r["end_time"] for r in runs)
@@ -125,6 +146,19 @@ def test_two_workers_run_polls_at_once_and_alert_once(
     status = Store(settings.database).status()
     assert status["articles"] == 5
     assert status["alerts"] == {"sent": 2, "queued": 0}
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_poll_due_while_one_runs_is_cancelled(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
+) -> None:
+    # As when a worker comes back after an outage to every poll it missed: one runs.
+    base = serve_demo(httpserver)
+    config_file = config(tmp_path / "newsmon.toml", base)
+    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
+    _deploy([str(BIN / "newsmon"), "--config", str(config_file)], env)
+    runs = _polls_on_workers(env, tmp_path, prefect_server, workers=2, polls=3)
+    assert sorted(r["state_type"] for r in runs) == ["CANCELLED", "CANCELLED", "COMPLETED"]
     assert len(smtp_server.messages) == 2
 
 

@@ -353,10 +353,12 @@ def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
     assert "must be a whole number, 1 or more, got '-5'" in line
 
 
-def test_deploy_to_a_server_that_does_not_answer_names_its_address(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["deploy", "--pool", "desk"], ["serve"], ["run"]])
+def test_a_prefect_server_that_does_not_answer_is_named(tmp_path: Path, command: list[str]) -> None:
+    # serve had announced its polls, then failed with "ConnectError" naming no address.
     api = f"http://127.0.0.1:{free_port()}/api"
     done = subprocess.run(
-        [sys.executable, "-m", "newsmon.cli", "deploy", "--pool", "desk"],
+        [sys.executable, "-m", "newsmon.cli", *command],
         env=command_env(tmp_path / "home", PREFECT_API_URL=api),
         capture_output=True,
         text=True,
