@@ -121,23 +121,30 @@ def _polls_on_workers(
     return runs
 
 
-def _deploy(newsmon: list[str], env: dict[str, str], *options: str) -> None:
+def _deployed(
+    home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_url: str, api_url: str, *options: str
+) -> tuple[Path, dict[str, str]]:
+    """The demo's sites served, and the poll deployed (paused) with their config: the config
+    file and the environment of the commands."""
+    config_file = config(tmp_path / "newsmon.toml", serve_demo(httpserver))
+    env = _env(home, api_url, NEWSMON_SMTP_URL=smtp_url)
+    command = [str(BIN / "newsmon"), "--config", str(config_file), "deploy", "--paused"]
     deployed = subprocess.run(
-        [*newsmon, "deploy", "--pool", "desk", "--paused", *options],
+        [*command, "--pool", "desk", *options],
         env=env,
         capture_output=True,
         text=True,
     )
     assert deployed.returncode == 0, deployed.stderr[-2000:]
+    return config_file, env
 
 
 def test_two_workers_run_polls_at_once_and_alert_once(
     home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
 ) -> None:
-    base = serve_demo(httpserver)
-    config_file = config(tmp_path / "newsmon.toml", base)
-    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
-    _deploy([str(BIN / "newsmon"), "--config", str(config_file)], env, "--at-once", "2")
+    config_file, env = _deployed(
+        home, tmp_path, httpserver, smtp_server.url, prefect_server, "--at-once", "2"
+    )
     runs = _polls_on_workers(env, tmp_path, prefect_server, workers=2, polls=2)
     assert sorted(r["state_type"] for r in runs) == ["COMPLETED", "COMPLETED"]
     # The two polls overlapped in time: two pollers at once, not one after the other.
@@ -153,10 +160,7 @@ def test_a_poll_due_while_one_runs_is_cancelled(
     home: Path, tmp_path: Path, httpserver: HTTPServer, smtp_server: Mailbox, prefect_server: str
 ) -> None:
     # As when a worker comes back after an outage to every poll it missed: one runs.
-    base = serve_demo(httpserver)
-    config_file = config(tmp_path / "newsmon.toml", base)
-    env = _env(home, prefect_server, NEWSMON_SMTP_URL=smtp_server.url)
-    _deploy([str(BIN / "newsmon"), "--config", str(config_file)], env)
+    _, env = _deployed(home, tmp_path, httpserver, smtp_server.url, prefect_server)
     runs = _polls_on_workers(env, tmp_path, prefect_server, workers=2, polls=3)
     assert sorted(r["state_type"] for r in runs) == ["CANCELLED", "CANCELLED", "COMPLETED"]
     assert len(smtp_server.messages) == 2
