@@ -14,7 +14,7 @@ from lxml.etree import ParserError, XPathError
 
 from extractors.dates import written_datetime
 from extractors.encoding import decode_html
-from extractors.metadata import html_language
+from extractors.metadata import html_lang_tag
 from extractors.records import FeedEntry, FeedParse
 from extractors.urls import canonical_url
 
@@ -53,7 +53,7 @@ def extract_links(
         return FeedParse(entries=(), error=f"bad selector: {exc}")
     pattern = re.compile(rule.link_pattern) if rule.link_pattern else None
     host = urlsplit(base_url).hostname
-    language = html_language(tree)
+    language = html_lang_tag(tree)
     entries: dict[str, FeedEntry] = {}
     for item, anchor in items:
         url = urljoin(base_url, (anchor.get("href") or "").strip()).split("#", 1)[0]
@@ -75,7 +75,7 @@ def extract_links(
             # An image link first, the headline link after it.
             entries[key] = replace(entries[key], title=title)
     error = None if entries else "no article links matched the listing rule"
-    return FeedParse(entries=tuple(entries.values()), error=error, language=tree.get("lang"))
+    return FeedParse(entries=tuple(entries.values()), error=error, language=language)
 
 
 Item = tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]

@@ -76,9 +76,13 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
 
 def html_language(tree: lxml.html.HtmlElement) -> str | None:
     """The page's declared language (``<html lang>``), lower-case primary subtag."""
+    return (html_lang_tag(tree) or "").split("-")[0].strip().lower() or None
+
+
+def html_lang_tag(tree: lxml.html.HtmlElement) -> str | None:
+    """``<html lang>`` as written ("sr-Latn": its script names the month names too)."""
     root = tree.getroottree().getroot()
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    return lang.split("-")[0].strip().lower() or None
+    return root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or None
 
 
 def _published(
@@ -94,7 +98,7 @@ def _published(
         ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
     ]
     # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
-    language = html_language(tree)
+    language = html_lang_tag(tree)
     for read in (iso_datetime, lambda value: written_datetime(value, language)):
         for where, value in declared:
             if (moment := read(value)) is not None:

@@ -117,3 +117,13 @@ def test_a_date_printed_in_the_pages_language() -> None:
     assert meta.published_from == "pubdate"
     undeclared = lxml.html.fromstring(page.replace(' lang="ru"', ""))
     assert read_metadata(undeclared, "https://news.example/a").published_from != "pubdate"
+
+
+def test_the_script_of_the_pages_language_tag_counts() -> None:
+    # Serbian is Cyrillic unless its tag says Latin: "novembar" is a month only in Latin.
+    page = """<html lang="sr-Latn"><head><meta name="pubdate" content="5. novembar 2025. 10:15">
+    </head><body><p>Tekst.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published == datetime(2025, 11, 5, 10, 15, tzinfo=UTC)
+    cyrillic = lxml.html.fromstring(page.replace("sr-Latn", "sr"))
+    assert read_metadata(cyrillic, "https://news.example/a").published_from != "pubdate"
