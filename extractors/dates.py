@@ -80,10 +80,10 @@ def _read(value: str) -> datetime | None:
     text = _NAMED_OFFSET.sub(
         lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}", " ".join(value.split())
     )
-    parts = _PARTS.split(text)
-    years = {year for part in parts if _MONTH.search(part) for year in _YEAR.findall(part)}
+    parts = [(part, _MONTH.search(part) is not None) for part in _PARTS.split(text)]
+    years = {year for part, dated in parts if dated for year in _YEAR.findall(part)}
     # Parts with neither a date nor a time ("2 min read", "2024 views") are not read.
-    text = " ".join(part for part in parts if _MONTH.search(part) or _CLOCK.search(part))
+    text = " ".join(part for part, dated in parts if dated or _CLOCK.search(part))
     orders = (True,) if _DOTTED.search(text) else (True, False)
     readings = {_parsed(text, default, dayfirst) for default in _DEFAULTS for dayfirst in orders}
     parsed = readings.pop() if len(readings) == 1 else None

@@ -60,8 +60,8 @@ def in_english(text: str, language: str | None) -> str:
             return f" {_ENGLISH[names.months[key] - 1]} "
         if key in names.weekdays:
             return " "
-        month = None if key in _ENGLISH_FORMS else _cut(key, names)
-        return f" {_ENGLISH[month - 1]} " if month and beside else match[0]
+        month = _cut(key, names) if beside and key not in _ENGLISH_FORMS else None
+        return f" {_ENGLISH[month - 1]} " if month else match[0]
 
     return _WORD.sub(english, text)
 
