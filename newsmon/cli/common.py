@@ -128,18 +128,20 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         call()
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except KeyboardInterrupt as exc:
-        # What the command adds: how to go on (a backfill rerun resumes).
-        more = f"; {exc}" if str(exc) else ""
-        if terminated:
-            fail(f"stopped by SIGTERM{more}", code=128 + signal.SIGTERM)
-        fail(f"interrupted{more}", code=130)
     except BrokenPipeError:
         # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(141) from None
-    except Exception as exc:
-        if invocation(ctx).debug:
+    except BaseException as exc:
+        stop = _stop(exc, terminated)
+        if stop is not None:
+            signum, cause = stop
+            # What the command adds: how to go on (a backfill rerun resumes).
+            more = f"; {cause}" if isinstance(cause, KeyboardInterrupt) and str(cause) else ""
+            if signum == signal.SIGTERM:
+                fail(f"stopped by SIGTERM{more}", code=128 + signal.SIGTERM)
+            fail(f"interrupted{more}", code=130)
+        if not isinstance(exc, Exception) or invocation(ctx).debug:
             raise
         command = " ".join(ctx.command_path.split()[1:]) or "newsmon"
         lines = str(exc).strip().splitlines()
@@ -149,6 +151,25 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         if main:
             # None: the handler was set outside Python; the default is the nearest.
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def _stop(exc: BaseException, terminated: list[int]) -> tuple[int, BaseException] | None:
+    """The signal that stopped the command and the exception it raised, if ``exc`` is that
+    exception or arose while the command unwound from it (a request cut short, a pool shut
+    down under a task): the stop is what the user asked for, not a failure. Prefect raises
+    its own TerminationSignal for a SIGTERM during a flow run."""
+    prefect_exceptions = sys.modules.get("prefect.exceptions")
+    termination = prefect_exceptions.TerminationSignal if prefect_exceptions else ()
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            return (signal.SIGTERM if terminated else signal.SIGINT), current
+        if isinstance(current, termination):
+            return current.signal, current
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def existing_store(current: Settings) -> Store:

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -479,6 +480,56 @@ def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyP
     result = runner.invoke(app, ["extract", str(PAGE)])
     assert result.exit_code == 130
     assert _one_line(result.stderr) == "newsmon: interrupted"
+
+
+def _cut_short(stop: object) -> object:
+    """A command body whose request is cut short by ``stop`` (a signal's name, or None for
+    no stop) and fails with the error that leaves behind, as a pool or a client shut down
+    under it would."""
+
+    def extracted(path: Path, page_url: str) -> dict[str, str]:
+        try:
+            if stop is not None:
+                os.kill(os.getpid(), stop)
+                time.sleep(5)
+        finally:
+            raise OSError("connection closed by the pool")
+
+    return extracted
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "line"),
+    [
+        (signal.SIGTERM, 143, "newsmon: stopped by SIGTERM"),
+        (None, 1, "newsmon: extract failed: OSError: connection closed by the pool"),
+    ],
+)
+def test_an_error_raised_while_stopping_for_sigterm_is_the_stop(
+    home: Path, monkeypatch: pytest.MonkeyPatch, stop: object, code: int, line: str
+) -> None:
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", _cut_short(stop))
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == code
+    assert _one_line(result.stderr) == (
+        f"{line} (--debug shows the traceback)" if code == 1 else line
+    )
+
+
+def test_prefects_termination_signal_is_a_stop_by_sigterm(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prefect answers a SIGTERM during a flow run with its own exception, which is no
+    Exception; escaping the command, it would be a traceback and exit 1."""
+    from prefect.exceptions import TerminationSignal
+
+    def terminated(path: Path, page_url: str) -> dict[str, str]:
+        raise TerminationSignal(signal.SIGTERM)
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", terminated)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 143
+    assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
 
 
 def test_ctrl_c_in_a_backfill_says_how_to_go_on(

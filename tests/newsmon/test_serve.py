@@ -207,7 +207,7 @@ def test_ctrl_c_during_a_one_off_run_is_one_line(
     assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
     started = descendants(process.pid)
     os.killpg(process.pid, signum)
-    assert _stopped(process, log, timeout=30) == 128 + signum
+    assert _stopped(process, log, timeout=30) == 128 + signum, log.read_text()[-3000:]
     # Prefect's crash reports of the cancelled tasks stay in its API, not on the terminal.
     assert log.read_text().strip() == f"newsmon: {line}", log.read_text()
     assert not alive(started)
