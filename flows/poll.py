@@ -24,7 +24,7 @@ from flows.tasks import (
     classify_batch,
     collect_source,
     deliver_alerts,
-    remember_validators,
+    record_collection,
     save_articles,
 )
 from newsmon.fetch import Fetcher
@@ -138,7 +138,7 @@ def _store_source(
         batch = articles[start : start + CLASSIFY_BATCH]
         scored += classify_batch(quote(batch), quote(settings))
     new = set(save_articles(quote(scored), quote(store), settings.alert_to))
-    remember_validators(quote(store), quote([(source, result)]))
+    record_collection(quote(store), quote(source), quote(result), len(new))
     flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
     summary.new_articles += len(new)
     summary.flagged += flagged

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from sqlalchemy import select
 from werkzeug import Request, Response
 
-from flows.collect import Collected, collect
+from flows.collect import Collected, collect, record
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, Source, load_settings
-from newsmon.store import Store
+from newsmon.store import FetchLogRow, Store
 from tests.conftest import ROOT
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
@@ -48,19 +49,18 @@ def _source(server: HTTPServer, path: str = "/feed", host: str | None = None) ->
 
 
 def _run(
-    settings: Settings, source: Source, cap: int = 50, budget: float = 60.0
+    settings: Settings, source: Source, cap: int = 50, budget: float = 60.0, save: bool = False
 ) -> tuple[Collected, Store]:
+    """Collect, then what the poll flow does: store the articles (if ``save``), log the
+    collection with the new articles stored, remember the validators (if stored)."""
     store = Store(settings.database)
     with Fetcher(settings) as fetcher:
         result = collect(source, fetcher, store, "run-1", cap, budget)
-    return result, store
-
-
-def _store_all(store: Store, source: Source, result: Collected) -> None:
-    """What the poll flow does after collecting: store, then remember the validators."""
-    store.save(result.articles, ["d@x"])
-    if result.validators:
+    stored = store.save(result.articles, ["d@x"]) if save else []
+    record(store, source, result, len(stored))
+    if save and result.validators:
         store.remember_validators(source.name, source.url, *astuple(result.validators))
+    return result, store
 
 
 def _articles(server: HTTPServer, *paths: str) -> None:
@@ -118,9 +118,8 @@ def _conditional_feed(server: HTTPServer) -> None:
 def test_conditional_get_gives_not_modified(settings: Settings, httpserver: HTTPServer) -> None:
     _conditional_feed(httpserver)
     source = _source(httpserver)
-    first, store = _run(settings, source)
+    first, _ = _run(settings, source, save=True)
     assert first.validators is not None and first.validators.etag == '"v1"'
-    _store_all(store, source, first)
     second, _ = _run(settings, source)
     assert second.outcome == "not_modified" and second.articles == ()
 
@@ -131,15 +130,13 @@ def test_validators_wait_until_every_entry_is_stored(
     _conditional_feed(httpserver)
     source = _source(httpserver)
     # A per-poll cap leaves an entry for later: no validators, or the next poll would be 304.
-    capped, store = _run(settings, source, cap=1)
+    capped, _ = _run(settings, source, cap=1, save=True)
     assert [a.title for a in capped.articles] == ["Headline 1"] and capped.validators is None
-    _store_all(store, source, capped)
     # A crash after collecting but before storing leaves nothing remembered either.
     crashed, _ = _run(settings, source)
     assert [a.title for a in crashed.articles] == ["Headline 2"]
-    rerun, _ = _run(settings, source)
+    rerun, _ = _run(settings, source, save=True)
     assert [a.title for a in rerun.articles] == ["Headline 2"]
-    _store_all(store, source, rerun)
     assert _run(settings, source)[0].outcome == "not_modified"
 
 
@@ -163,12 +160,11 @@ def test_slow_host_is_left_for_the_next_poll_at_the_budget(
     for n in (1, 2, 3):
         httpserver.expect_request(f"/a/{n}").respond_with_handler(slow)
     source = _source(httpserver)
-    first, store = _run(settings, source, budget=1.0)
+    first, store = _run(settings, source, budget=1.0, save=True)
     # 0 s: page 1; 0.6 s: page 2; 1.2 s: over budget.
     assert [a.title for a in first.articles] == ["Headline /a/1", "Headline /a/2"]
     assert first.validators is None
     assert "budget of 1 s spent: 1 of 3" in (store.status()["sources"][0]["last_error"] or "")
-    _store_all(store, source, first)
     second, _ = _run(settings, source)
     assert [a.title for a in second.articles] == ["Headline /a/3"]
     assert second.validators is not None
@@ -179,13 +175,36 @@ def test_failed_pages_are_not_counted_as_new(settings: Settings, httpserver: HTT
     _articles(httpserver, "/a/1")
     httpserver.expect_request("/a/2").respond_with_data("gone", status=404)
     source = _source(httpserver)
-    first, store = _run(settings, source)
-    _store_all(store, source, first)
+    _, store = _run(settings, source, save=True)
     new_at = store.status()["sources"][0]["last_new_at"]
     # Only the failed page is fetched again, and fails again: nothing new came.
     again, _ = _run(settings, source)
     assert [a.error for a in again.articles] == ["HTTP 404"]
     assert store.status()["sources"][0]["last_new_at"] == new_at
+
+
+def _logged_new(store: Store) -> list[int]:
+    with store.session() as session:
+        return list(session.scalars(select(FetchLogRow.new_articles).order_by(FetchLogRow.id)))
+
+
+@pytest.mark.parametrize(("canonical", "new"), [("/a/1", 1), (None, 2)])
+def test_the_log_counts_the_articles_stored_not_the_pages_fetched(
+    settings: Settings, httpserver: HTTPServer, canonical: str | None, new: int
+) -> None:
+    """Two entries whose pages name one canonical page are one article: the log says one
+    new, where two pages were fetched."""
+    _feed(httpserver)
+    for n in (1, 2):
+        link = f"<link rel='canonical' href='{httpserver.url_for(canonical)}'>" if canonical else ""
+        httpserver.expect_request(f"/a/{n}").respond_with_data(
+            PAGE.format(n=n).replace("<body>", f"<head>{link}</head><body>"),
+            content_type="text/html",
+        )
+    result, store = _run(settings, _source(httpserver), save=True)
+    assert [a.error for a in result.articles] == [None, None]
+    assert _logged_new(store) == [new]
+    assert store.status()["articles"] == new
 
 
 def test_failed_article_is_recorded_then_retried(
@@ -268,12 +287,10 @@ def test_same_etag_but_changed_content_is_read(settings: Settings, httpserver: H
     httpserver.expect_request("/a/1").respond_with_data(PAGE.format(n=1), content_type="text/html")
     httpserver.expect_request("/a/2").respond_with_data(PAGE.format(n=2), content_type="text/html")
     source = _source(httpserver)
-    first, store = _run(settings, source)
-    _store_all(store, source, first)
-    changed, store = _run(settings, source)
+    _run(settings, source, save=True)
+    changed, _ = _run(settings, source, save=True)
     assert changed.outcome == "ok"
     assert [a.url for a in changed.articles] == [f"{base}/a/2"]
-    _store_all(store, source, changed)
     # The same body again, validators or not: nothing to parse.
     unchanged, _ = _run(settings, source)
     assert (unchanged.outcome, unchanged.articles) == ("not_modified", ())
@@ -540,8 +557,7 @@ def test_missing_pages_are_marked_and_gone_ones_not_asked_again(
     httpserver.expect_request("/a/1").respond_with_data("no", status=status)
     _articles(httpserver, "/a/2")
     source = _source(httpserver)
-    first, store = _run(settings, source)
-    _store_all(store, source, first)
+    first, _ = _run(settings, source, save=True)
     assert first.articles[0].error == f"HTTP {status}"
     again, _ = _run(settings, source)
     assert [a.url.endswith("/a/1") for a in again.articles] == ([True] if retried else [])
