@@ -32,6 +32,20 @@ _DATE_META = (
     "parsely-pub-date",
     "dc.date.issued",
 )
+# Read only where neither those nor the markup gave a date (else htmldate's day alone): tags
+# of publishing systems and newsletter tools, often without a zone, and a bare "date" last.
+_OTHER_DATE_META = (
+    "og:article:published_time",
+    "article:published",
+    "article_date_original",
+    "sailthru.date",
+    "dcterms.created",
+    "citation_publication_date",
+    "prism.publicationdate",
+    "dc.date",
+    "dcterms.date",
+    "date",
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+[|»]\s*")
 
 
@@ -97,14 +111,29 @@ def _published(
         *((name, meta.get(name)) for name in _DATE_META[1:]),
         ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
     ]
-    # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
+    others = [
+        ("parsely-page", _parsely_pub_date(meta.get("parsely-page"))),
+        *((name, meta.get(name)) for name in _OTHER_DATE_META),
+    ]
     language = html_lang_tag(tree)
-    for read in (iso_datetime, lambda value: written_datetime(value, language)):
-        for where, value in declared:
-            if (moment := read(value)) is not None:
-                return moment, where
+    for candidates in (declared, others):
+        # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
+        for read in (iso_datetime, lambda value: written_datetime(value, language)):
+            for where, value in candidates:
+                if (moment := read(value)) is not None:
+                    return moment, where
     found = iso_datetime(find_date(tree, original_date=True, url=url))
     return found, "htmldate" if found else None
+
+
+def _parsely_pub_date(value: str | None) -> str | None:
+    """The ``pub_date`` of Parse.ly's page tag, a JSON object in a meta tag's content."""
+    try:
+        found = json.loads(value) if value else None
+    except ValueError:
+        return None
+    date = found.get("pub_date") if isinstance(found, dict) else None
+    return date if isinstance(date, str) else None
 
 
 def _plain_body(value: Any) -> str:

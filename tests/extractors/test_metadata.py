@@ -127,3 +127,54 @@ def test_the_script_of_the_pages_language_tag_counts() -> None:
     assert meta.published == datetime(2025, 11, 5, 10, 15, tzinfo=UTC)
     cyrillic = lxml.html.fromstring(page.replace("sr-Latn", "sr"))
     assert read_metadata(cyrillic, "https://news.example/a").published_from != "pubdate"
+
+
+@pytest.mark.parametrize(
+    ("tag", "published", "where"),
+    [
+        (
+            """<meta name='parsely-page' content='{"title": "Talks", "pub_date": """
+            """"2025-04-15T05:18:00Z", "tags": []}'>""",
+            datetime(2025, 4, 15, 5, 18, tzinfo=UTC),
+            "parsely-page",
+        ),
+        (
+            '<meta property="og:article:published_time" content="2025-04-15T08:18:00+0300">',
+            datetime(2025, 4, 15, 5, 18, tzinfo=UTC),
+            "og:article:published_time",
+        ),
+        (
+            '<meta name="sailthru.date" content="2025-04-15 08:18:00">',
+            datetime(2025, 4, 15, 8, 18, tzinfo=UTC),
+            "sailthru.date",
+        ),
+        # Broken JSON is no date: the page's text gives the day.
+        ("<meta name='parsely-page' content='{\"pub_date\": '>", None, "htmldate"),
+    ],
+)
+def test_a_publishing_systems_own_tag_gives_the_time(
+    tag: str, published: datetime | None, where: str
+) -> None:
+    """Where no common tag names the date, htmldate found only the day in the text; a
+    publishing system's tag gives the time as well."""
+    page = f"""<html><head>{tag}</head><body><h1>Talks</h1>
+    <p class="byline">April 15, 2025</p><p>Text.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published_from == where
+    if published is not None:
+        assert meta.published == published
+    else:
+        assert meta.published == datetime(2025, 4, 15, tzinfo=UTC)
+
+
+def test_a_common_tag_printed_for_readers_outranks_a_systems_tag_without_a_zone() -> None:
+    """The JSON-LD date is printed for readers (RFC 822); the newsletter tool's ISO time has no
+    zone at all. Read in one pass, ISO first, the zone-less time would have won."""
+    page = """<html><head>
+    <meta name="sailthru.date" content="2019-11-18 16:07:38">
+    <script type="application/ld+json">
+    {"@type": "NewsArticle", "datePublished": "Mon, 18 Nov 2019 16:07:38 -0600"}
+    </script></head><body><p>Text.</p></body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
+    assert meta.published_from == "json-ld"
+    assert meta.published == datetime(2019, 11, 18, 22, 7, 38, tzinfo=UTC)
