@@ -119,6 +119,7 @@ def record(store: Store, source: Source, result: Collected, stored: int) -> None
         stored,
         failed_pages=len(errors),
         page_error=errors[0] if errors else None,
+        pages_read=len(result.articles) - len(errors),
     )
 
 

@@ -390,11 +390,15 @@ class Store:
         new: int,
         failed_pages: int = 0,
         page_error: str | None = None,
+        pages_read: int | None = None,
     ) -> None:
-        """Log a run of a source and update its state. ``new`` counts article pages stored,
-        ``failed_pages`` those that failed (``page_error`` says why, when known): a run whose
-        listing answered but whose every page failed is a failure, for health too."""
-        outcome = _pages_verdict(outcome, new, failed_pages, page_error)
+        """Log a run of a source and update its state. ``new`` counts articles stored,
+        ``failed_pages`` the article pages that failed (``page_error`` says why, when known)
+        and ``pages_read`` those read fine, stored or not (a copy of a stored article, one
+        another poller stored first; ``new`` if not given): a run whose listing answered but
+        whose every page failed is a failure, for health too."""
+        read = new if pages_read is None else pages_read
+        outcome = _pages_verdict(outcome, read, failed_pages, page_error)
         with self.session() as session:
             row = session.get(SourceRow, outcome.source)
             if row is None:
@@ -1316,11 +1320,11 @@ def digest_key(recipient: str, period_end: datetime) -> str:
 
 
 def _pages_verdict(
-    outcome: FetchOutcome, new: int, failed_pages: int, page_error: str | None
+    outcome: FetchOutcome, read: int, failed_pages: int, page_error: str | None
 ) -> FetchOutcome:
     """An answering listing whose article pages all failed is a failed run: a host that
     serves its feed but refuses every page would otherwise look healthy."""
-    if outcome.outcome == "error" or new or not failed_pages:
+    if outcome.outcome == "error" or read or not failed_pages:
         return outcome
     reason = f"all {failed_pages} article pages failed"
     reason += f": {page_error}" if page_error else ""

@@ -207,6 +207,34 @@ def test_the_log_counts_the_articles_stored_not_the_pages_fetched(
     assert store.status()["articles"] == new
 
 
+@pytest.mark.parametrize(("copy_status", "outcome"), [(200, "ok"), (404, "error")])
+def test_a_page_read_fine_but_not_new_is_no_failure(
+    settings: Settings, httpserver: HTTPServer, copy_status: int, outcome: str
+) -> None:
+    """The second poll stores nothing: one page is a copy of a stored article (its canonical
+    link), the other fails. The copy was read fine, so the run did not fail; where it fails
+    too, every page failed."""
+    base = httpserver.url_for("").rstrip("/")
+    items = [f"<item><title>{n}</title><link>{base}/a/{n}</link></item>" for n in (1, 2, 3)]
+    for listed in (items[:1], items[1:]):
+        httpserver.expect_oneshot_request("/feed").respond_with_data(
+            f"<rss version='2.0'><channel><title>t</title>{''.join(listed)}</channel></rss>",
+            content_type="application/rss+xml",
+        )
+    link = f"<head><link rel='canonical' href='{base}/a/1'></head><body>"
+    copy = PAGE.format(n=1).replace("<body>", link)
+    httpserver.expect_request("/a/1").respond_with_data(copy, content_type="text/html")
+    httpserver.expect_request("/a/2").respond_with_data(copy, status=copy_status)
+    httpserver.expect_request("/a/3").respond_with_data("gone", status=404)
+    source = _source(httpserver)
+    _, store = _run(settings, source, save=True)
+    second, _ = _run(settings, source, save=True)
+    assert [a.error is None for a in second.articles] == [copy_status == 200, False]
+    assert _logged_new(store) == [1, 0]
+    with store.session() as session:
+        assert session.scalars(select(FetchLogRow.outcome)).all() == ["ok", outcome]
+
+
 def test_failed_article_is_recorded_then_retried(
     settings: Settings, httpserver: HTTPServer
 ) -> None:
