@@ -49,15 +49,27 @@ _ZONES = {
 
 def iso_datetime(value: object) -> datetime | None:
     """An ISO 8601 timestamp; UTC when it names no zone; None when absent or implausible."""
+    parsed = _iso(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def zoned_iso_datetime(value: object) -> datetime | None:
+    """An ISO 8601 timestamp that names its zone; None otherwise (a time without one may be
+    the publisher's local time)."""
+    parsed = _iso(value)
+    return parsed if parsed is not None and parsed.tzinfo else None
+
+
+def _iso(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    if parsed.year < _EARLIEST_YEAR:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None if parsed.year < _EARLIEST_YEAR else parsed
 
 
 def written_datetime(value: object, language: str | None = None) -> datetime | None:

@@ -45,7 +45,7 @@ def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
     """JSON Feed 1.0/1.1 (jsonfeed.org), which feedparser does not read."""
     try:
         data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return FeedParse(entries=(), error=f"damaged JSON feed: {exc}")
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list):

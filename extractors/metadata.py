@@ -18,7 +18,7 @@ import lxml.etree
 import lxml.html
 from htmldate import find_date
 
-from extractors.dates import iso_datetime, written_datetime
+from extractors.dates import iso_datetime, written_datetime, zoned_iso_datetime
 
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
 _DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
@@ -32,19 +32,14 @@ _DATE_META = (
     "parsely-pub-date",
     "dc.date.issued",
 )
-# Read only where neither those nor the markup gave a date (else htmldate's day alone): tags
-# of publishing systems and newsletter tools, often without a zone, and a bare "date" last.
+# Read only where neither those nor the markup gave a date (else htmldate's day alone), by
+# trust, and only as an ISO 8601 time naming its zone: publishing systems' and newsletter
+# tools' tags, whose zone-less times are the publisher's local time as often as not.
 _OTHER_DATE_META = (
     "og:article:published_time",
     "article:published",
-    "article_date_original",
-    "sailthru.date",
     "dcterms.created",
-    "citation_publication_date",
-    "prism.publicationdate",
-    "dc.date",
-    "dcterms.date",
-    "date",
+    "sailthru.date",
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+[|»]\s*")
 
@@ -111,17 +106,19 @@ def _published(
         *((name, meta.get(name)) for name in _DATE_META[1:]),
         ("markup", _first(tree.xpath(_DATE_ELEMENTS))),
     ]
+    language = html_lang_tag(tree)
+    # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
+    for read in (iso_datetime, lambda value: written_datetime(value, language)):
+        for where, value in declared:
+            if (moment := read(value)) is not None:
+                return moment, where
     others = [
         ("parsely-page", _parsely_pub_date(meta.get("parsely-page"))),
         *((name, meta.get(name)) for name in _OTHER_DATE_META),
     ]
-    language = html_lang_tag(tree)
-    for candidates in (declared, others):
-        # A timestamp in ISO 8601 names its zone more often than a date printed for readers.
-        for read in (iso_datetime, lambda value: written_datetime(value, language)):
-            for where, value in candidates:
-                if (moment := read(value)) is not None:
-                    return moment, where
+    for where, value in others:
+        if (moment := zoned_iso_datetime(value)) is not None:
+            return moment, where
     found = iso_datetime(find_date(tree, original_date=True, url=url))
     return found, "htmldate" if found else None
 
@@ -130,7 +127,7 @@ def _parsely_pub_date(value: str | None) -> str | None:
     """The ``pub_date`` of Parse.ly's page tag, a JSON object in a meta tag's content."""
     try:
         found = json.loads(value) if value else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     date = found.get("pub_date") if isinstance(found, dict) else None
     return date if isinstance(date, str) else None
@@ -168,7 +165,8 @@ def _json_ld_article(tree: lxml.html.HtmlElement) -> dict[str, Any]:
     for script in tree.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):
+            # Damaged, or nested deeper than the parser goes.
             continue
         for item in _objects(data):
             kind = item.get("@type")

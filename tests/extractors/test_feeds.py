@@ -76,3 +76,9 @@ def test_a_feeds_dates_in_another_language_than_it_declares() -> None:
     # English title's language, and stays undated rather than wrongly dated.
     assert declared.published is not None and declared.published.month == 9
     assert detected.published is None
+
+
+def test_a_json_feed_nested_deeper_than_the_parser_goes_is_a_damaged_feed() -> None:
+    parsed = parse_feed(b'{"items": ' + b"[" * 100_000, "https://news.example/feed.json")
+    assert parsed.entries == ()
+    assert parsed.error is not None and parsed.error.startswith("damaged JSON feed: ")

@@ -144,19 +144,29 @@ def test_the_script_of_the_pages_language_tag_counts() -> None:
             "og:article:published_time",
         ),
         (
-            '<meta name="sailthru.date" content="2025-04-15 08:18:00">',
-            datetime(2025, 4, 15, 8, 18, tzinfo=UTC),
+            '<meta name="sailthru.date" content="2025-04-15 08:18:00+04:00">',
+            datetime(2025, 4, 15, 4, 18, tzinfo=UTC),
             "sailthru.date",
         ),
-        # Broken JSON is no date: the page's text gives the day.
+        # Without its zone the time may be the publisher's local one: the text's day stands.
+        ('<meta name="sailthru.date" content="2025-04-15 08:18:00">', None, "htmldate"),
+        # Broken JSON is no date, nor JSON nested deeper than the parser goes.
         ("<meta name='parsely-page' content='{\"pub_date\": '>", None, "htmldate"),
+        (f"<meta name='parsely-page' content='{'[' * 100_000}'>", None, "htmldate"),
+        # By trust, not by which is read first.
+        (
+            '<meta name="sailthru.date" content="2025-04-15 09:00:00+04:00">'
+            '<meta property="og:article:published_time" content="2025-04-15T08:18:00+04:00">',
+            datetime(2025, 4, 15, 4, 18, tzinfo=UTC),
+            "og:article:published_time",
+        ),
     ],
 )
 def test_a_publishing_systems_own_tag_gives_the_time(
     tag: str, published: datetime | None, where: str
 ) -> None:
     """Where no common tag names the date, htmldate found only the day in the text; a
-    publishing system's tag gives the time as well."""
+    publishing system's tag gives the time as well, when it names its zone."""
     page = f"""<html><head>{tag}</head><body><h1>Talks</h1>
     <p class="byline">April 15, 2025</p><p>Text.</p></body></html>"""
     meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
@@ -178,3 +188,9 @@ def test_a_common_tag_printed_for_readers_outranks_a_systems_tag_without_a_zone(
     meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a")
     assert meta.published_from == "json-ld"
     assert meta.published == datetime(2019, 11, 18, 22, 7, 38, tzinfo=UTC)
+
+
+def test_json_ld_nested_deeper_than_the_parser_goes_is_no_crash() -> None:
+    page = f"""<html><head><script type="application/ld+json">{"[" * 100_000}</script>
+    </head><body><p>Text.</p></body></html>"""
+    assert read_metadata(lxml.html.fromstring(page), "https://news.example/a").title == ""
