@@ -15,6 +15,7 @@ from newsmon.cli.common import (
     config_file,
     fail,
     in_prefect,
+    on_stop,
     prepare_prefect,
     read_text,
     regular_file,
@@ -118,13 +119,10 @@ def backfill(
     )
     shown = sys.stderr.isatty() if progress is None else progress
     run = backfill_flow.with_options(task_runner=task_runner(current))
-    try:
-        summary = in_prefect(
-            current,
-            lambda: run(request=request, config_file=config_file(ctx), show_progress=shown),
-        )
-    except KeyboardInterrupt as exc:
-        raise KeyboardInterrupt(RESUME) from exc
+    on_stop(ctx, RESUME)
+    summary = in_prefect(
+        current, lambda: run(request=request, config_file=config_file(ctx), show_progress=shown)
+    )
     _print(summary)
     if _all_failed(summary):
         warn(f"backfill: all {summary['failed'] + summary['given_up']} candidates failed")

@@ -56,6 +56,8 @@ class Invocation:
 
     config: Path | None = None
     debug: bool = False
+    # What a command that is stopped adds to its line: how to go on (a backfill resumes).
+    stop_note: str = ""
 
 
 def main(ctx: typer.Context, config: ConfigOption = None, debug: DebugOption = False) -> None:
@@ -66,6 +68,11 @@ def main(ctx: typer.Context, config: ConfigOption = None, debug: DebugOption = F
 def invocation(ctx: typer.Context) -> Invocation:
     found = ctx.find_root().obj
     return found if isinstance(found, Invocation) else Invocation()
+
+
+def on_stop(ctx: typer.Context, note: str) -> None:
+    """Have a Ctrl-C or SIGTERM from now on add ``note`` to its line."""
+    ctx.find_root().obj = replace(invocation(ctx), stop_note=note)
 
 
 def use_config(ctx: typer.Context, config: Path | None) -> None:
@@ -128,20 +135,21 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
         call()
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except BrokenPipeError:
-        # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(141) from None
     except BaseException as exc:
+        debug = invocation(ctx).debug
         stop = _stop(exc, terminated)
-        if stop is not None:
-            signum, cause = stop
-            # What the command adds: how to go on (a backfill rerun resumes).
-            more = f"; {cause}" if isinstance(cause, KeyboardInterrupt) and str(cause) else ""
-            if signum == signal.SIGTERM:
+        # --debug shows what went wrong while stopping, not the stop itself.
+        if stop is not None and not (debug and not isinstance(exc, _signals())):
+            note = invocation(ctx).stop_note
+            more = f"; {note}" if note else ""
+            if terminated or getattr(stop, "signal", None) == signal.SIGTERM:
                 fail(f"stopped by SIGTERM{more}", code=128 + signal.SIGTERM)
             fail(f"interrupted{more}", code=130)
-        if not isinstance(exc, Exception) or invocation(ctx).debug:
+        if isinstance(exc, BrokenPipeError):
+            # The reader went away (`newsmon status | head`): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
+        if not isinstance(exc, Exception) or debug:
             raise
         command = " ".join(ctx.command_path.split()[1:]) or "newsmon"
         lines = str(exc).strip().splitlines()
@@ -153,23 +161,33 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
-def _stop(exc: BaseException, terminated: list[int]) -> tuple[int, BaseException] | None:
-    """The signal that stopped the command and the exception it raised, if ``exc`` is that
-    exception or arose while the command unwound from it (a request cut short, a pool shut
-    down under a task): the stop is what the user asked for, not a failure. Prefect raises
-    its own TerminationSignal for a SIGTERM during a flow run."""
-    prefect_exceptions = sys.modules.get("prefect.exceptions")
-    termination = prefect_exceptions.TerminationSignal if prefect_exceptions else ()
+def _stop(exc: BaseException, terminated: list[int]) -> BaseException | None:
+    """The exception a Ctrl-C or SIGTERM raised, if ``exc`` is it or was raised while the
+    command unwound from it (a request cut short, a pool shut down under a task; followed
+    through ``__context__`` alone: an error raised *from* an old interrupt is an error).
+    Prefect answers a SIGTERM during a flow run with its own TerminationSignal, and a task
+    group may wrap either in an exception group."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, KeyboardInterrupt):
-            return (signal.SIGTERM if terminated else signal.SIGINT), current
-        if isinstance(current, termination):
-            return current.signal, current
-        current = current.__cause__ or current.__context__
-    return None
+        if isinstance(current, _signals()):
+            return current
+        if isinstance(current, BaseExceptionGroup):
+            inside = (_stop(member, terminated) for member in current.exceptions)
+            if (found := next((stop for stop in inside if stop is not None), None)) is not None:
+                return found
+        current = current.__context__
+    # Our SIGTERM handler ran, but what it raised was swallowed on the way.
+    return exc if terminated else None
+
+
+def _signals() -> tuple[type[BaseException], ...]:
+    """What a Ctrl-C or SIGTERM raises; Prefect's own only once Prefect is loaded (it can
+    have raised nothing before)."""
+    prefect_exceptions = sys.modules.get("prefect.exceptions")
+    termination = getattr(prefect_exceptions, "TerminationSignal", None)
+    return (KeyboardInterrupt,) if termination is None else (KeyboardInterrupt, termination)
 
 
 def existing_store(current: Settings) -> Store:

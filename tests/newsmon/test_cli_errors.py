@@ -516,6 +516,66 @@ def test_an_error_raised_while_stopping_for_sigterm_is_the_stop(
     )
 
 
+def test_an_error_raised_from_an_interrupt_handled_earlier_is_an_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explicitly chained to an interrupt the command had dealt with, the error is its own:
+    only an error raised while the stop unwinds is part of the stop."""
+
+    def extracted(path: Path, page_url: str) -> dict[str, str]:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as handled:
+            saved = handled
+        raise RuntimeError("disk on fire") from saved
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", extracted)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 1
+    assert _one_line(result.stderr).startswith("newsmon: extract failed: RuntimeError")
+
+
+def test_a_broken_pipe_while_stopping_for_sigterm_is_the_stop(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsmon status | head` killed as a group: the stop, not the quiet end of a reader
+    gone."""
+
+    def extracted(path: Path, page_url: str) -> dict[str, str]:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        finally:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", extracted)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 143
+    assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
+
+
+def test_debug_shows_what_failed_while_stopping(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", _cut_short(signal.SIGTERM))
+    result = runner.invoke(app, ["--debug", "extract", str(PAGE)])
+    assert isinstance(result.exception, OSError)
+
+
+def test_prefects_termination_signal_in_an_exception_group_is_a_stop(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.exceptions import TerminationSignal
+
+    def extracted(path: Path, page_url: str) -> dict[str, str]:
+        raise BaseExceptionGroup("task group", [TerminationSignal(signal.SIGTERM)])
+
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", extracted)
+    result = runner.invoke(app, ["extract", str(PAGE)])
+    assert result.exit_code == 143
+    assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
+
+
 def test_prefects_termination_signal_is_a_stop_by_sigterm(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -532,18 +592,25 @@ def test_prefects_termination_signal_is_a_stop_by_sigterm(
     assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
 
 
-def test_ctrl_c_in_a_backfill_says_how_to_go_on(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("stop", "code", "line"),
+    [("ctrl-c", 130, "interrupted"), ("prefect", 143, "stopped by SIGTERM")],
+)
+def test_a_stopped_backfill_says_how_to_go_on(
+    home: Path, monkeypatch: pytest.MonkeyPatch, stop: str, code: int, line: str
 ) -> None:
-    def interrupted(current: object, call: object) -> None:
-        raise KeyboardInterrupt
+    """However the stop reaches the command: Ctrl-C, or Prefect's answer to a SIGTERM."""
+    from prefect.exceptions import TerminationSignal
+
+    def stopped(current: object, call: object) -> None:
+        raise KeyboardInterrupt if stop == "ctrl-c" else TerminationSignal(signal.SIGTERM)
 
     monkeypatch.setattr(newsmon.cli.backfill, "prepare_prefect", lambda current: None)
-    monkeypatch.setattr(newsmon.cli.backfill, "in_prefect", interrupted)
+    monkeypatch.setattr(newsmon.cli.backfill, "in_prefect", stopped)
     result = runner.invoke(app, ["backfill", "--urls", str(CLI / "urls.txt")])
-    assert result.exit_code == 130
+    assert result.exit_code == code
     assert _one_line(result.stderr) == (
-        "newsmon: interrupted; batches stored so far are kept; run the same command again to "
+        f"newsmon: {line}; batches stored so far are kept; run the same command again to "
         "go on where it stopped"
     )
 
