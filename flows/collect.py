@@ -26,11 +26,12 @@ SITEMAPS_PER_INDEX = 3
 class Collected:
     outcome: str
     articles: tuple[AnalysedArticle, ...]
-    # What to log against the source once its articles are stored (`record`).
-    fetch: FetchOutcome
     error: str | None = None
     # To remember once the articles are stored; None when entries were left for later.
     validators: Validators | None = None
+    # The source's log row of this collection, which learns how many articles were new once
+    # they are stored (`Store.count_new`).
+    log_id: int | None = None
 
 
 def collect(
@@ -41,10 +42,9 @@ def collect(
     max_articles: int,
     budget_seconds: float,
 ) -> Collected:
-    """Poll one source; every failure is returned for `record` to log against it, never
-    raised past it. Article pages are fetched until ``budget_seconds`` have passed since it
-    started: a slow host leaves the rest unseen for the next poll rather than hold up the
-    alerts."""
+    """Poll one source; every failure is recorded against it, never raised past it. Article
+    pages are fetched until ``budget_seconds`` have passed since it started: a slow host
+    leaves the rest unseen for the next poll rather than hold up the alerts."""
     started, clock = now(), time.monotonic()
     deadline = clock + budget_seconds
     state = store.source_state(source.name)
@@ -63,7 +63,8 @@ def collect(
     try:
         response = fetcher.get(source.url, source.name, FEED_TYPES, validators)
     except FetchError as exc:
-        return Collected("error", (), outcome("error", exc.status, str(exc)), str(exc))
+        failed = outcome("error", exc.status, str(exc))
+        return Collected("error", (), str(exc), log_id=_record(store, source, failed, ()))
     # Servers that ignore conditional requests, or send an unchanged ETag for a changed
     # feed, are judged by the body itself.
     digest = None if isinstance(response, NotModified) else content_hash(response.content)
@@ -71,18 +72,24 @@ def collect(
         retries = _fresh((), store, source.name)[:max_articles]
         articles = fetch_articles(retries, source, fetcher, deadline)
         note = _left_note(len(retries), len(articles), budget_seconds)
-        return Collected("not_modified", articles, outcome("not_modified", response.status, note))
+        log_id = _record(store, source, outcome("not_modified", response.status, note), articles)
+        return Collected("not_modified", articles, log_id=log_id)
     parsed = parse_links(source, response, fetcher)
     fresh = _fresh(parsed.entries, store, source.name)
     articles = fetch_articles(fresh[:max_articles], source, fetcher, deadline)
     kind = "error" if parsed.error and not parsed.entries else "ok"
     note = _left_note(min(len(fresh), max_articles), len(articles), budget_seconds)
     errors = "; ".join(e for e in (parsed.error, note) if e) or None
-    fetch = replace(outcome(kind, response.status, errors), entries=len(parsed.entries))
+    log_id = _record(
+        store,
+        source,
+        replace(outcome(kind, response.status, errors), entries=len(parsed.entries)),
+        articles,
+    )
     # Entries left for later (the cap, the budget) must be read again: no validators then.
     complete = len(articles) == len(fresh) and kind == "ok"
     validators = Validators(response.etag, response.last_modified, digest) if complete else None
-    return Collected(kind, articles, fetch, parsed.error, validators)
+    return Collected(kind, articles, parsed.error, validators, log_id)
 
 
 def fetch_articles(
@@ -107,19 +114,21 @@ def _left_note(wanted: int, fetched: int, budget_seconds: float) -> str | None:
     )
 
 
-def record(store: Store, source: Source, result: Collected, stored: int) -> None:
-    """Log the collection against its source once its articles were stored: ``stored`` new
-    articles (a log written before would count pages a failed store never kept). A failed
-    article page is not a new article: health tells the two apart."""
-    errors = [article.error for article in result.articles if article.error is not None]
-    store.record_fetch(
-        result.fetch,
+def _record(
+    store: Store, source: Source, outcome: FetchOutcome, articles: Sequence[AnalysedArticle]
+) -> int:
+    """Log the collection at once, so that a poll that fails later still has it; none of
+    its articles counts as new until stored (a failed store keeps none). A failed article
+    page is not a page read: health tells the two apart."""
+    errors = [article.error for article in articles if article.error is not None]
+    return store.record_fetch(
+        outcome,
         source.outlet,
         source.url,
-        stored,
+        0,
         failed_pages=len(errors),
         page_error=errors[0] if errors else None,
-        pages_read=len(result.articles) - len(errors),
+        pages_read=len(articles) - len(errors),
     )
 
 

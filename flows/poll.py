@@ -24,7 +24,7 @@ from flows.tasks import (
     classify_batch,
     collect_source,
     deliver_alerts,
-    record_collection,
+    record_stored,
     save_articles,
 )
 from newsmon.fetch import Fetcher
@@ -128,8 +128,8 @@ def run_poll(settings: Settings) -> PollSummary:
 def _store_source(
     source: Source, result: Collected, store: Store, settings: Settings, summary: PollSummary
 ) -> int:
-    """Classify and store one source's articles, then remember its validators; the number
-    of new flagged articles."""
+    """Classify and store one source's articles, then count the new ones in its log and
+    remember its validators; the number of new flagged articles."""
     articles = result.articles
     summary.fetched += sum(a.error is None for a in articles)
     summary.failed_articles += sum(a.error is not None for a in articles)
@@ -138,7 +138,7 @@ def _store_source(
         batch = articles[start : start + CLASSIFY_BATCH]
         scored += classify_batch(quote(batch), quote(settings))
     new = set(save_articles(quote(scored), quote(store), settings.alert_to))
-    record_collection(quote(store), quote(source), quote(result), len(new))
+    record_stored(quote(store), quote(source), quote(result), len(new))
     flagged = [a.url for a in scored if a.canonical_url in new and a.topic and a.topic.flag]
     summary.new_articles += len(new)
     summary.flagged += flagged

@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.records import AnalysedArticle
 from extractors.topic import Document
-from flows.collect import Collected, collect, record
+from flows.collect import Collected, collect
 from newsmon.alerts import Delivery, deliver_pending
 from newsmon.classifier import build_classifier
 from newsmon.fetch import Fetcher
@@ -62,10 +62,12 @@ def save_articles(
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
-def record_collection(store: Store, source: Source, result: Collected, stored: int) -> None:
-    """After the articles are stored: the source's log, with the ``stored`` new articles, and
-    its validators (a crash before this leaves the next poll unconditional)."""
-    record(store, source, result, stored)
+def record_stored(store: Store, source: Source, result: Collected, new: int) -> None:
+    """After the articles are stored: the ``new`` ones counted in the source's log, and its
+    validators remembered (a crash before this leaves the next poll unconditional). Both
+    overwrite, so a retry changes nothing twice."""
+    if result.log_id is not None:
+        store.count_new(result.log_id, new)
     if result.validators is not None:
         store.remember_validators(source.name, source.url, *astuple(result.validators))
 

@@ -391,8 +391,9 @@ class Store:
         failed_pages: int = 0,
         page_error: str | None = None,
         pages_read: int | None = None,
-    ) -> None:
-        """Log a run of a source and update its state. ``new`` counts articles stored,
+    ) -> int:
+        """Log a run of a source and update its state; the log row's id. ``new`` counts
+        articles stored (`count_new` gives it once a collection's articles are stored),
         ``failed_pages`` the article pages that failed (``page_error`` says why, when known)
         and ``pages_read`` those read fine, stored or not (a copy of a stored article, one
         another poller stored first; ``new`` if not given): a run whose listing answered but
@@ -415,19 +416,29 @@ class Store:
                 # A damaged but readable feed worked, and its damage stays visible.
                 row.last_error, row.consecutive_failures = outcome.error, 0
                 row.last_ok_at = outcome.started_at
-            session.add(
-                FetchLogRow(
-                    run_id=outcome.run_id,
-                    source=outcome.source,
-                    started_at=outcome.started_at,
-                    duration_ms=outcome.duration_ms,
-                    outcome=outcome.outcome,
-                    http_status=outcome.http_status,
-                    error=outcome.error,
-                    entries=outcome.entries,
-                    new_articles=new,
-                )
+            log = FetchLogRow(
+                run_id=outcome.run_id,
+                source=outcome.source,
+                started_at=outcome.started_at,
+                duration_ms=outcome.duration_ms,
+                outcome=outcome.outcome,
+                http_status=outcome.http_status,
+                error=outcome.error,
+                entries=outcome.entries,
+                new_articles=new,
             )
+            session.add(log)
+            session.flush()
+            return log.id
+
+    def count_new(self, log_id: int, new: int) -> None:
+        """Set how many articles of a logged run were new, once they are stored."""
+        with self.session() as session:
+            log = session.get_one(FetchLogRow, log_id)
+            log.new_articles = new
+            source = session.get(SourceRow, log.source)
+            if new and source is not None:
+                source.last_new_at = max(source.last_new_at or log.started_at, log.started_at)
 
     def remember_validators(
         self,

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from werkzeug import Request, Response
 
-from flows.collect import Collected, collect, record
+from flows.collect import Collected, collect
 from newsmon.fetch import Fetcher
 from newsmon.settings import Settings, Source, load_settings
 from newsmon.store import FetchLogRow, Store
@@ -51,15 +51,17 @@ def _source(server: HTTPServer, path: str = "/feed", host: str | None = None) ->
 def _run(
     settings: Settings, source: Source, cap: int = 50, budget: float = 60.0, save: bool = False
 ) -> tuple[Collected, Store]:
-    """Collect, then what the poll flow does: store the articles (if ``save``), log the
-    collection with the new articles stored, remember the validators (if stored)."""
+    """Collect (which logs the collection), then, if ``save``, what the poll flow does after:
+    store the articles, count the new ones in the log, remember the validators."""
     store = Store(settings.database)
     with Fetcher(settings) as fetcher:
         result = collect(source, fetcher, store, "run-1", cap, budget)
-    stored = store.save(result.articles, ["d@x"]) if save else []
-    record(store, source, result, len(stored))
-    if save and result.validators:
-        store.remember_validators(source.name, source.url, *astuple(result.validators))
+    if save:
+        stored = store.save(result.articles, ["d@x"])
+        assert result.log_id is not None
+        store.count_new(result.log_id, len(stored))
+        if result.validators:
+            store.remember_validators(source.name, source.url, *astuple(result.validators))
     return result, store
 
 
@@ -178,7 +180,7 @@ def test_failed_pages_are_not_counted_as_new(settings: Settings, httpserver: HTT
     _, store = _run(settings, source, save=True)
     new_at = store.status()["sources"][0]["last_new_at"]
     # Only the failed page is fetched again, and fails again: nothing new came.
-    again, _ = _run(settings, source)
+    again, _ = _run(settings, source, save=True)
     assert [a.error for a in again.articles] == ["HTTP 404"]
     assert store.status()["sources"][0]["last_new_at"] == new_at
 
@@ -192,8 +194,9 @@ def _logged_new(store: Store) -> list[int]:
 def test_the_log_counts_the_articles_stored_not_the_pages_fetched(
     settings: Settings, httpserver: HTTPServer, canonical: str | None, new: int
 ) -> None:
-    """Two entries whose pages name one canonical page are one article: the log says one
-    new, where two pages were fetched."""
+    """The collection is logged at once with nothing new: a poll that fails before storing
+    keeps none. Once stored, two entries whose pages name one canonical page are one new
+    article, where two pages were fetched."""
     _feed(httpserver)
     for n in (1, 2):
         link = f"<link rel='canonical' href='{httpserver.url_for(canonical)}'>" if canonical else ""
@@ -201,8 +204,11 @@ def test_the_log_counts_the_articles_stored_not_the_pages_fetched(
             PAGE.format(n=n).replace("<body>", f"<head>{link}</head><body>"),
             content_type="text/html",
         )
-    result, store = _run(settings, _source(httpserver), save=True)
+    result, store = _run(settings, _source(httpserver))
     assert [a.error for a in result.articles] == [None, None]
+    assert _logged_new(store) == [0]
+    assert result.log_id is not None
+    store.count_new(result.log_id, len(store.save(result.articles, ["d@x"])))
     assert _logged_new(store) == [new]
     assert store.status()["articles"] == new
 
