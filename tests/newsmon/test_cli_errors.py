@@ -482,10 +482,10 @@ def test_ctrl_c_is_exit_130_and_one_line(home: Path, monkeypatch: pytest.MonkeyP
     assert _one_line(result.stderr) == "newsmon: interrupted"
 
 
-def _cut_short(stop: object) -> object:
+def _cut_short(stop: object, error: BaseException | None = None) -> object:
     """A command body whose request is cut short by ``stop`` (a signal's name, or None for
-    no stop) and fails with the error that leaves behind, as a pool or a client shut down
-    under it would."""
+    no stop) and fails with the error that leaves behind (``error``, by default what a pool
+    or a client shut down under it raises)."""
 
     def extracted(path: Path, page_url: str) -> dict[str, str]:
         try:
@@ -493,22 +493,29 @@ def _cut_short(stop: object) -> object:
                 os.kill(os.getpid(), stop)
                 time.sleep(5)
         finally:
-            raise OSError("connection closed by the pool")
+            raise error or OSError("connection closed by the pool")
 
     return extracted
 
 
 @pytest.mark.parametrize(
-    ("stop", "code", "line"),
+    ("stop", "error", "code", "line"),
     [
-        (signal.SIGTERM, 143, "newsmon: stopped by SIGTERM"),
-        (None, 1, "newsmon: extract failed: OSError: connection closed by the pool"),
+        (signal.SIGTERM, None, 143, "newsmon: stopped by SIGTERM"),
+        (None, None, 1, "newsmon: extract failed: OSError: connection closed by the pool"),
+        # `newsmon status | head` killed as a group: the stop, not a reader gone (141).
+        (signal.SIGTERM, BrokenPipeError(), 143, "newsmon: stopped by SIGTERM"),
     ],
 )
 def test_an_error_raised_while_stopping_for_sigterm_is_the_stop(
-    home: Path, monkeypatch: pytest.MonkeyPatch, stop: object, code: int, line: str
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stop: object,
+    error: BaseException | None,
+    code: int,
+    line: str,
 ) -> None:
-    monkeypatch.setattr(newsmon.cli.topic, "_extracted", _cut_short(stop))
+    monkeypatch.setattr(newsmon.cli.topic, "_extracted", _cut_short(stop, error))
     result = runner.invoke(app, ["extract", str(PAGE)])
     assert result.exit_code == code
     assert _one_line(result.stderr) == (
@@ -535,25 +542,6 @@ def test_an_error_raised_from_an_interrupt_handled_earlier_is_an_error(
     assert _one_line(result.stderr).startswith("newsmon: extract failed: RuntimeError")
 
 
-def test_a_broken_pipe_while_stopping_for_sigterm_is_the_stop(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`newsmon status | head` killed as a group: the stop, not the quiet end of a reader
-    gone."""
-
-    def extracted(path: Path, page_url: str) -> dict[str, str]:
-        try:
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(5)
-        finally:
-            raise BrokenPipeError
-
-    monkeypatch.setattr(newsmon.cli.topic, "_extracted", extracted)
-    result = runner.invoke(app, ["extract", str(PAGE)])
-    assert result.exit_code == 143
-    assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
-
-
 def test_debug_shows_what_failed_while_stopping(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -562,29 +550,18 @@ def test_debug_shows_what_failed_while_stopping(
     assert isinstance(result.exception, OSError)
 
 
-def test_prefects_termination_signal_in_an_exception_group_is_a_stop(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from prefect.exceptions import TerminationSignal
-
-    def extracted(path: Path, page_url: str) -> dict[str, str]:
-        raise BaseExceptionGroup("task group", [TerminationSignal(signal.SIGTERM)])
-
-    monkeypatch.setattr(newsmon.cli.topic, "_extracted", extracted)
-    result = runner.invoke(app, ["extract", str(PAGE)])
-    assert result.exit_code == 143
-    assert _one_line(result.stderr) == "newsmon: stopped by SIGTERM"
-
-
+@pytest.mark.parametrize("grouped", [False, True])
 def test_prefects_termination_signal_is_a_stop_by_sigterm(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, monkeypatch: pytest.MonkeyPatch, grouped: bool
 ) -> None:
     """Prefect answers a SIGTERM during a flow run with its own exception, which is no
-    Exception; escaping the command, it would be a traceback and exit 1."""
+    Exception (and a task group may wrap it); escaping the command, it would be a traceback
+    and exit 1."""
     from prefect.exceptions import TerminationSignal
 
     def terminated(path: Path, page_url: str) -> dict[str, str]:
-        raise TerminationSignal(signal.SIGTERM)
+        stop = TerminationSignal(signal.SIGTERM)
+        raise BaseExceptionGroup("task group", [stop]) if grouped else stop
 
     monkeypatch.setattr(newsmon.cli.topic, "_extracted", terminated)
     result = runner.invoke(app, ["extract", str(PAGE)])
