@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
@@ -15,9 +15,13 @@ from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 from extractors.dates import iso_datetime, written_datetime
 from extractors.language import detect_language
 from extractors.records import FeedEntry, FeedParse
+from extractors.urls import web_link
 
 # Complaints about a missing or contradicting declared type or charset, not about the feed.
 _HARMLESS = (CharacterEncodingOverride, NonXMLContentType)
+# A numeric character reference, decimal or hexadecimal.
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+_REPLACEMENT_REFERENCE = b"&#xFFFD;"
 
 
 def parse_feed(content: bytes, base_url: str, content_type: str = "") -> FeedParse:
@@ -27,7 +31,11 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> FeedPar
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(content, response_headers=headers)
+    try:
+        parsed = feedparser.parse(_without_impossible_characters(content), response_headers=headers)
+    except (ValueError, OverflowError) as exc:
+        # What the references' mending misses (a feed in UTF-16): the feed is named damaged.
+        return FeedParse(entries=(), error=f"damaged feed: {type(exc).__name__}: {exc}")
     language = parsed.get("feed", {}).get("language") or None
     entries = tuple(
         entry for raw in parsed.entries if (entry := _entry(raw, base_url, language)) is not None
@@ -39,6 +47,19 @@ def parse_feed(content: bytes, base_url: str, content_type: str = "") -> FeedPar
     if not entries and not parsed.get("version"):
         error = error or "not a feed: no RSS, Atom, RDF or JSON Feed structure found"
     return FeedParse(entries=entries, error=error, language=language)
+
+
+def _without_impossible_characters(content: bytes) -> bytes:
+    """References to characters Unicode cannot hold (a surrogate, past U+10FFFF, NUL) as
+    U+FFFD: feedparser raises on them and the whole feed would be lost for one entry's."""
+
+    def replaced(found: re.Match[bytes]) -> bytes:
+        hexadecimal, decimal = found.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        possible = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+        return found.group() if possible else _REPLACEMENT_REFERENCE
+
+    return _CHARACTER_REFERENCE.sub(replaced, content) if b"&#" in content else content
 
 
 def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
@@ -53,11 +74,12 @@ def parse_json_feed(content: bytes, base_url: str) -> FeedParse:
     entries = []
     for item in items:
         link = item.get("url") or item.get("external_url") if isinstance(item, dict) else None
-        if not isinstance(link, str) or not link.strip():
+        url = web_link(base_url, link) if isinstance(link, str) else None
+        if url is None:
             continue
         entries.append(
             FeedEntry(
-                url=urljoin(base_url, link.strip()),
+                url=url,
                 title=str(item.get("title") or "").strip(),
                 summary=str(item.get("summary") or item.get("content_text") or "").strip(),
                 published=iso_datetime(item.get("date_published") or item.get("date_modified")),
@@ -70,8 +92,8 @@ def _entry(raw: Any, base_url: str, language: str | None) -> FeedEntry | None:
     link = raw.get("link") or raw.get("id") or ""
     if not link or not isinstance(link, str):
         return None
-    url = urljoin(base_url, link.strip())
-    if not url.startswith(("http://", "https://")):
+    url = web_link(base_url, link)
+    if url is None:
         return None
     title, summary = (raw.get("title") or "").strip(), (raw.get("summary") or "").strip()
     return FeedEntry(

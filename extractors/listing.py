@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
@@ -16,7 +16,7 @@ from extractors.dates import written_datetime
 from extractors.encoding import decode_html
 from extractors.metadata import html_lang_tag
 from extractors.records import FeedEntry, FeedParse
-from extractors.urls import canonical_url
+from extractors.urls import canonical_url, web_link
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,10 @@ def extract_links(
     language = html_lang_tag(tree)
     entries: dict[str, FeedEntry] = {}
     for item, anchor in items:
-        url = urljoin(base_url, (anchor.get("href") or "").strip()).split("#", 1)[0]
-        if not url.startswith(("http://", "https://")):
+        link = web_link(base_url, anchor.get("href") or "")
+        if link is None:
             continue
+        url = link.split("#", 1)[0]
         if rule.same_host and urlsplit(url).hostname != host:
             continue
         # Tried without the query too: pages add tracking parameters to some links only.

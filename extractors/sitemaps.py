@@ -55,7 +55,7 @@ def parse_sitemap(content: bytes, max_bytes: int = MAX_SITEMAP_BYTES) -> Sitemap
         return SitemapParse(FeedParse((), error=f"not a sitemap: {exc}"))
     if root is None:
         return SitemapParse(FeedParse((), error="not a sitemap: empty document"))
-    kind = etree.QName(root).localname
+    kind = _local(root)
     if kind == "sitemapindex":
         children = [
             ChildSitemap(loc, iso_datetime(_child_text(node, "lastmod")))
@@ -104,7 +104,14 @@ def _entry(node: etree._Element) -> FeedEntry | None:
 
 
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    """The element's name without its namespace, or without a prefix no namespace was
+    declared for (the recovering parser keeps "sm:urlset" whole)."""
+    try:
+        tag = node.tag
+    except UnicodeDecodeError:
+        # A name of bytes that are no UTF-8, which the recovering parser let through.
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2] if isinstance(tag, str) else ""
 
 
 def _child_text(node: etree._Element | None, name: str) -> str:

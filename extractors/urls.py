@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan.urlutils import get_tldinfo
 
@@ -16,12 +16,22 @@ _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
 def is_web_address(address: str) -> bool:
-    """An http(s) URL with a host; a malformed one (an unclosed IPv6 bracket) is none."""
+    """An http(s) URL with a host; a malformed one (an unclosed IPv6 bracket, a port out of
+    range) is none."""
+    return web_link("", address) is not None
+
+
+def web_link(base_url: str, link: str) -> str | None:
+    """The http(s) URL a link on a page at ``base_url`` points to; None for another scheme
+    (mailto:, javascript:) or a malformed URL, which no request could fetch."""
     try:
-        parts = urlsplit(address.strip())
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
+        url = urljoin(base_url, link.strip())
+        parts = urlsplit(url)
+        # Reading the port checks it: one out of range or not a number raises.
+        fetchable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:
-        return False
+        return None
+    return url if fetchable else None
 
 
 def canonical_url(url: str) -> str:

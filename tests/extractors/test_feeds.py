@@ -82,3 +82,16 @@ def test_a_json_feed_nested_deeper_than_the_parser_goes_is_a_damaged_feed() -> N
     parsed = parse_feed(b'{"items": ' + b"[" * 100_000, "https://news.example/feed.json")
     assert parsed.entries == ()
     assert parsed.error is not None and parsed.error.startswith("damaged JSON feed: ")
+
+
+def test_a_utf16_feed_the_mending_cannot_read_is_named_damaged() -> None:
+    """References to impossible characters are mended in the bytes; in UTF-16 they are not
+    found there, and feedparser's failure is the feed's error, not the poll's."""
+    rss = (
+        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>A &#55296; b</title><link>https://x.example/a</link></item>"
+        "</channel></rss>"
+    )
+    parsed = parse_feed(rss.encode("utf-16"), "https://x.example/feed")
+    assert parsed.entries == ()
+    assert parsed.error is not None and parsed.error.startswith("damaged feed: ")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.urls import canonical_url, same_site
+from extractors.urls import canonical_url, same_site, web_link
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,22 @@ def test_port_is_kept() -> None:
 )
 def test_same_site_is_one_registrable_domain(first: str, second: str, same: bool) -> None:
     assert same_site(first, second) is same
+
+
+@pytest.mark.parametrize(
+    ("link", "url"),
+    [
+        ("/world/a", "https://news.example/world/a"),
+        ("https://other.example:8443/b", "https://other.example:8443/b"),
+        ("http://[2001:db8::1]/c", "http://[2001:db8::1]/c"),
+        # What no request could fetch.
+        ("http://[2001:db8::1/c", None),
+        ("https://news.example:99999/d", None),
+        ("https://news.example:port/d", None),
+        ("mailto:desk@news.example", None),
+        ("javascript:void(0)", None),
+        ("http://", None),
+    ],
+)
+def test_web_link(link: str, url: str | None) -> None:
+    assert web_link("https://news.example/", link) == url
