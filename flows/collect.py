@@ -16,10 +16,12 @@ from extractors.sitemaps import parse_sitemap
 from extractors.urls import canonical_url
 from newsmon.fetch import FEED_TYPES, Fetcher, FetchError, NotModified, Validators
 from newsmon.settings import Source
-from newsmon.store import FetchOutcome, Store, now
+from newsmon.store import FetchOutcome, Store, failure_reason, now
 
 # An index lists sitemaps newest first; new articles are in the first few.
 SITEMAPS_PER_INDEX = 3
+# What an article page answers when the article was removed.
+_GONE = ("HTTP 404", "HTTP 410")
 
 
 @dataclass(frozen=True)
@@ -119,15 +121,18 @@ def _record(
 ) -> int:
     """Log the collection at once, so that a poll that fails later still has it; none of
     its articles counts as new until stored (a failed store keeps none). A failed article
-    page is not a page read: health tells the two apart."""
+    page is not a page read, and health counts it against the source unless it answered
+    404 or 410: an article removed, not a host that refuses pages (one dead link in a feed
+    would otherwise fail its source at every retry)."""
     errors = [article.error for article in articles if article.error is not None]
+    refused = [error for error in errors if failure_reason(error) not in _GONE]
     return store.record_fetch(
         outcome,
         source.outlet,
         source.url,
         0,
-        failed_pages=len(errors),
-        page_error=errors[0] if errors else None,
+        failed_pages=len(refused),
+        page_error=refused[0] if refused else None,
         pages_read=len(articles) - len(errors),
     )
 

@@ -213,7 +213,7 @@ def test_the_log_counts_the_articles_stored_not_the_pages_fetched(
     assert store.status()["articles"] == new
 
 
-@pytest.mark.parametrize(("copy_status", "outcome"), [(200, "ok"), (404, "error")])
+@pytest.mark.parametrize(("copy_status", "outcome"), [(200, "ok"), (403, "error")])
 def test_a_page_read_fine_but_not_new_is_no_failure(
     settings: Settings, httpserver: HTTPServer, copy_status: int, outcome: str
 ) -> None:
@@ -231,7 +231,7 @@ def test_a_page_read_fine_but_not_new_is_no_failure(
     copy = PAGE.format(n=1).replace("<body>", link)
     httpserver.expect_request("/a/1").respond_with_data(copy, content_type="text/html")
     httpserver.expect_request("/a/2").respond_with_data(copy, status=copy_status)
-    httpserver.expect_request("/a/3").respond_with_data("gone", status=404)
+    httpserver.expect_request("/a/3").respond_with_data("refused", status=403)
     source = _source(httpserver)
     _, store = _run(settings, source, save=True)
     second, _ = _run(settings, source, save=True)
@@ -239,6 +239,33 @@ def test_a_page_read_fine_but_not_new_is_no_failure(
     assert _logged_new(store) == [1, 0]
     with store.session() as session:
         assert session.scalars(select(FetchLogRow.outcome)).all() == ["ok", outcome]
+
+
+@pytest.mark.parametrize(
+    ("status", "health"), [(404, "ok"), (410, "ok"), (403, "error"), (503, "error")]
+)
+def test_a_removed_article_does_not_fail_its_source(
+    settings: Settings, httpserver: HTTPServer, status: int, health: str
+) -> None:
+    """A feed's one new entry whose page is gone (404, 410): the article was removed, and
+    the source works; a page the host refuses or fails to give is the source's failure."""
+    base = httpserver.url_for("").rstrip("/")
+    items = [f"<item><title>{n}</title><link>{base}/a/{n}</link></item>" for n in (1, 2)]
+    for listed in (items[:1], items):
+        httpserver.expect_oneshot_request("/feed").respond_with_data(
+            f"<rss version='2.0'><channel><title>t</title>{''.join(listed)}</channel></rss>",
+            content_type="application/rss+xml",
+        )
+    _articles(httpserver, "/a/1")
+    httpserver.expect_request("/a/2").respond_with_data("no", status=status)
+    source = _source(httpserver)
+    _run(settings, source, save=True)
+    result, store = _run(settings, source, save=True)
+    [failed] = result.articles
+    assert failed.error is not None and failed.error.startswith(f"HTTP {status}")
+    with store.session() as session:
+        assert session.scalars(select(FetchLogRow.outcome)).all() == ["ok", health]
+    assert (store.status()["sources"][0]["last_error"] is None) == (health == "ok")
 
 
 def test_failed_article_is_recorded_then_retried(
