@@ -13,6 +13,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import chain, islice
@@ -157,7 +158,7 @@ def run_backfill(
     warcs = [Path(path) for path in request.warcs]
     with (
         Fetcher(settings, store.take_turn) as fetcher,
-        ThreadPoolExecutor(settings.max_workers) as pool,
+        _fetching_pool(settings, fetcher) as pool,
     ):
         listed = _listed(request, origin, fetcher, dates, problems)
         # Counting an archive's records costs a pass over it: only for a bar that shows it.
@@ -244,6 +245,19 @@ def _batches(items: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+@contextmanager
+def _fetching_pool(settings: Settings, fetcher: Fetcher) -> Iterator[ThreadPoolExecutor]:
+    """Threads fetching a batch's pages. Once the backfill ends (a stop, a failure) they
+    ask for no more pages: leaving the pool waits for every page submitted, those waiting
+    for their host's turn included, and a batch is stored only once fetched whole."""
+    pool = ThreadPoolExecutor(settings.max_workers)
+    try:
+        yield pool
+    finally:
+        fetcher.stop()
+        pool.shutdown(cancel_futures=True)
 
 
 def _fetched(

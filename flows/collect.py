@@ -66,7 +66,7 @@ def collect(
         response = fetcher.get(source.url, source.name, FEED_TYPES, validators)
     except FetchError as exc:
         failed = outcome("error", exc.status, str(exc))
-        return Collected("error", (), str(exc), log_id=_record(store, source, failed, ()))
+        return Collected("error", (), str(exc), log_id=_record(store, fetcher, source, failed, ()))
     # Servers that ignore conditional requests, or send an unchanged ETag for a changed
     # feed, are judged by the body itself.
     digest = None if isinstance(response, NotModified) else content_hash(response.content)
@@ -74,7 +74,8 @@ def collect(
         retries = _fresh((), store, source.name)[:max_articles]
         articles = fetch_articles(retries, source, fetcher, deadline)
         note = _left_note(len(retries), len(articles), budget_seconds)
-        log_id = _record(store, source, outcome("not_modified", response.status, note), articles)
+        unchanged = outcome("not_modified", response.status, note)
+        log_id = _record(store, fetcher, source, unchanged, articles)
         return Collected("not_modified", articles, log_id=log_id)
     parsed = parse_links(source, response, fetcher)
     fresh = _fresh(parsed.entries, store, source.name)
@@ -84,6 +85,7 @@ def collect(
     errors = "; ".join(e for e in (parsed.error, note) if e) or None
     log_id = _record(
         store,
+        fetcher,
         source,
         replace(outcome(kind, response.status, errors), entries=len(parsed.entries)),
         articles,
@@ -97,10 +99,11 @@ def collect(
 def fetch_articles(
     entries: Sequence[FeedEntry], source: Source, fetcher: Fetcher, deadline: float
 ) -> tuple[AnalysedArticle, ...]:
-    """One page after another until ``deadline`` (monotonic): the rest stay unseen."""
+    """One page after another until ``deadline`` (monotonic) or the run stops: the rest
+    stay unseen."""
     articles = []
     for entry in entries:
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or fetcher.stopped:
             break
         articles.append(fetch_article(entry, source.name, source.outlet, fetcher, source.language))
     return tuple(articles)
@@ -117,13 +120,20 @@ def _left_note(wanted: int, fetched: int, budget_seconds: float) -> str | None:
 
 
 def _record(
-    store: Store, source: Source, outcome: FetchOutcome, articles: Sequence[AnalysedArticle]
-) -> int:
+    store: Store,
+    fetcher: Fetcher,
+    source: Source,
+    outcome: FetchOutcome,
+    articles: Sequence[AnalysedArticle],
+) -> int | None:
     """Log the collection at once, so that a poll that fails later still has it; none of
     its articles counts as new until stored (a failed store keeps none). A failed article
     page is not a page read, and health counts it against the source unless it answered
     404 or 410: an article removed, not a host that refuses pages (one dead link in a feed
     would otherwise fail its source at every retry)."""
+    if fetcher.stopped:
+        # Cut short, not failed: the next poll fetches it again.
+        return None
     errors = [article.error for article in articles if article.error is not None]
     refused = [error for error in errors if failure_reason(error) not in _GONE]
     return store.record_fetch(

@@ -40,6 +40,10 @@ MAX_CRAWL_DELAY = 30.0
 ROBOTS_RETRY_SECONDS = 300.0
 
 
+# Why a request was not made: its run had ended.
+STOPPED = "not fetched: the run was stopped"
+
+
 class FetchError(Exception):
     """A request failed for good (after retries where retrying made sense)."""
 
@@ -97,12 +101,23 @@ class Fetcher:
         self._robots_locks: dict[str, threading.Lock] = {}
         self._crawl_delay: dict[str, float] = {}
         self._guard = threading.Lock()
+        self._stopped = threading.Event()
 
     def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
         self._client.close()
+
+    def stop(self) -> None:
+        """No request from now on: the run is ending (a stop, a failure), and the threads
+        still at work, which it waits for, would otherwise fetch their remaining pages."""
+        self._stopped.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
 
     def get(
         self,
@@ -113,6 +128,7 @@ class Fetcher:
     ) -> FetchedPage | NotModified:
         """GET with retries on connection errors, timeouts, 429 and 5xx, if robots.txt
         allows it."""
+        self._check_stopped()
         self._check_robots(url)
         headers = {}
         if validators and validators.etag:
@@ -145,6 +161,8 @@ class Fetcher:
         self, url: str, source: str, accept: tuple[str, ...], headers: dict[str, str]
     ) -> FetchedPage | NotModified:
         self._wait_turn(url)
+        # A thread that waited for the host's slot or turn may have outlived its run.
+        self._check_stopped()
         limit = self._settings.request_deadline_seconds
         try:
             with deadline(limit), self._client.stream("GET", url, headers=headers) as response:
@@ -271,6 +289,10 @@ class Fetcher:
                 raise FetchError(f"robots.txt unreadable, not fetching: {exc}") from exc
         # RFC 9309: robots.txt is UTF-8.
         return body.decode("utf-8", errors="replace").splitlines()
+
+    def _check_stopped(self) -> None:
+        if self._stopped.is_set():
+            raise FetchError(STOPPED)
 
     def _slot(self, url: str) -> threading.BoundedSemaphore:
         """At most ``host_concurrency`` requests in flight to one host."""

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug import Request, Response
 
 from flows.collect import Collected, collect
-from newsmon.fetch import Fetcher
+from newsmon.fetch import STOPPED, Fetcher
 from newsmon.settings import Settings, Source, load_settings
 from newsmon.store import FetchLogRow, Store
 from tests.conftest import ROOT
@@ -266,6 +266,25 @@ def test_a_removed_article_does_not_fail_its_source(
     with store.session() as session:
         assert session.scalars(select(FetchLogRow.outcome)).all() == ["ok", health]
     assert (store.status()["sources"][0]["last_error"] is None) == (health == "ok")
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_stopped_fetcher_asks_for_nothing_and_the_cut_short_run_logs_nothing(
+    settings: Settings, httpserver: HTTPServer, stopped: bool
+) -> None:
+    """A source's task still running when its run ends (Prefect waits for it before the
+    process may end) asks for no page more, and logs no fetch it did not make."""
+    _feed(httpserver)
+    _articles(httpserver, "/a/1", "/a/2")
+    store = Store(settings.database)
+    with Fetcher(settings) as fetcher:
+        if stopped:
+            fetcher.stop()
+        result = collect(_source(httpserver), fetcher, store, "run-1", 50, 60.0)
+    assert len(result.articles) == (0 if stopped else 2)
+    assert (result.error == STOPPED) == stopped
+    assert _logged_new(store) == ([] if stopped else [0])
+    assert len(httpserver.log) == (0 if stopped else 4)
 
 
 def test_failed_article_is_recorded_then_retried(

@@ -214,6 +214,31 @@ def test_ctrl_c_during_a_one_off_run_is_one_line(
     slow_page.released.set()
 
 
+def test_a_stopped_backfill_asks_for_no_more_pages(
+    tmp_path: Path, httpserver: HTTPServer, slow_page: SlowPage
+) -> None:
+    """SIGTERM while the first page of a batch is being fetched and the others wait for the
+    host's one slot: they are not asked for (the backfill had waited for them all, then
+    stored nothing of a batch not fetched whole), and the line says how to go on."""
+    base = serve_demo(httpserver)
+    urls = tmp_path / "urls.txt"
+    others = [p for p in DEMO.rglob("*.html") if "category" not in p.parts]
+    pages = [SLOW_PAGE, *("/" + p.relative_to(DEMO).as_posix() for p in others)]
+    urls.write_text("".join(f"{base}{page}\n" for page in dict.fromkeys(pages)))
+    env = _env(tmp_path / "home", NEWSMON_MAX_WORKERS="4", NEWSMON_HOST_CONCURRENCY="1")
+    log = tmp_path / "backfill.log"
+    process = _start([*NEWSMON, "backfill", "--urls", str(urls)], env, log)
+    assert slow_page.reached.wait(timeout=240), log.read_text()[-3000:]
+    asked = len(httpserver.log)
+    os.killpg(process.pid, signal.SIGTERM)
+    # The test server answers one request at a time: free it for any request still to come.
+    slow_page.released.set()
+    assert _stopped(process, log, timeout=30) == 128 + signal.SIGTERM, log.read_text()[-3000:]
+    assert log.read_text().strip().startswith("newsmon: stopped by SIGTERM; batches stored")
+    later = [request.path for request, _ in httpserver.log[asked:]]
+    assert later in ([], [SLOW_PAGE]), later
+
+
 def test_signal_during_start_up_leaves_nothing(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     process = _start([*NEWSMON, "serve"], _env(tmp_path / "home"), log)
