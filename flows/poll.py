@@ -61,7 +61,8 @@ class PollSummary:
             alerts += f", {self.alerts_failed} failed (kept queued)"
         return (
             f"{now().isoformat(timespec='seconds')} poll: {self.sources - failed} of "
-            f"{self.sources} sources ok, {self.new_articles} new articles "
+            f"{self.sources} sources ok, {self.new_articles} new "
+            f"{plural('article', self.new_articles)} "
             f"({self.failed_articles} failed), {len(self.flagged)} flagged; {alerts}; "
             f"{self.seconds:.1f} s"
         )

@@ -238,3 +238,11 @@ def test_copies_after_the_first_held_alert_are_held_for_their_own(
     [report_alert] = [m for m in smtp_server.messages if "Slow" in m["Subject"]]
     listed = mail_parts(report_alert)["text/plain"]
     assert "Slow One" in listed and "Slow Two" in listed
+
+
+@pytest.mark.parametrize(("new", "said"), [(1, "1 new article (0 failed)"), (2, "2 new articles")])
+def test_the_poll_line_counts_in_words(new: int, said: str) -> None:
+    from flows.poll import PollSummary
+
+    line = PollSummary(run_id="r", sources=2, new_articles=new, alert_destination="x").line()
+    assert f"2 of 2 sources ok, {said}" in line
