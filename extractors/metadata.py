@@ -19,6 +19,7 @@ import lxml.html
 from htmldate import find_date
 
 from extractors.dates import iso_datetime, written_datetime, zoned_iso_datetime
+from extractors.urls import web_link
 
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report", re.IGNORECASE)
 _DATE_ELEMENTS = "//*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
@@ -239,6 +240,4 @@ def _first(found: Any) -> Any:
 
 
 def _absolute(candidate: Any) -> str | None:
-    if isinstance(candidate, str) and candidate.strip().startswith(("http://", "https://")):
-        return candidate.strip()
-    return None
+    return web_link("", candidate) if isinstance(candidate, str) else None

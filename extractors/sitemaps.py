@@ -15,6 +15,7 @@ from lxml import etree
 
 from extractors.dates import iso_datetime
 from extractors.records import FeedEntry, FeedParse
+from extractors.urls import web_link
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
@@ -92,8 +93,8 @@ def _gunzip(content: bytes, max_bytes: int) -> bytes:
 
 
 def _entry(node: etree._Element) -> FeedEntry | None:
-    url = _child_text(node, "loc")
-    if not url or not url.startswith(("http://", "https://")):
+    url = web_link("", _child_text(node, "loc"))
+    if url is None:
         return None
     news = next((child for child in node if _local(child) == "news"), None)
     title = _child_text(news, "title") if news is not None else ""

@@ -194,3 +194,13 @@ def test_json_ld_nested_deeper_than_the_parser_goes_is_no_crash() -> None:
     page = f"""<html><head><script type="application/ld+json">{"[" * 100_000}</script>
     </head><body><p>Text.</p></body></html>"""
     assert read_metadata(lxml.html.fromstring(page), "https://news.example/a").title == ""
+
+
+def test_a_canonical_link_no_request_could_fetch_is_no_canonical_link() -> None:
+    """A port out of range: taken as the article's identity it had raised in
+    canonical_url, and the whole source's collection with it."""
+    page = """<html><head><link rel="canonical" href="https://news.example:99999/a">
+    <meta property="og:url" content="https://news.example/a"></head><body><p>Text.</p>
+    </body></html>"""
+    meta = read_metadata(lxml.html.fromstring(page), "https://news.example/a?utm_source=x")
+    assert meta.canonical_url == "https://news.example/a"
