@@ -40,6 +40,8 @@ class PollSummary:
     source_errors: dict[str, str] = field(default_factory=dict)
     fetched: int = 0
     failed_articles: int = 0
+    # "source: url: error" of each article that failed, for the person who ran the poll.
+    article_failures: list[str] = field(default_factory=list)
     new_articles: int = 0
     flagged: list[str] = field(default_factory=list)
     alerts_sent: int = 0
@@ -133,7 +135,9 @@ def _store_source(
     remember its validators; the number of new flagged articles."""
     articles = result.articles
     summary.fetched += sum(a.error is None for a in articles)
-    summary.failed_articles += sum(a.error is not None for a in articles)
+    failures = [f"{source.name}: {a.url}: {a.error}" for a in articles if a.error is not None]
+    summary.failed_articles += len(failures)
+    summary.article_failures += failures
     scored: list[AnalysedArticle] = []
     for start in range(0, len(articles), CLASSIFY_BATCH):
         batch = articles[start : start + CLASSIFY_BATCH]

@@ -22,6 +22,7 @@ from newsmon.cli.common import (
     warn,
 )
 from newsmon.cli.web import DemoOption, review_settings
+from newsmon.messages import plural
 from newsmon.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # What the demo takes from the desk: where its home is, and the converted model to reuse.
 _DEMO_KEEPS = ("NEWSMON_HOME", "NEWSMON_MODEL_CACHE")
+# Failed articles named one per line after a poll; `status` counts the rest by reason.
+FAILED_ARTICLES_SHOWN = 5
 
 
 def run(ctx: typer.Context) -> None:
@@ -215,6 +218,11 @@ def _print_summary(summary: PollSummary) -> None:
     typer.echo(summary.line())
     for name, error in summary.source_errors.items():
         warn(f"source {name}: {error}")
+    shown = summary.article_failures[:FAILED_ARTICLES_SHOWN]
+    for failure in shown:
+        warn(f"article failed, {failure}")
+    if hidden := len(summary.article_failures) - len(shown):
+        warn(f"and {hidden} more failed {plural('article', hidden)} (`newsmon status` counts them)")
     for failure in summary.alert_failures:
         warn(f"alert failed: {failure}")
 

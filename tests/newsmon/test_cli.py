@@ -25,6 +25,7 @@ from tests.conftest import FIXTURES, QUALITY_FLOORS, ROOT, Mailbox, command_env,
 from tests.flows.sites import (
     BROKEN_SOURCES,
     config,
+    feed_source,
     serve_broken,
     serve_demo,
     serve_statement_twice,
@@ -274,6 +275,41 @@ def test_sources_check(tmp_path: Path, home: Path, httpserver: HTTPServer) -> No
         "garbage": "FAIL",
     }
     assert result.stderr == "newsmon: sources check: 2 of 4 sources failed\n"
+
+
+def test_run_names_the_articles_that_failed(
+    tmp_path: Path, home: Path, httpserver: HTTPServer, prefect_api: None
+) -> None:
+    """Each failed article is named with its source, address and error, the first five of
+    them; the rest are counted. The demo's articles, all read, are named nowhere."""
+    base = serve_demo(httpserver)
+    pages = [f"{base}/gone/{n}.html" for n in range(7)]
+    for page in pages:
+        httpserver.expect_request(urlsplit(page).path).respond_with_data("x", status=404)
+    items = "".join(
+        f"<item><title>Gone {n}</title><link>{p}</link></item>" for n, p in enumerate(pages)
+    )
+    httpserver.expect_request("/gone/feed.xml").respond_with_data(
+        f'<rss version="2.0"><channel><title>Gone</title>{items}</channel></rss>',
+        content_type="application/rss+xml",
+    )
+    extra = feed_source("gone-feed", "Gone", f"{base}/gone/feed.xml")
+    config_file = config(tmp_path / "c.toml", base, extra)
+
+    result = runner.invoke(app, ["--config", str(config_file), "run"])
+
+    # A removed page is no failure of its source: the run succeeds.
+    assert result.exit_code == 0, result.output
+    assert "(7 failed)" in result.stdout
+    named = [line for line in result.stderr.splitlines() if "article failed" in line]
+    assert len(named) == 5
+    for line in named:
+        source, url, error = line.removeprefix("newsmon: article failed, ").split(": ")
+        assert source == "gone-feed" and url in pages and error == "HTTP 404"
+    assert result.stderr.splitlines()[-1] == (
+        "newsmon: and 2 more failed articles (`newsmon status` counts them)"
+    )
+    assert "/civil/" not in result.stderr
 
 
 def test_alerts_preview_sends_nothing_then_flush_sends_once(
