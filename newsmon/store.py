@@ -583,7 +583,8 @@ class Store:
         self, articles: Sequence[AnalysedArticle], recipients: Sequence[str], alert: bool = True
     ) -> list[str]:
         """Store articles; a flagged one queues its alerts in the same transaction.
-        Returns the canonical URLs of the articles newly stored."""
+        Returns the canonical URLs of the articles newly stored, counting those an earlier
+        try of this save stored (the same address fetched at the same time) before it failed."""
         stored = []
         for article in articles:
             raw_path = self._keep_raw(article)
@@ -611,6 +612,8 @@ class Store:
                 )
             )
             if row is not None and row.status == "stored":
+                if (row.url, row.fetched_at) == (article.url, article.fetched_at):
+                    return True
                 if row.request_key != article.request_key and not article.error:
                     session.merge(AliasRow(request_key=article.request_key, article_id=row.id))
                 return False

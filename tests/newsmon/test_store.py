@@ -6,9 +6,11 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from extractors.records import AnalysedArticle
 from extractors.stories import APART_PER_DAY, SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
@@ -27,7 +29,8 @@ def _store(tmp_path: Path) -> Store:
 def test_flagged_article_queues_one_alert_per_recipient(tmp_path: Path) -> None:
     store = _store(tmp_path)
     assert store.save([article(URL)], ["desk@x.org", "ed@x.org"]) == ["https://civil.ge/archives/1"]
-    assert store.save([article(URL)], ["desk@x.org", "ed@x.org"]) == []
+    later = article(URL, fetched_at=article(URL).fetched_at + timedelta(hours=1))
+    assert store.save([later], ["desk@x.org", "ed@x.org"]) == []
     assert sorted(a.recipient for a in store.pending_alerts()) == ["desk@x.org", "ed@x.org"]
     row = store.articles()[0]
     assert Path(row.raw_path or "").is_file()
@@ -60,6 +63,35 @@ def test_failed_article_is_kept_and_retried_until_success(tmp_path: Path) -> Non
     status = store.status()
     assert (status["articles"], status["failed_articles"]) == (1, 0)
     assert len(store.pending_alerts()) == 1
+
+
+def test_a_save_tried_again_counts_what_its_failed_try_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database goes away after the first of two articles is committed: the retry of
+    the same save stores the second and counts both as new, with one alert each; the same
+    articles fetched again later are not new."""
+    store = _store(tmp_path)
+    batch = [article(URL), article("https://civil.ge/archives/2", title="Second report")]
+    save_one = Store._save_one
+
+    def lost_after_the_first(self: Store, one: AnalysedArticle, *args: Any) -> bool:
+        if one.url != URL:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return save_one(self, one, *args)
+
+    monkeypatch.setattr(Store, "_save_one", lost_after_the_first)
+    with pytest.raises(OperationalError):
+        store.save(batch, ["desk@x.org"])
+    monkeypatch.undo()
+
+    assert store.save(batch, ["desk@x.org"]) == [
+        "https://civil.ge/archives/1",
+        "https://civil.ge/archives/2",
+    ]
+    assert len(store.pending_alerts()) == 2
+    later = [replace(one, fetched_at=one.fetched_at + timedelta(hours=1)) for one in batch]
+    assert store.save(later, ["desk@x.org"]) == []
 
 
 def test_failures_stop_being_retried_after_max_attempts(tmp_path: Path) -> None:
