@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.analyse import analyse_page
 from extractors.records import AnalysedArticle, FeedEntry, FetchedPage
-from extractors.urls import canonical_url, same_site
+from extractors.urls import canonical_url, is_web_address, same_site
 from flows.backfill_inputs import (
     Candidate,
     DateRange,
@@ -227,10 +227,11 @@ def _wanted(
     """Candidates worth a look: article pages, on the source's site, each URL once."""
     for candidate in candidates:
         summary.candidates += 1
-        key = canonical_url(candidate.entry.url)
-        reason = candidate.skipped
-        if reason is None and origin.site and not same_site(candidate.entry.url, origin.site):
+        url = candidate.entry.url
+        reason = candidate.skipped or (None if is_web_address(url) else "not a web address")
+        if reason is None and origin.site and not same_site(url, origin.site):
             reason = f"not on {origin.source}'s site"
+        key = canonical_url(url) if reason is None else ""
         if reason is None and key in keys:
             reason = "listed twice"
         if reason is not None:

@@ -73,6 +73,7 @@ def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> Non
         "HTTP 301": 1,
         "content type 'image/png'": 1,
         "HTTP 404": 1,
+        "not a web address": 1,
     }
     assert summary.candidates == ARCHIVED + sum(summary.skipped.values())
     rows = _report_rows(summary)
