@@ -42,6 +42,9 @@ ROBOTS_RETRY_SECONDS = 300.0
 
 # Why a request was not made: its run had ended.
 STOPPED = "not fetched: the run was stopped"
+# An address no request can fetch (javascript:, ftp:, malformed), met in a redirect's
+# Location: asking again changes nothing.
+UNFOLLOWABLE = (httpx.InvalidURL, httpx.UnsupportedProtocol)
 
 
 class FetchError(Exception):
@@ -195,6 +198,8 @@ class Fetcher:
             raise _Retryable(f"timed out after {self._settings.timeout_seconds:g} s") from exc
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects") from exc
+        except UNFOLLOWABLE as exc:
+            raise FetchError(f"{_unfollowable(url)}: {exc}") from exc
         except httpx.TransportError as exc:
             raise _Retryable(_transport_problem(exc, url)) from exc
 
@@ -269,7 +274,7 @@ class Fetcher:
             # The host's first request is for robots.txt: a host that cannot be reached at
             # all is named as such, not blamed on its robots.txt.
             raise FetchError(f"{_transport_problem(exc, robots_url)}, not fetching") from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"robots.txt unreachable, not fetching: {exc!r}") from exc
         parser.parse(lines)
         return parser
@@ -349,6 +354,15 @@ def _transport(proxy_url: str, backend: GuardedBackend) -> httpx.HTTPTransport:
         raise TypeError(f"unexpected httpx transport pool {pool!r}")
     pool._network_backend = backend
     return transport
+
+
+def _unfollowable(url: str) -> str:
+    """Whether the address asked for, or the one it redirected to, could not be fetched."""
+    try:
+        asked = httpx.URL(url).scheme in ("http", "https")
+    except httpx.InvalidURL:
+        asked = False
+    return f"{'redirected to ' if asked else ''}an address no request can fetch"
 
 
 def _transport_problem(exc: httpx.TransportError, url: str) -> str:

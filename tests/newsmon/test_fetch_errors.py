@@ -46,3 +46,25 @@ def test_server_gone_after_robots_txt_is_a_refused_connection(fetcher: Fetcher) 
     assert str(caught.value) == (
         f"127.0.0.1 refused the connection on port {server.port} (after 1 attempts)"
     )
+
+
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "ftp://files.example/a.html"])
+def test_a_redirect_no_request_can_follow_is_a_failure_asked_once(
+    home: object, monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, location: str
+) -> None:
+    """A page that redirects to javascript: or ftp: fails with that said, and is not asked
+    again; one that redirects to a page is that page."""
+    monkeypatch.setenv("NEWSMON_RETRY_ATTEMPTS", "3")
+    monkeypatch.setenv("NEWSMON_RETRY_BACKOFF_SECONDS", "0")
+    monkeypatch.setenv("NEWSMON_HOST_DELAY_SECONDS", "0")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/away").respond_with_data("", 302, {"Location": location})
+    httpserver.expect_request("/moved").respond_with_data("", 302, {"Location": "/page"})
+    httpserver.expect_request("/page").respond_with_data("<p>here</p>", content_type="text/html")
+    with Fetcher(load_settings()) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            fetcher.get(httpserver.url_for("/away"), "test")
+        page = fetcher.get(httpserver.url_for("/moved"), "test")
+    assert failure_reason(str(caught.value)) == "redirected to an address no request can fetch"
+    assert [request.path for request, _ in httpserver.log].count("/away") == 1
+    assert getattr(page, "final_url", None) == httpserver.url_for("/page")

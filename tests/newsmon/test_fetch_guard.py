@@ -292,6 +292,19 @@ def test_a_robots_txt_over_the_cap_is_refused(
     assert [r.path for r, _ in server.log] == ["/robots.txt"]
 
 
+def test_a_robots_txt_redirected_where_no_request_can_follow_stops_the_host(
+    settings: Settings, server: HTTPServer
+) -> None:
+    server.expect_request("/robots.txt").respond_with_data(
+        "", 302, {"Location": "javascript:void(0)"}
+    )
+    serve_page(server)
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError) as e:
+        fetcher.get(f"http://127.0.0.1:{server.port}/page", "test")
+    assert str(e.value).startswith("robots.txt unreachable, not fetching: InvalidURL(")
+    assert [r.path for r, _ in server.log] == ["/robots.txt"]
+
+
 def test_a_gzip_bomb_robots_txt_is_refused_without_inflating_it(
     settings: Settings, server: HTTPServer
 ) -> None:
