@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from newsmon.settings import Settings
 from newsmon.store import Store
 from newsmon.web import render
-from newsmon.web.guard import Guard, new_session, same_origin
+from newsmon.web.guard import Guard, loopback_host_header, new_session, same_origin
 from newsmon.web.queries import load_page
 from newsmon.web.view import VERDICTS, FilterError, parse_filters
 
@@ -94,6 +94,9 @@ def create_app(settings: Settings, store: Store, default_editor: str = "") -> Fa
 async def _authorised(request: Request, guard: Guard, call_next: Handler) -> Response:
     """The response when the request may see the page; a login with ``?token=`` sets the
     cookie and comes back without it; anything else is refused."""
+    if not guard.token and not loopback_host_header(request.headers.get("host")):
+        text = "this page answers only to this machine's own names (127.0.0.1, localhost)"
+        return _refusal("refused", text, 403)
     if guard.authorised(request.headers.get("authorization"), request.cookies.get(LOGIN_COOKIE)):
         return await call_next(request)
     sent = request.query_params.get("token", "")

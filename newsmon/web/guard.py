@@ -4,7 +4,8 @@ A token (NEWSMON_WEB_TOKEN) is asked of every request when set: `Authorization: 
 once as `?token=`, which leaves a cookie derived from it. Forms carry a token tied to a
 random cookie by an HMAC under a secret made when the process starts, and a post must come
 from the page's own origin (Origin, else Referer): another site can neither read the token
-nor send a matching Origin, so it cannot mark anything in an editor's name."""
+nor send a matching Origin, so it cannot mark anything in an editor's name. Without a token,
+a request must name this machine as its Host."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -28,6 +30,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def loopback_host_header(host: str | None) -> bool:
+    """Whether a request's Host names this machine ("127.0.0.1:8765", "localhost",
+    "[::1]:8765"). A page served without a token answers nothing else: a site whose name an
+    attacker points at 127.0.0.1 (DNS rebinding) is its own origin to the browser, and would
+    pass the origin check of forms."""
+    try:
+        name = urlsplit(f"//{host or ''}").hostname
+    except ValueError:
+        return False
+    return bool(name) and is_loopback(name or "")
 
 
 def check_binding(host: str, token: str) -> None:

@@ -216,6 +216,21 @@ def test_posts_without_the_form_token_or_from_elsewhere_are_refused(page: Page) 
     assert "Mallory" not in page.client.get(page.url).text
 
 
+def test_without_a_token_only_this_machine_s_names_are_answered(page: Page) -> None:
+    """A site an attacker points at 127.0.0.1 (DNS rebinding) gets neither the page nor a
+    mark, though its Origin and Host agree; 127.0.0.1 and localhost are answered."""
+    port = page.url.split(":")[2].rstrip("/")
+    evil = f"evil.example:{port}"
+    assert page.client.get(page.url, headers={"host": evil}).status_code == 403
+    token = page.form_token()
+    forged = page.post(
+        "/mark", f"csrf={token}&article=1&verdict=wrong", host=evil, origin=f"http://{evil}"
+    )
+    assert forged.status_code == 403 and page.store.latest_labels() == {}
+    for name in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+        assert page.client.get(page.url, headers={"host": name}).status_code == 200
+
+
 def test_bad_marks_are_refused(page: Page) -> None:
     token = page.form_token()
     for body, status in [
@@ -231,6 +246,9 @@ def test_a_token_is_asked_of_every_request_when_set(tmp_path: Path) -> None:
     with serving(web_settings(tmp_path, token="s3cret")) as page:
         assert page.client.get(page.url).status_code == 401
         assert page.client.get(page.url, params={"token": "wrong"}).status_code == 401
+        # With a token, any name the page is reached by will do (a proxy's, say).
+        proxied = {"authorization": "Bearer s3cret", "host": "desk.example"}
+        assert page.client.get(page.url, headers=proxied).status_code == 200
         bearer = page.client.get(page.url, headers={"authorization": "Bearer s3cret"})
         assert bearer.status_code == 200 and "<h2>Stories (1)</h2>" in bearer.text
         assert page.client.cookies.get("newsmon_login") is None
