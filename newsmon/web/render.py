@@ -112,8 +112,7 @@ def items(entries: Sequence[Item], view: Page, empty: str) -> str:
 
 
 def item(entry: Item, view: Page) -> str:
-    first = entry.copies[0] if entry.copies else None
-    heading = link(first.link, entry.title) if first else e(entry.title)
+    heading = link(entry.link, entry.title)
     score = f"{entry.score:.3f}" if entry.score is not None else "-"
     state = "flagged" if entry.flagged else "not flagged"
     languages = ", ".join(map(language_name, entry.languages))

@@ -99,6 +99,7 @@ class Item:
     article_id: int
     article_ids: tuple[int, ...]
     title: str
+    link: str  # the reader's link of the article whose title is shown
     score: float | None
     flagged: bool
     languages: tuple[str, ...]
@@ -140,6 +141,7 @@ def item(articles: Sequence[ArticleRow], marks: Mapping[int, LabelRow]) -> Item:
         article_id=first.id,
         article_ids=tuple(a.id for a in articles),
         title=lead.title or lead.url,
+        link=reader_link(lead),
         score=max((a.score for a in articles if a.score is not None), default=None),
         flagged=bool(first.flagged),
         languages=tuple(dict.fromkeys(a.lang or "und" for a in articles)),

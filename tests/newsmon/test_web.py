@@ -136,6 +136,22 @@ def test_page_lists_stories_near_misses_sources_and_chart(page: Page) -> None:
     assert "<script" not in html and "<link" not in html and "@import" not in html
 
 
+def test_a_story_s_heading_links_to_the_copy_it_is_told_by(tmp_path: Path) -> None:
+    """The first copy stored scored lower: the heading, like the passage, is the best
+    scored copy's, and so is its link."""
+    store = Store(web_settings(tmp_path).database)
+    recent = datetime.now(UTC) - timedelta(hours=2)
+    first = article("https://civil.ge/2", title="Talks in Prague", fetched_at=recent)
+    best = article("https://tass.com/2", title="Talks in Prague", outlet="TASS", fetched_at=recent)
+    assert first.topic is not None and best.topic is not None
+    best = replace(best, topic=replace(best.topic, score=0.99, passage="Karasin met Abashidze."))
+    store.save([first, best], ["desk@x.org"])
+    with in_background(review_app(web_settings(tmp_path)), bind("127.0.0.1", 0, "")) as url:
+        html = httpx.get(url).text
+    assert '<h3><a href="https://tass.com/2" rel="noreferrer">Talks in Prague</a></h3>' in html
+    assert "Karasin met Abashidze." in html
+
+
 def test_filters_by_language_source_and_date(page: Page) -> None:
     ka = page.client.get(page.url, params={"lang": "ka"}).text
     assert "<h2>Stories (1)</h2>" in ka and "Near misses (0)" in ka
