@@ -16,7 +16,7 @@ from extractors.sitemaps import parse_sitemap
 from extractors.urls import canonical_url
 from newsmon.fetch import FEED_TYPES, Fetcher, FetchError, NotModified, Validators
 from newsmon.settings import Source
-from newsmon.store import FetchOutcome, Store, failure_reason, now
+from newsmon.store import FetchOutcome, Store, failure_reason, now, pages_verdict
 
 # An index lists sitemaps newest first; new articles are in the first few.
 SITEMAPS_PER_INDEX = 3
@@ -66,7 +66,8 @@ def collect(
         response = fetcher.get(source.url, source.name, FEED_TYPES, validators)
     except FetchError as exc:
         failed = outcome("error", exc.status, str(exc))
-        return Collected("error", (), str(exc), log_id=_record(store, fetcher, source, failed, ()))
+        log_id, _ = _record(store, fetcher, source, failed, ())
+        return Collected("error", (), str(exc), log_id=log_id)
     # Servers that ignore conditional requests, or send an unchanged ETag for a changed
     # feed, are judged by the body itself.
     digest = None if isinstance(response, NotModified) else content_hash(response.content)
@@ -75,15 +76,15 @@ def collect(
         articles = fetch_articles(retries, source, fetcher, deadline)
         note = _left_note(len(retries), len(articles), budget_seconds)
         unchanged = outcome("not_modified", response.status, note)
-        log_id = _record(store, fetcher, source, unchanged, articles)
-        return Collected("not_modified", articles, log_id=log_id)
+        log_id, logged = _record(store, fetcher, source, unchanged, articles)
+        return Collected("not_modified", articles, _failed(logged), log_id=log_id)
     parsed = parse_links(source, response, fetcher)
     fresh = _fresh(parsed.entries, store, source.name)
     articles = fetch_articles(fresh[:max_articles], source, fetcher, deadline)
     kind = "error" if parsed.error and not parsed.entries else "ok"
     note = _left_note(min(len(fresh), max_articles), len(articles), budget_seconds)
     errors = "; ".join(e for e in (parsed.error, note) if e) or None
-    log_id = _record(
+    log_id, logged = _record(
         store,
         fetcher,
         source,
@@ -93,7 +94,8 @@ def collect(
     # Entries left for later (the cap, the budget) must be read again: no validators then.
     complete = len(articles) == len(fresh) and kind == "ok"
     validators = Validators(response.etag, response.last_modified, digest) if complete else None
-    return Collected(kind, articles, parsed.error, validators, log_id)
+    error = _failed(logged) if logged.outcome != kind else parsed.error
+    return Collected(kind, articles, error, validators, log_id)
 
 
 def fetch_articles(
@@ -125,26 +127,25 @@ def _record(
     source: Source,
     outcome: FetchOutcome,
     articles: Sequence[AnalysedArticle],
-) -> int | None:
+) -> tuple[int | None, FetchOutcome]:
     """Log the collection at once, so that a poll that fails later still has it; none of
     its articles counts as new until stored (a failed store keeps none). A failed article
     page is not a page read, and health counts it against the source unless it answered
     404 or 410: an article removed, not a host that refuses pages (one dead link in a feed
-    would otherwise fail its source at every retry)."""
-    if fetcher.stopped:
-        # Cut short, not failed: the next poll fetches it again.
-        return None
+    would otherwise fail its source at every retry). The log's row and what it says, which
+    the poll's summary says too."""
     errors = [article.error for article in articles if article.error is not None]
     refused = [error for error in errors if failure_reason(error) not in _GONE]
-    return store.record_fetch(
-        outcome,
-        source.outlet,
-        source.url,
-        0,
-        failed_pages=len(refused),
-        page_error=refused[0] if refused else None,
-        pages_read=len(articles) - len(errors),
-    )
+    read = len(articles) - len(errors)
+    logged = pages_verdict(outcome, read, len(refused), refused[0] if refused else None)
+    if fetcher.stopped:
+        # Cut short, not failed: the next poll fetches it again.
+        return None, logged
+    return store.record_fetch(logged, source.outlet, source.url, 0), logged
+
+
+def _failed(logged: FetchOutcome) -> str | None:
+    return logged.error if logged.outcome == "error" else None
 
 
 def content_hash(body: bytes) -> str:

@@ -388,18 +388,9 @@ class Store:
         outlet: str,
         url: str,
         new: int,
-        failed_pages: int = 0,
-        page_error: str | None = None,
-        pages_read: int | None = None,
     ) -> int:
         """Log a run of a source and update its state; the log row's id. ``new`` counts
-        articles stored (`count_new` gives it once a collection's articles are stored),
-        ``failed_pages`` the article pages that failed (``page_error`` says why, when known)
-        and ``pages_read`` those read fine, stored or not (a copy of a stored article, one
-        another poller stored first; ``new`` if not given): a run whose listing answered but
-        whose every page failed is a failure, for health too."""
-        read = new if pages_read is None else pages_read
-        outcome = _pages_verdict(outcome, read, failed_pages, page_error)
+        articles stored (`count_new` gives it once a collection's articles are stored)."""
         with self.session() as session:
             row = session.get(SourceRow, outcome.source)
             if row is None:
@@ -1333,11 +1324,13 @@ def digest_key(recipient: str, period_end: datetime) -> str:
     return _key("digest", recipient.lower(), period_end.astimezone(UTC).isoformat())
 
 
-def _pages_verdict(
+def pages_verdict(
     outcome: FetchOutcome, read: int, failed_pages: int, page_error: str | None
 ) -> FetchOutcome:
     """An answering listing whose article pages all failed is a failed run: a host that
-    serves its feed but refuses every page would otherwise look healthy."""
+    serves its feed but refuses every page would otherwise look healthy. ``read`` counts the
+    pages read fine, stored or not (a copy of a stored article, one another poller stored
+    first); ``page_error`` says why the first failed page failed."""
     if outcome.outcome == "error" or read or not failed_pages:
         return outcome
     reason = f"all {failed_pages} article pages failed"

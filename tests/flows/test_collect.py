@@ -248,7 +248,8 @@ def test_a_removed_article_does_not_fail_its_source(
     settings: Settings, httpserver: HTTPServer, status: int, health: str
 ) -> None:
     """A feed's one new entry whose page is gone (404, 410): the article was removed, and
-    the source works; a page the host refuses or fails to give is the source's failure."""
+    the source works; a page the host refuses or fails to give is the source's failure, in
+    its log and in the poll's summary."""
     base = httpserver.url_for("").rstrip("/")
     items = [f"<item><title>{n}</title><link>{base}/a/{n}</link></item>" for n in (1, 2)]
     for listed in (items[:1], items):
@@ -266,6 +267,9 @@ def test_a_removed_article_does_not_fail_its_source(
     with store.session() as session:
         assert session.scalars(select(FetchLogRow.outcome)).all() == ["ok", health]
     assert (store.status()["sources"][0]["last_error"] is None) == (health == "ok")
+    # The poll's summary says what the log says (it had said every source was ok).
+    said = "all 1 article pages failed: HTTP"
+    assert (result.error or "").startswith(said) == (health == "error")
 
 
 @pytest.mark.parametrize("stopped", [False, True])

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from newsmon.store import FetchOutcome, Store, now
+from newsmon.store import FetchOutcome, Store, now, pages_verdict
 
 pytestmark = pytest.mark.usefixtures("database_url")
 SOURCE = "civil-ge-en"
@@ -20,7 +20,8 @@ def _store() -> Store:
 def _run(store: Store, new: int, failed_pages: int, page_error: str | None = None) -> None:
     """A run whose feed answered 200 with entries, then stored ``new`` pages."""
     outcome = FetchOutcome(SOURCE, "run", now(), 5, "ok", 200, entries=new + failed_pages)
-    store.record_fetch(outcome, "Civil.ge", "https://civil.ge/feed", new, failed_pages, page_error)
+    judged = pages_verdict(outcome, new, failed_pages, page_error)
+    store.record_fetch(judged, "Civil.ge", "https://civil.ge/feed", new)
 
 
 def _judge(store: Store) -> list[tuple[str, str]]:
