@@ -21,7 +21,7 @@ from newsmon.cli.common import (
     settings,
     warn,
 )
-from newsmon.cli.web import DemoOption, review_settings
+from newsmon.cli.web import DemoOption, binding_allowed, review_settings
 from newsmon.messages import plural
 from newsmon.settings import ConfigError, Settings, load_settings
 
@@ -100,6 +100,8 @@ def serve(ctx: typer.Context) -> None:
     Example: newsmon serve
     """
     current = settings(ctx)
+    if current.web_port:
+        binding_allowed(current.web_host, current.web_token)
     prepare_prefect(current)
     from newsmon.serve import serve as serve_polls
     from newsmon.server import ServerError, prefect_api

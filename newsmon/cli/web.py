@@ -40,20 +40,32 @@ def web(
     from newsmon.web.run import address, bind, review_app, serve_forever
 
     current = review_settings(ctx, demo)
-    if not demo:
-        existing_store(current)
     where, on = host or current.web_host, current.web_port if port is None else port
     if not on:
         fail("web_port is 0: give --port")
+    binding_allowed(where, current.web_token)
+    if not demo:
+        existing_store(current)
     try:
         sock = bind(where, on, current.web_token)
     except BindError as exc:
-        fail(str(exc), code=2 if "token" in str(exc) else 1)
+        fail(str(exc), code=1)
     app = review_app(current)
     typer.echo(f"review page at {address(sock)} (Ctrl-C stops it)")
     if not demo:
         _hint_demo(current)
     serve_forever(app, sock)
+
+
+def binding_allowed(host: str, token: str) -> None:
+    """A page beyond this machine without a token is a configuration error: exit 2 before
+    anything starts."""
+    from newsmon.web.guard import BindError, check_binding
+
+    try:
+        check_binding(host, token)
+    except BindError as exc:
+        fail(str(exc), code=2)
 
 
 def review_settings(ctx: typer.Context, demo: bool) -> Settings:

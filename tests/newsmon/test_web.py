@@ -320,6 +320,24 @@ def test_web_command_errors_are_one_line(
     assert wide_band.exit_code == 2 and "web_near_miss_band: expected" in wide_band.stderr
 
 
+def test_a_page_beyond_this_machine_without_a_token_starts_nothing(tmp_path: Path) -> None:
+    """Refused before anything is read or started, by `web` (on a home with no store yet)
+    and by `serve` (which would start its Prefect server first): exit 2, one line."""
+    env = command_env(tmp_path / "home", NEWSMON_WEB_HOST="0.0.0.0")
+    for command in (["web"], ["serve"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "newsmon.cli", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1 and "needs a token" in result.stderr
+    assert not (tmp_path / "home" / "prefect").exists()
+
+
 @pytest.mark.parametrize(
     ("signum", "code", "line"),
     [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped by SIGTERM")],
