@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install demo run check lint test benchmarks classifier
+.PHONY: install demo run check lint test benchmarks classifier desk-classifier
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,16 +33,24 @@ test: install
 
 check: lint test
 
-# Retrain the shipped classifier: the project's own examples, and the training split of the
-# real labelled news in ../shared/data/topic (its test split is frozen, never trained on).
+# The shipped classifier's training data: the project's own examples, and the training split
+# of the real labelled news in ../shared/data/topic (its test split is frozen, never trained on).
 SHARED_TOPIC ?= ../shared/data/topic
+TRAINING := --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
+	--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
+	--labels seeds/topic/train-pairs.jsonl \
+	--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
+	--split-labels $(SHARED_TOPIC)/weak_labels.jsonl
+
+# Retrain the shipped classifier.
 classifier: install
-	$(VENV)/bin/newsmon train --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
-		--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
-		--labels seeds/topic/train-pairs.jsonl \
-		--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
-		--split-labels $(SHARED_TOPIC)/weak_labels.jsonl \
-		--output config/classifier/russia-georgia.json
+	$(VENV)/bin/newsmon train $(TRAINING) --output config/classifier/russia-georgia.json
+
+# A head of the same data and the desk's marks (DESK=desk.jsonl, from `newsmon labels export`),
+# saved under NEWSMON_HOME; the shipped head stays as it is.
+desk-classifier: install
+	$(if $(DESK),,$(error give DESK=FILE: the desk's marks, from newsmon labels export))
+	$(VENV)/bin/newsmon train $(TRAINING) --labels $(DESK)
 
 benchmarks: install
 	$(PY) benchmarks/topic.py

@@ -90,6 +90,15 @@ def save_head(path: Path, head: Head, trained_on: dict[str, object]) -> None:
     path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
+def trained_examples(path: Path) -> int | None:
+    """How many examples the head at ``path`` was trained on, if it says."""
+    try:
+        examples = json.loads(path.read_text(encoding="utf-8"))["trained_on"]["examples"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return examples if isinstance(examples, int) else None
+
+
 def build_classifier(settings: Settings, head: Head | None = None) -> TopicClassifier:
     """The configured classifier; ``head=None`` loads the trained head from its file."""
     terms = load_terms(settings.topic_file)

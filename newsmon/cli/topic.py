@@ -136,7 +136,7 @@ def train(
     """
     from extractors.topic import Head
     from extractors.training import fit_head
-    from newsmon.classifier import build_classifier, save_head
+    from newsmon.classifier import build_classifier, save_head, trained_examples
 
     current = settings(ctx)
     examples = _examples(labels, split_labels, training=True)
@@ -159,6 +159,13 @@ def train(
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}")
     typer.echo(f"trained on {trained_on['examples']} examples; saved {target}")
+    in_use = trained_examples(current.classifier_file)
+    if in_use and trained_on["examples"] < in_use / 2:
+        warn(
+            f"the head in use was trained on {in_use} examples, this one on "
+            f"{trained_on['examples']}: train on its data beside yours (`make desk-classifier "
+            "DESK=FILE`) and compare the two with `newsmon eval` before switching"
+        )
     if target.resolve() != current.classifier_file.resolve():
         typer.echo(
             f"to use it: classifier_file = {str(target)!r} under [topic] in the config file "

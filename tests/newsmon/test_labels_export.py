@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from newsmon.classifier import trained_examples
 from newsmon.cli import app
 from newsmon.labels import read_labelled, split
 from newsmon.settings import load_settings
@@ -84,6 +85,19 @@ def test_train_reads_the_export_beside_the_shipped_examples(tmp_path: Path, home
     )
     assert trained.exit_code == 0, trained.output
     assert f"trained on {shipped + 3} examples; saved {head}" in trained.stdout
+    # Fewer than half the examples of the head in use: said, with the way to train on both.
+    in_use = trained_examples(load_settings().classifier_file)
+    assert in_use is not None and in_use > 2 * (shipped + 3)
+    assert f"the head in use was trained on {in_use} examples, this one on {shipped + 3}" in (
+        trained.stderr
+    )
+    # With the new head in use, training on the same data again says nothing of it.
+    again = runner.invoke(
+        app,
+        ["train", "--labels", str(seeds), "--labels", str(desk), "--output", str(head)],
+        env={"NEWSMON_CLASSIFIER_FILE": str(head)},
+    )
+    assert again.exit_code == 0 and "the head in use" not in again.stderr
     saved = json.loads(head.read_text(encoding="utf-8"))
     assert "desk.jsonl" in saved["trained_on"]["files"]
     # The leads' centroids stories are compared by: of all languages and of the shipped
