@@ -1,9 +1,10 @@
 """`newsmon serve`: polls on a Prefect server's schedule, one at a time, stopped by one signal.
 
 The poll deployment's interval schedule lives on the Prefect server (its scheduler creates the
-runs; its UI shows them). This loop is the worker: it takes each run that is due and runs it
-with Prefect's engine in a child process that this process owns (its own session, so a Ctrl-C
-reaches only `serve`; the parent-death signal, so it cannot outlive `serve`). On the first
+runs; its UI shows them). This loop is the worker: it takes the latest run that is due (the
+others due with it are cancelled as missed) and runs it with Prefect's engine in a child
+process that this process owns (its own session, so a Ctrl-C reaches only `serve`; the
+parent-death signal, so it cannot outlive `serve`). On the first
 SIGINT or SIGTERM no new run starts, the running poll gets GRACE_SECONDS to finish and is then
 killed (its stored articles are committed one transaction at a time, and an alert killed
 mid-send is resent with the same Message-ID), and `serve` exits 128 + the signal.
@@ -19,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from newsmon.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import PrefectClient
+    from prefect.client.schemas.objects import FlowRun
 
     from newsmon.server import LocalPrefectServer
 
@@ -38,6 +40,9 @@ GRACE_SECONDS = 6.0
 CHECK_SECONDS = 2.0
 DEPLOYMENT = "newsmon-poll"
 STALE = "scheduled by an earlier serve with another config file"
+MISSED = "missed: a later poll was due"
+# Due runs read at a time; more are read on the next turn of the loop.
+MAX_DUE = 100
 
 
 @dataclass
@@ -118,19 +123,36 @@ async def _serve(
         deployment_id = await _deploy(interval_seconds, parameters)
         while not stop.event.is_set():
             due = await client.get_scheduled_flow_runs_for_deployments(
-                [deployment_id], scheduled_before=datetime.now(UTC), limit=1
+                [deployment_id], scheduled_before=datetime.now(UTC), limit=MAX_DUE
             )
-            # Runs an earlier serve scheduled carry its config file: not this one's.
-            if due and due[0].parameters != parameters:
-                await client.set_flow_run_state(due[0].id, Cancelled(message=STALE), force=True)
-                continue
             if due:
-                await _execute(client, due[0].id, log_path, stop, say)
+                run = _latest(due, parameters)
+                for other in due:
+                    # Runs an earlier serve scheduled carry its config file: not this one's.
+                    why = MISSED if other.parameters == parameters else STALE
+                    if other is not run:
+                        await client.set_flow_run_state(
+                            other.id, Cancelled(message=why), force=True
+                        )
+                if run is not None:
+                    await _execute(client, run.id, log_path, stop, say)
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.event.wait(), CHECK_SECONDS)
     assert stop.signum is not None
     return 128 + stop.signum
+
+
+def _latest(due: Sequence[FlowRun], parameters: dict[str, Any]) -> FlowRun | None:
+    """The run to make of those due: the latest one of this serve's config. One poll reads
+    whatever the missed ones would have (while serve was down, or a poll ran long), so
+    they are not run back to back."""
+    ours = [run for run in due if run.parameters == parameters]
+    return max(
+        ours,
+        key=lambda run: run.expected_start_time or datetime.min.replace(tzinfo=UTC),
+        default=None,
+    )
 
 
 async def _deploy(interval_seconds: int, parameters: dict[str, Any]) -> UUID:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from newsmon.serve import MISSED
 from newsmon.settings import load_settings
 from newsmon.store import Store
 from tests.conftest import Mailbox, command_env
@@ -141,6 +144,27 @@ def test_a_serve_with_another_config_polls_by_it_from_its_first_poll(
         process = _start([*NEWSMON, "serve", "--config", str(path)], env, log)
         polls = _polls(process, log, 1)
         assert sources in polls[0], log.read_text()[-3000:]
+
+
+def test_a_restarted_serve_makes_one_poll_of_those_it_missed(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Polls come due every 5 s while no serve runs; the next serve makes one poll of them
+    (the latest) and cancels the others, where it had run them back to back."""
+    config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
+    env = _env(tmp_path / "home", NEWSMON_INTERVAL_SECONDS="5")
+    command = [*NEWSMON, "serve", "--config", str(config_file)]
+    first = tmp_path / "first.log"
+    _polls(_start(command, env, first), first, 1)
+    time.sleep(12)
+    second = tmp_path / "second.log"
+    _polls(_start(command, env, second), second, 1)
+    with closing(sqlite3.connect(tmp_path / "home" / "prefect" / "prefect.db")) as db:
+        states = db.execute(
+            "SELECT s.name, s.message FROM flow_run r JOIN flow_run_state s ON r.state_id = s.id"
+        ).fetchall()
+    assert len([name for name, _ in states if name == "Completed"]) == 2, states
+    assert ("Cancelled", MISSED) in states, states
 
 
 def test_a_poll_that_fails_says_why(tmp_path: Path, httpserver: HTTPServer) -> None:
