@@ -63,8 +63,9 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
 
 
 def window(filters: Filters, today: date, days: int) -> tuple[date, date]:
-    """The first and last day shown: the filter's, else the last ``days`` days."""
-    last = filters.until or today
+    """The first and last day shown: the filter's, else the last ``days`` days (and a range
+    from a day after today ends on that day, not before it starts)."""
+    last = filters.until or max(today, filters.since or today)
     return filters.since or last - timedelta(days=days - 1), last
 
 

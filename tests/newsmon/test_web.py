@@ -161,6 +161,8 @@ def test_filters_by_language_source_and_date(page: Page) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     later = page.client.get(page.url, params={"since": tomorrow, "until": tomorrow}).text
     assert "<h2>Stories (0)</h2>" in later and f"{tomorrow} to {tomorrow}" in later
+    only_since = page.client.get(page.url, params={"since": tomorrow}).text
+    assert f"{tomorrow} to {tomorrow}" in only_since
     bad = page.client.get(page.url, params={"since": "yesterday"})
     assert bad.status_code == 400 and "expected a date as YYYY-MM-DD" in bad.text
 
