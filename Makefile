@@ -36,21 +36,23 @@ check: lint test
 # The shipped classifier's training data: the project's own examples, and the training split
 # of the real labelled news in ../shared/data/topic (its test split is frozen, never trained on).
 SHARED_TOPIC ?= ../shared/data/topic
-TRAINING := --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
+OWN_EXAMPLES := --labels seeds/labels.jsonl --labels seeds/labels-more.jsonl \
 	--labels seeds/topic/train-a.jsonl --labels seeds/topic/train-b.jsonl \
-	--labels seeds/topic/train-pairs.jsonl \
-	--split-labels $(SHARED_TOPIC)/real_labels.jsonl \
-	--split-labels $(SHARED_TOPIC)/weak_labels.jsonl
+	--labels seeds/topic/train-pairs.jsonl
+SHARED_LABELS := $(SHARED_TOPIC)/real_labels.jsonl $(SHARED_TOPIC)/weak_labels.jsonl
 
 # Retrain the shipped classifier.
 classifier: install
-	$(VENV)/bin/newsmon train $(TRAINING) --output config/classifier/russia-georgia.json
+	$(VENV)/bin/newsmon train $(OWN_EXAMPLES) $(addprefix --split-labels ,$(SHARED_LABELS)) \
+		--output config/classifier/russia-georgia.json
 
-# A head of the same data and the desk's marks (DESK=desk.jsonl, from `newsmon labels export`),
-# saved under NEWSMON_HOME; the shipped head stays as it is.
+# A head of the same data (the real labelled news where SHARED_TOPIC finds it) and the desk's
+# marks (DESK=desk.jsonl, from `newsmon labels export`), saved under NEWSMON_HOME; the shipped
+# head stays as it is.
 desk-classifier: install
 	$(if $(DESK),,$(error give DESK=FILE: the desk's marks, from newsmon labels export))
-	$(VENV)/bin/newsmon train $(TRAINING) --labels $(DESK)
+	$(VENV)/bin/newsmon train $(OWN_EXAMPLES) \
+		$(addprefix --split-labels ,$(wildcard $(SHARED_LABELS))) --labels $(DESK)
 
 benchmarks: install
 	$(PY) benchmarks/topic.py

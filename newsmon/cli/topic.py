@@ -139,6 +139,8 @@ def train(
     from newsmon.classifier import build_classifier, save_head, trained_examples
 
     current = settings(ctx)
+    # Read before saving: --output may name the head in use.
+    in_use = trained_examples(current.classifier_file)
     examples = _examples(labels, split_labels, training=True)
     untrained = guarded(lambda: build_classifier(current, head=Head(current.model, ())))
     try:
@@ -159,7 +161,6 @@ def train(
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}")
     typer.echo(f"trained on {trained_on['examples']} examples; saved {target}")
-    in_use = trained_examples(current.classifier_file)
     if in_use and trained_on["examples"] < in_use / 2:
         warn(
             f"the head in use was trained on {in_use} examples, this one on "
