@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import zlib
@@ -15,6 +16,7 @@ import httpcore
 import httpx
 
 from extractors.records import FetchedPage
+from extractors.urls import web_link
 from newsmon.addresses import (
     AddressGuard,
     AddressRefused,
@@ -40,10 +42,11 @@ MAX_CRAWL_DELAY = 30.0
 ROBOTS_RETRY_SECONDS = 300.0
 
 
+# Redirects followed for one request (http to https, a moved page, a consent page).
+MAX_REDIRECTS = 5
 # Why a request was not made: its run had ended.
 STOPPED = "not fetched: the run was stopped"
-# An address no request can fetch (javascript:, ftp:, malformed), met in a redirect's
-# Location: asking again changes nothing.
+# An address httpx refuses that the link checks let through: asking again changes nothing.
 UNFOLLOWABLE = (httpx.InvalidURL, httpx.UnsupportedProtocol)
 
 
@@ -53,6 +56,10 @@ class FetchError(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class Unfollowable(FetchError):
+    """A redirect to an address no request can fetch: asking again changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,13 @@ class Fetcher:
             trust_env=False,
             timeout=httpx.Timeout(settings.timeout_seconds),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=True,
-            max_redirects=5,
-            event_hooks={"request": [self._check_target] if proxied else []},
+            # Followed by _followed, which never reads a redirect's body: httpx would read
+            # and inflate it whole, past the cap and outside _decoded's errors.
+            follow_redirects=False,
+            event_hooks={
+                "request": [self._check_target] if proxied else [],
+                "response": [check_location],
+            },
         )
         # A Retry-After beyond this is not slept on: the host is asked again at the next poll.
         self._longest_wait = min(MAX_RETRY_AFTER, settings.interval_seconds / 4)
@@ -168,7 +179,7 @@ class Fetcher:
         self._check_stopped()
         limit = self._settings.request_deadline_seconds
         try:
-            with deadline(limit), self._client.stream("GET", url, headers=headers) as response:
+            with deadline(limit), self._followed(url, headers) as response:
                 _check_status(response)
                 if response.status_code == 304:
                     return NotModified(url)
@@ -186,8 +197,8 @@ class Fetcher:
                     source=source,
                     content_type=content_type,
                     status=response.status_code,
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
+                    etag=_ascii(response.headers.get("etag")),
+                    last_modified=_ascii(response.headers.get("last-modified")),
                 )
         except DeadlinePassed as exc:
             # Not retried: a host that took the whole deadline would likely take it again.
@@ -199,7 +210,7 @@ class Fetcher:
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects") from exc
         except UNFOLLOWABLE as exc:
-            raise FetchError(f"{_unfollowable(url)}: {exc}") from exc
+            raise FetchError(f"an address no request can fetch: {exc}") from exc
         except httpx.TransportError as exc:
             raise _Retryable(_transport_problem(exc, url)) from exc
 
@@ -276,13 +287,15 @@ class Fetcher:
             raise FetchError(f"{_transport_problem(exc, robots_url)}, not fetching") from exc
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"robots.txt unreachable, not fetching: {exc!r}") from exc
+        except Unfollowable as exc:
+            raise FetchError(f"robots.txt unreachable, not fetching: {exc}") from exc
         parser.parse(lines)
         return parser
 
     def _robots_lines(self, robots_url: str, limit: float) -> list[str]:
         """Its lines, read like any other body: capped, and within the deadline."""
         timeout = self._settings.robots_timeout_seconds
-        with deadline(limit), self._client.stream("GET", robots_url, timeout=timeout) as response:
+        with deadline(limit), self._followed(robots_url, timeout=timeout) as response:
             status = response.status_code
             if status >= 500:
                 raise FetchError(f"robots.txt answered HTTP {status}, not fetching")
@@ -294,6 +307,30 @@ class Fetcher:
                 raise FetchError(f"robots.txt unreadable, not fetching: {exc}") from exc
         # RFC 9309: robots.txt is UTF-8.
         return body.decode("utf-8", errors="replace").splitlines()
+
+    @contextlib.contextmanager
+    def _followed(
+        self, url: str, headers: dict[str, str] | None = None, timeout: float | None = None
+    ) -> Iterator[httpx.Response]:
+        """The response to GET ``url`` once its redirects (at most MAX_REDIRECTS) are
+        followed, its body not read yet; a redirect's own body is never read."""
+        request = self._client.build_request(
+            "GET",
+            url,
+            headers=headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+        )
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._client.send(request, stream=True)
+            if response.next_request is None:
+                try:
+                    yield response
+                finally:
+                    response.close()
+                return
+            response.close()
+            request = response.next_request
+        raise httpx.TooManyRedirects("too many redirects", request=request)
 
     def _check_stopped(self) -> None:
         if self._stopped.is_set():
@@ -356,13 +393,23 @@ def _transport(proxy_url: str, backend: GuardedBackend) -> httpx.HTTPTransport:
     return transport
 
 
-def _unfollowable(url: str) -> str:
-    """Whether the address asked for, or the one it redirected to, could not be fetched."""
-    try:
-        asked = httpx.URL(url).scheme in ("http", "https")
-    except httpx.InvalidURL:
-        asked = False
-    return f"{'redirected to ' if asked else ''}an address no request can fetch"
+def check_location(response: httpx.Response) -> None:
+    """A redirect must name an http(s) address a request can fetch (not javascript:, ftp:,
+    an unclosed bracket, a port out of range), else Unfollowable, which is not retried."""
+    if not response.has_redirect_location:
+        return
+    location = response.headers["location"]
+    if web_link(str(response.url), location) is None:
+        raise Unfollowable(
+            f"redirected to an address no request can fetch: {location[:200]!r}",
+            response.status_code,
+        )
+
+
+def _ascii(value: str | None) -> str | None:
+    """A validator a request can send back: HTTP headers are ASCII (a "café" ETag would make
+    every later request of the source fail)."""
+    return value if value is not None and value.isascii() else None
 
 
 def _transport_problem(exc: httpx.TransportError, url: str) -> str:

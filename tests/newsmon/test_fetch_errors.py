@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from newsmon.fetch import Fetcher, FetchError
+from newsmon.fetch import Fetcher, FetchError, Unfollowable, check_location
 from newsmon.settings import load_settings
 from newsmon.store import failure_reason
 from tests.conftest import free_port
@@ -68,3 +69,40 @@ def test_a_redirect_no_request_can_follow_is_a_failure_asked_once(
     assert failure_reason(str(caught.value)) == "redirected to an address no request can fetch"
     assert [request.path for request, _ in httpserver.log].count("/away") == 1
     assert getattr(page, "final_url", None) == httpserver.url_for("/page")
+
+
+def test_a_redirect_s_body_is_never_read(fetcher: Fetcher, httpserver: HTTPServer) -> None:
+    """A redirect that says its body is gzip and sends none that is: the page it points to
+    is fetched (httpx reads and inflates a redirect's body itself, and raised here)."""
+    httpserver.expect_request("/moved").respond_with_data(
+        b"not gzip at all", 301, {"Location": "/page", "Content-Encoding": "gzip"}
+    )
+    httpserver.expect_request("/page").respond_with_data("<p>here</p>", content_type="text/html")
+    with fetcher:
+        page = fetcher.get(httpserver.url_for("/moved"), "test")
+    assert getattr(page, "content", None) == b"<p>here</p>"
+
+
+@pytest.mark.parametrize(("etag", "kept"), [('"v1"', '"v1"'), ('"café"', None)])
+def test_a_validator_no_request_can_send_back_is_not_kept(
+    fetcher: Fetcher, httpserver: HTTPServer, etag: str, kept: str | None
+) -> None:
+    """HTTP headers are ASCII: an ETag that is not would make the next request fail."""
+    httpserver.expect_request("/feed").respond_with_data(
+        "<rss/>", headers={"ETag": etag.encode().decode("latin-1")}, content_type="text/xml"
+    )
+    with fetcher:
+        page = fetcher.get(httpserver.url_for("/feed"), "test", ("xml",))
+    assert getattr(page, "etag", "missing") == kept
+
+
+@pytest.mark.parametrize("location", ["http://[::1/a.html", "http://x.example:99999/a", "/a"])
+def test_a_malformed_location_is_no_redirect_to_follow(location: str) -> None:
+    """Addresses the test server itself refuses to send: checked on the response."""
+    request = httpx.Request("GET", "http://news.example/moved")
+    response = httpx.Response(302, headers={"Location": location}, request=request)
+    if location == "/a":
+        check_location(response)
+        return
+    with pytest.raises(Unfollowable, match=r"^redirected to an address no request can fetch"):
+        check_location(response)
