@@ -126,14 +126,9 @@ async def _serve(
                 [deployment_id], scheduled_before=datetime.now(UTC), limit=MAX_DUE
             )
             if due:
-                run = _latest(due, parameters)
-                for other in due:
-                    # Runs an earlier serve scheduled carry its config file: not this one's.
-                    why = MISSED if other.parameters == parameters else STALE
-                    if other is not run:
-                        await client.set_flow_run_state(
-                            other.id, Cancelled(message=why), force=True
-                        )
+                run, cancelled = plan(due, parameters)
+                for other, why in cancelled:
+                    await client.set_flow_run_state(other.id, Cancelled(message=why), force=True)
                 if run is not None:
                     await _execute(client, run.id, log_path, stop, say)
                 continue
@@ -143,16 +138,24 @@ async def _serve(
     return 128 + stop.signum
 
 
-def _latest(due: Sequence[FlowRun], parameters: dict[str, Any]) -> FlowRun | None:
-    """The run to make of those due: the latest one of this serve's config. One poll reads
-    whatever the missed ones would have (while serve was down, or a poll ran long), so
-    they are not run back to back."""
+def plan(
+    due: Sequence[FlowRun], parameters: dict[str, Any]
+) -> tuple[FlowRun | None, list[tuple[FlowRun, str]]]:
+    """Of the runs due (oldest first, at most MAX_DUE), the one to make and those to cancel
+    with why. One poll reads whatever missed ones would have (while serve was down, or a
+    poll ran long), so only the latest of this serve's config runs; runs an earlier serve
+    scheduled carry its config file, not this one's. A full batch may not hold the latest:
+    its own latest waits, to be weighed against the next batch."""
     ours = [run for run in due if run.parameters == parameters]
-    return max(
-        ours,
-        key=lambda run: run.expected_start_time or datetime.min.replace(tzinfo=UTC),
-        default=None,
-    )
+    latest = max(ours, key=_expected, default=None)
+    cancelled = [
+        (run, MISSED if run.parameters == parameters else STALE) for run in due if run is not latest
+    ]
+    return (latest if len(due) < MAX_DUE else None), cancelled
+
+
+def _expected(run: FlowRun) -> datetime:
+    return run.expected_start_time or datetime.min.replace(tzinfo=UTC)
 
 
 async def _deploy(interval_seconds: int, parameters: dict[str, Any]) -> UUID:

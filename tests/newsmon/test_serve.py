@@ -14,14 +14,16 @@ import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from newsmon.serve import MISSED
+from newsmon.serve import MAX_DUE, MISSED, STALE, plan
 from newsmon.settings import load_settings
 from newsmon.store import Store
 from tests.conftest import Mailbox, command_env
@@ -165,6 +167,32 @@ def test_a_restarted_serve_makes_one_poll_of_those_it_missed(
         ).fetchall()
     assert len([name for name, _ in states if name == "Completed"]) == 2, states
     assert ("Cancelled", MISSED) in states, states
+
+
+def test_of_the_runs_due_the_latest_of_this_config_runs_unless_the_batch_is_full() -> None:
+    from prefect.client.schemas.objects import FlowRun
+
+    ours, theirs = {"config_file": "c.toml", "announce": True}, {"config_file": "old.toml"}
+    start = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+
+    def due(n: int, parameters: dict[str, object]) -> FlowRun:
+        return FlowRun(
+            flow_id=uuid4(), parameters=parameters, expected_start_time=start + timedelta(minutes=n)
+        )
+
+    runs = [due(0, ours), due(1, theirs), due(2, ours), due(3, theirs)]
+    run, cancelled = plan(runs, ours)
+    assert run is runs[2]
+    assert [(c.expected_start_time, why) for c, why in cancelled] == [
+        (runs[0].expected_start_time, MISSED),
+        (runs[1].expected_start_time, STALE),
+        (runs[3].expected_start_time, STALE),
+    ]
+    assert plan([runs[1]], ours) == (None, [(runs[1], STALE)])
+    # Oldest first, as many as asked for: the batch's latest waits for the next batch.
+    full = [due(n, ours) for n in range(MAX_DUE)]
+    run, cancelled = plan(full, ours)
+    assert run is None and [c for c, _ in cancelled] == full[:-1]
 
 
 def test_a_poll_that_fails_says_why(tmp_path: Path, httpserver: HTTPServer) -> None:
