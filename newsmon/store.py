@@ -602,15 +602,22 @@ class Store:
                     ArticleRow.request_key == article.request_key, ArticleRow.status == "failed"
                 )
             )
+            # This very fetch, saved by an earlier try of this save that failed later on.
+            saved = row is not None and (row.url, row.fetched_at) == (
+                article.url,
+                article.fetched_at,
+            )
             if row is not None and row.status == "stored":
-                if (row.url, row.fetched_at) == (article.url, article.fetched_at):
+                if saved:
                     return True
                 if row.request_key != article.request_key and not article.error:
                     session.merge(AliasRow(request_key=article.request_key, article_id=row.id))
                 return False
             if row is not None and article.error:
-                row.attempts, row.error = row.attempts + 1, article.error
-                _give_up_if_gone(row)
+                if not saved:
+                    row.attempts, row.error = row.attempts + 1, article.error
+                    row.fetched_at = article.fetched_at
+                    _give_up_if_gone(row)
                 return False
             if row is None:
                 row = ArticleRow(attempts=0)

@@ -94,10 +94,22 @@ def test_a_save_tried_again_counts_what_its_failed_try_stored(
     assert store.save(later, ["desk@x.org"]) == []
 
 
+def test_a_failure_saved_again_by_a_retried_save_is_one_attempt(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    failed = article(URL, error="HTTP 503")
+    for _ in range(2):
+        store.save([failed], ["desk@x.org"])
+    assert store.articles()[0].attempts == 1
+    later = replace(failed, fetched_at=failed.fetched_at + timedelta(hours=1))
+    store.save([later], ["desk@x.org"])
+    assert store.articles()[0].attempts == 2
+
+
 def test_failures_stop_being_retried_after_max_attempts(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    for _ in range(MAX_ARTICLE_ATTEMPTS):
-        store.save([article(URL, error="HTTP 500")], ["desk@x.org"])
+    for n in range(MAX_ARTICLE_ATTEMPTS):
+        tried = datetime(2025, 4, 15, 8, 30 + n, tzinfo=UTC)
+        store.save([article(URL, error="HTTP 500", fetched_at=tried)], ["desk@x.org"])
     assert store.retryable("civil-ge-en") == []
     assert store.unseen(["https://civil.ge/archives/1"]) == []
     assert store.articles()[0].error == "HTTP 500"
