@@ -40,6 +40,7 @@ from extractors.words import (
     common_words_of,
     fit,
     named_fit,
+    neighbour_words,
     ranked_fit,
     ranked_lowercase_words,
     spelling_odds,
@@ -135,6 +136,11 @@ _STOPLIST_KNOWN = 0.2
 # (docs/decisions.md): the bars at which no right answer of a named language, sentence or
 # first 20 characters, turned ``und``.
 _UNNAMED_WHY = "of a language newsmon cannot name"
+# ...or, of a close neighbour it cannot name, the text has at least so many words the
+# neighbour writes its own way, and twice as many as the language answered does. Chosen on
+# the development split (docs/decisions.md).
+_NEIGHBOUR_WHY = "written as a neighbour newsmon cannot name writes them"
+_NEIGHBOUR_WORDS = 3
 _UNNAMED_TEXT = UnnamedBars(4, 0.4, 1.0)
 _UNNAMED_TITLE = UnnamedBars(5, 0.5, 2.5)
 # ...or a desk language's list knows this share of its words not capitalised, at least
@@ -400,16 +406,33 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     if _known_to(text, words, guess[0]) is False:
         return _instead_of_unknown(text, words, guess, hint, None)
     bar = _unnamed_bar(words, guess[0], _UNNAMED_TEXT)
-    return guess if bar is None else _instead_of_unknown(text, words, guess, hint, bar)
+    if bar is not None:
+        return _instead_of_unknown(text, words, guess, hint, bar)
+    if _in_neighbours_words(words, guess[0]):
+        return _instead_of_unknown(text, words, guess, hint, None, _NEIGHBOUR_WHY)
+    return guess
+
+
+def _in_neighbours_words(words: list[str], code: str) -> bool:
+    """Whether a text read as ``code`` writes its words the way a close neighbour newsmon
+    cannot name does (Nynorsk read as Bokmål, Bosnian as Croatian): the two share most
+    words, and only those each writes its own way tell them apart."""
+    own = neighbour_words(words, code)
+    return own is not None and own.theirs >= _NEIGHBOUR_WORDS and own.theirs >= 2 * own.ours
 
 
 def _instead_of_unknown(
-    text: str, words: list[str], guess: Guess, hint: str | None, bar: float | None
+    text: str,
+    words: list[str],
+    guess: Guess,
+    hint: str | None,
+    bar: float | None,
+    why: str | None = None,
 ) -> Guess:
     """What a Latin text in a language newsmon cannot name is answered: the page's declared
     language where no list can check it, or its list knows the words and, when a language
     newsmon cannot name was found (its ``_unnamed_bar``), reaches that bar; else ``und``."""
-    why = "unknown to the languages listed" if bar is None else _UNNAMED_WHY
+    why = why or ("unknown to the languages listed" if bar is None else _UNNAMED_WHY)
     hinted = _primary(hint)
     if hinted and _script_fits(hinted, "LATIN") and _known_to(text, words, hinted) is not False:
         ruled_out = bar is not None and _falls_short(words, hinted, bar)

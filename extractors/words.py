@@ -61,6 +61,13 @@ UNNAMED = (
     "Occitan", "Piedmontese", "Quechua", "Samogitian", "Sicilian", "Sundanese", "Turkmen",
     "Uzbek", "Volapuk", "Walloon", "Waray_Waray", "West_Frisian", "Yoruba",
 )  # fmt: skip
+# An unnamed language is a close neighbour of a named one when the named language's stoplist
+# holds at least this share of its _NEIGHBOUR_TOP commonest words written in lower case:
+# Bosnian of Croatian (0.96), Nynorsk of Bokmål (0.59), Galician of Portuguese (0.48). The
+# pairs next in share (0.43 and under) are languages apart, or a stoplist of bot-written
+# articles' words (Cebuano's, Waray's), which shares a little with every language.
+_NEIGHBOUR_SHARE = 0.45
+_NEIGHBOUR_TOP = 300
 # Where a large list tells a title's rarer word of one neighbour from the other's (Russian
 # "удержусь", no Ukrainian word). Chosen on the development split of the language benchmark
 # (docs/decisions.md); Latin large lists were left out: English's, German's and French's know
@@ -183,6 +190,44 @@ def unnamed_fit(words: list[str]) -> WordFit:
     Madrid, Uzbek's London) are every language's."""
     fits = (_fit(words, name, _ranked_lowercase(name)) for name in UNNAMED)
     return max(fits, key=lambda found: found.log_frequency)
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """A text's words that a close neighbour's stoplist holds and the language's lacks
+    (``theirs``: Nynorsk ikkje, frå), and the other way round (``ours``: Bokmål ikke, fra)."""
+
+    neighbour: str
+    theirs: int
+    ours: int
+
+
+def neighbour_words(words: list[str], language: str) -> OwnWords | None:
+    """Of the unnamed close neighbours of ``language``, the one with most words of its own
+    in the text; None where it has none."""
+    if language not in RANKED:
+        return None
+    own = ranked_log_frequencies(language)
+    counts = [
+        OwnWords(
+            name,
+            sum(word in _ranked_lowercase(name) and word not in own for word in words),
+            sum(word in own and word not in _ranked(name) for word in words),
+        )
+        for name in _neighbours(language)
+    ]
+    return max(counts, key=lambda found: found.theirs, default=None)
+
+
+@cache
+def _neighbours(language: str) -> tuple[str, ...]:
+    own = ranked_log_frequencies(language)
+    found = []
+    for name in UNNAMED:
+        commonest = list(_ranked_lowercase(name))[:_NEIGHBOUR_TOP]
+        if sum(word in own for word in commonest) >= _NEIGHBOUR_SHARE * len(commonest):
+            found.append(name)
+    return tuple(found)
 
 
 def named_fit(words: list[str], language: str) -> WordFit | None:

@@ -211,6 +211,40 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
     assert [detect_language(text).code for text, _ in pair] == [code for _, code in pair]
 
 
+@pytest.mark.parametrize(
+    ("neighbour", "named"),
+    [
+        # The same report in Nynorsk and in Bokmål: ikkje, frå, dei, vart against ikke, fra,
+        # de, ble.
+        (
+            "Ministeren sa at dei ikkje hadde fått svar frå Moskva, og at møtet vart utsett.",
+            ("Ministeren sa at de ikke hadde fått svar fra Moskva, og at møtet ble utsatt.", "nb"),
+        ),
+        # In Bosnian and in Croatian: uticaj, sistem, vjerovatno against utjecaj, sustav,
+        # vjerojatno.
+        (
+            "Ministar je rekao da je uticaj novog sistema na privredu vjerovatno manji nego što "
+            "se očekivalo.",
+            (
+                "Ministar je rekao da je utjecaj novog sustava na gospodarstvo vjerojatno manji "
+                "nego što se očekivalo.",
+                "hr",
+            ),
+        ),
+    ],
+)
+def test_a_neighbour_newsmon_cannot_name_is_und_not_the_language_it_reads_as(
+    neighbour: str, named: tuple[str, str]
+) -> None:
+    """Nynorsk and Bosnian share most words with Bokmål and Croatian; the words each writes
+    its own way make the text ``und`` (or the page's declared language), never Bokmål or
+    Croatian; the same report in the named language stays what it is."""
+    guess = detect_language(neighbour)
+    assert guess.code == "und" and "neighbour" in guess.method, guess
+    assert detect_language(neighbour, hint="hr").code in ("und", "hr")
+    assert detect_language(named[0]).code == named[1]
+
+
 def test_letters_no_known_language_writes_give_und_not_a_neighbour() -> None:
     # Yakut ҥ, Komi ӧ, Sorani ە and ێ: no listed alphabet has them.
     for text in ("Саҥа оскуола аһылынна", "Комиын олӧм", "هەرێمی کوردستان"):
