@@ -141,7 +141,7 @@ def _record(
     if fetcher.stopped:
         # Cut short, not failed: the next poll fetches it again.
         return None, logged
-    return store.record_fetch(logged, source.outlet, source.url, 0), logged
+    return store.record_fetch(logged, source.outlet, source.url), logged
 
 
 def _failed(logged: FetchOutcome) -> str | None:

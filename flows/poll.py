@@ -205,7 +205,6 @@ def _collected(
                 FetchOutcome(source.name, summary.run_id, now(), 0, "error", None, error),
                 source.outlet,
                 source.url,
-                0,
             )
 
 

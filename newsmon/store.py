@@ -382,23 +382,15 @@ class Store:
         with self.session() as session:
             return session.get(SourceRow, name)
 
-    def record_fetch(
-        self,
-        outcome: FetchOutcome,
-        outlet: str,
-        url: str,
-        new: int,
-    ) -> int:
-        """Log a run of a source and update its state; the log row's id. ``new`` counts
-        articles stored (`count_new` gives it once a collection's articles are stored)."""
+    def record_fetch(self, outcome: FetchOutcome, outlet: str, url: str) -> int:
+        """Log a run of a source, with no article new yet (`count_new` gives the number once
+        its articles are stored), and update its state; the log row's id."""
         with self.session() as session:
             row = session.get(SourceRow, outcome.source)
             if row is None:
                 row = SourceRow(name=outcome.source, outlet=outlet, url=url, consecutive_failures=0)
                 row.last_new_at = outcome.started_at
                 session.add(row)
-            if new:
-                row.last_new_at = outcome.started_at
             row.outlet, row.url, row.last_run_at = outlet, url, outcome.started_at
             if outcome.outcome == "error":
                 row.last_error = outcome.error
@@ -416,7 +408,7 @@ class Store:
                 http_status=outcome.http_status,
                 error=outcome.error,
                 entries=outcome.entries,
-                new_articles=new,
+                new_articles=0,
             )
             session.add(log)
             session.flush()

@@ -369,7 +369,7 @@ def _run(store: Store, source: str, ok: bool, new: int = 0) -> None:
         500 if not ok else 200,
         None if ok else "HTTP 500",
     )
-    store.record_fetch(outcome, "Civil.ge", "https://civil.ge/feed", new)
+    store.count_new(store.record_fetch(outcome, "Civil.ge", "https://civil.ge/feed"), new)
 
 
 def test_failing_source_warns_once_and_recovers_once(tmp_path: Path, smtp_server: Mailbox) -> None:

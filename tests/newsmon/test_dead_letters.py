@@ -107,7 +107,7 @@ def test_digest_dies_too(tmp_path: Path) -> None:
 def test_notice_dies_too(tmp_path: Path) -> None:
     store = Store(_database())
     failed_run = FetchOutcome("civil-ge-en", "run", now(), 5, "error", 500, "HTTP 500")
-    store.record_fetch(failed_run, "Civil.ge", "https://civil.ge/feed", 0)
+    store.record_fetch(failed_run, "Civil.ge", "https://civil.ge/feed")
     assert store.update_health([("civil-ge-en", None)], 1, ["admin@x.org"])
     [notice] = store.pending_notices()
     for _ in range(2):

@@ -21,7 +21,7 @@ def _run(store: Store, new: int, failed_pages: int, page_error: str | None = Non
     """A run whose feed answered 200 with entries, then stored ``new`` pages."""
     outcome = FetchOutcome(SOURCE, "run", now(), 5, "ok", 200, entries=new + failed_pages)
     judged = pages_verdict(outcome, new, failed_pages, page_error)
-    store.record_fetch(judged, "Civil.ge", "https://civil.ge/feed", new)
+    store.count_new(store.record_fetch(judged, "Civil.ge", "https://civil.ge/feed"), new)
 
 
 def _judge(store: Store) -> list[tuple[str, str]]:

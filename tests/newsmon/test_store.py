@@ -468,7 +468,8 @@ def test_status_lists_every_configured_source_from_the_start(tmp_path: Path) -> 
     configured = [_source("polled"), _source("new"), _source("paused", enabled=False)]
     started = datetime(2025, 4, 15, 8, 30, 12, 345678, tzinfo=UTC)
     for name in ("polled", "gone"):
-        store.record_fetch(FetchOutcome(name, "run", started, 5, "ok"), name, "https://x/", 1)
+        logged = store.record_fetch(FetchOutcome(name, "run", started, 5, "ok"), name, "https://x/")
+        store.count_new(logged, 1)
     store.save([article(URL)], ["desk@x.org"])
 
     rows = {row["name"]: row for row in store.status(configured)["sources"]}

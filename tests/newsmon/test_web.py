@@ -68,7 +68,7 @@ def fill(store: Store) -> None:
         ["desk@x.org"],
     )
     outcome = FetchOutcome("tass-en", "run1", recent, 10, "error", 503, "HTTP 503 <b>down</b>")
-    store.record_fetch(outcome, "TASS", "https://tass.com/rss/v2.xml", 0)
+    store.record_fetch(outcome, "TASS", "https://tass.com/rss/v2.xml")
 
 
 def web_settings(home: Path, database: str = "", token: str = "") -> Settings:
