@@ -41,7 +41,7 @@ def loopback_host_header(host: str | None) -> bool:
         name = urlsplit(f"//{host or ''}").hostname
     except ValueError:
         return False
-    return bool(name) and is_loopback(name or "")
+    return is_loopback(name or "")
 
 
 def check_binding(host: str, token: str) -> None:
