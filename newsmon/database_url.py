@@ -7,8 +7,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+
+class StoreUnavailable(Exception):
+    """The database could not be connected to: a server down or refusing, a file that cannot
+    be opened."""
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -40,6 +45,20 @@ def url_problem(url: str, home: Path) -> str | None:
     if path is not None and not os.path.isdir(path.parent) and home not in (path, *path.parents):
         return f"{_shown(parsed)}: no folder {path.parent}"
     return None
+
+
+def check_reachable(engine: Engine) -> None:
+    """Connect once; StoreUnavailable names the database (its password hidden) and the
+    driver's reason, so a server that is down reads as that, not as a crash of the query
+    that met it first."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+        raise StoreUnavailable(
+            f"cannot connect to the database {_shown(engine.url)}: {reason[0]}"
+        ) from exc
 
 
 def _shown(parsed: URL) -> str:

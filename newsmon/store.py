@@ -49,7 +49,7 @@ from extractors.stories import (
     stories_of_one_event,
     story_key,
 )
-from newsmon.database_url import sqlite_file
+from newsmon.database_url import check_reachable, sqlite_file
 from newsmon.locks import exclusive, lock_key
 from newsmon.migrate import upgrade
 from newsmon.settings import Settings, Source
@@ -347,6 +347,7 @@ class Store:
         self.engine = make_engine(url)
         self.raw_dir = raw_dir
         self.story_window = story_window
+        check_reachable(self.engine)
         upgrade(self.engine)
 
     @contextmanager

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
+from newsmon.database_url import StoreUnavailable
 from newsmon.settings import ConfigError, Settings, check_head_files, load_settings
 
 if TYPE_CHECKING:
@@ -151,6 +152,8 @@ def run_command(ctx: typer.Context, call: Callable[[], None]) -> None:
             raise typer.Exit(141) from None
         if not isinstance(exc, Exception) or debug:
             raise
+        if isinstance(exc, StoreUnavailable):
+            fail(str(exc), code=1)
         command = " ".join(ctx.command_path.split()[1:]) or "newsmon"
         lines = str(exc).strip().splitlines()
         detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

@@ -354,6 +354,24 @@ def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
     assert "must be a whole number, 1 or more, got '-5'" in line
 
 
+@pytest.mark.parametrize("command", [["status"], ["run"], ["web"]])
+def test_a_database_that_does_not_answer_is_named(tmp_path: Path, command: list[str]) -> None:
+    # It read "status failed: OperationalError: (psycopg.OperationalError) ...", a crash.
+    url = f"postgresql+psycopg://desk:secret@127.0.0.1:{free_port()}/newsmon"
+    done = subprocess.run(
+        [sys.executable, "-m", "newsmon.cli", *command],
+        env=command_env(tmp_path / "home", NEWSMON_DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    line = _one_line(done.stderr)
+    assert line.startswith("newsmon: cannot connect to the database postgresql+psycopg://desk:***@")
+    assert "Connection refused" in line and "secret" not in line
+
+
 @pytest.mark.parametrize("command", [["deploy", "--pool", "desk"], ["serve"], ["run"]])
 def test_a_prefect_server_that_does_not_answer_is_named(tmp_path: Path, command: list[str]) -> None:
     # serve had announced its polls, then failed with "ConnectError" naming no address.
