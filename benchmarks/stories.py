@@ -4,14 +4,17 @@ one story; reports of neighbouring events (the same day, countries and words) sh
 Every report of `seeds/stories/<split>*.jsonl` (and the test reports read as development, with
 the development ones) is saved, in order of publication, to a new SQLite store as a flagged
 article scored by the shipped classifier (so grouping is measured on every report, whatever
-its score) with the language newsmon detects, and the store's own grouping decides. Pairwise
-precision and recall of "same story" against the written events (and among the reports the
-classifier reads: one it does not read scores 0 and is never flagged), beside the same store
-comparing a story by its nearest lead alone, with stories that a later report shows one event
-left apart, with the days between reports not counted, with the names' weight at 0 as well
-(leads alone, the rule of 2026-12-02), and without the leads' vectors (titles and shared text
-only, as before cross-language stories). The three outlets' copies of one wire report in
-`tests/fixtures/stories/` are the same-language line.
+its score) with the language newsmon detects, and the store's own grouping decides, once
+the stories have settled (a day after the last report). Pairwise precision and recall of
+"same story" against the written events (and among the reports the classifier reads: one it
+does not read scores 0 and is never flagged), beside the same store before the stories
+settle (the grouping the alerts went out with), settling them by the pairs' own margins
+without local scaling, and, not settled, comparing a story by its nearest lead alone, with
+stories that a later report shows one event left apart, with the days between reports not
+counted, with the names' weight at 0 as well (leads alone, the rule of 2026-12-02), and
+without the leads' vectors (titles and shared text only, as before cross-language stories).
+The three outlets' copies of one wire report in `tests/fixtures/stories/` are the
+same-language line.
 
 Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
      (dev by default: the test reports are frozen, run only to report a fixed rule)
@@ -48,6 +51,7 @@ FIXTURE_TITLES = {
     "see_like": "Kremlin",
     "other_story": "Kobakhidze: red lines",
 }
+AS_ALERTED = "newsmon as alerted, before stories settle"
 
 
 def main() -> None:
@@ -95,13 +99,16 @@ def main() -> None:
             ]
         )
         shipped = stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY
-        for grouping, vectors, (names_weight, apart_per_day), merge, nearest in (
-            ("newsmon", True, shipped, True, False),
-            ("a story's nearest lead alone", True, shipped, True, True),
-            ("split stories not made one", True, shipped, False, False),
-            ("days apart not counted", True, (stories_rule.NAMES_WEIGHT, 0.0), True, False),
-            ("leads alone", True, (0.0, 0.0), False, True),
-            ("titles and text only", False, (0.0, 0.0), False, True),
+        undated = stories_rule.NAMES_WEIGHT, 0.0
+        for grouping, vectors, (names_weight, apart_per_day), merge, nearest, settle in (
+            ("newsmon", True, shipped, True, False, "local"),
+            (AS_ALERTED, True, shipped, True, False, None),
+            ("settled by the pairs' own margins", True, shipped, True, False, "own"),
+            ("a story's nearest lead alone, not settled", True, shipped, True, True, None),
+            ("split stories not made one, not settled", True, shipped, False, False, None),
+            ("days apart not counted, not settled", True, undated, True, False, None),
+            ("leads alone", True, (0.0, 0.0), False, True, None),
+            ("titles and text only", False, (0.0, 0.0), False, True, None),
         ):
             stories = _grouped(
                 rows,
@@ -112,14 +119,15 @@ def main() -> None:
                 apart=apart_per_day,
                 merge=merge,
                 nearest=nearest,
+                settle=settle,
             )
             print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
             read = [i for i, score in enumerate(scores) if score.vector]
-            if grouping == "newsmon" and len(read) < len(rows):
+            if grouping in ("newsmon", AS_ALERTED) and len(read) < len(rows):
                 # A report the classifier does not read (it names not both countries) scores
                 # 0 and is never flagged, so no desk sees it in a story.
                 kept = [rows[i] for i in read], [stories[i] for i in read]
-                label = f"newsmon, the {len(read)} reports the classifier reads"
+                label = f"{grouping}, the {len(read)} reports the classifier reads"
                 print(f"| {name} | {label} | {_pairs(*kept)} |")
     by_event: dict[str, set[str]] = {}
     for row in reports:
@@ -137,14 +145,17 @@ def _grouped(
     apart: float,
     merge: bool,
     nearest: bool,
+    settle: str | None,
 ) -> list[int]:
     """The story id the store gives each report, saved in order of publication, with the
     names' weight and the cost of a day apart given (the shipped ones, or 0), stories a
-    later report shows one event made one or not, and a story compared by its nearest lead
-    alone (the rule before 2026-12-04) or as shipped."""
+    later report shows one event made one or not, a story compared by its nearest lead
+    alone (the rule before 2026-12-04) or as shipped, and then the stories settled
+    (``settle``: "local" as shipped, "own" by the pairs' own margins without local scaling)
+    after each report, as a poll does, and once the last report is a day old; or not."""
     from extractors.records import AnalysedArticle
     from newsmon import store as store_module
-    from newsmon.store import ArticleRow, Store
+    from newsmon.store import SETTLE_AFTER, ArticleRow, Store
 
     order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
     shipped = stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY
@@ -152,6 +163,9 @@ def _grouped(
     if not merge:
         store_module.stories_of_one_event = lambda keys, stories: []
     story_margin = stories_rule._story_margin
+    local_margins = stories_rule.local_margins
+    if settle == "own":
+        stories_rule.local_margins = lambda margins: margins
     if nearest:
         stories_rule._story_margin = lambda report, leads, weight: max(
             stories_rule.lead_margin(report, lead, weight) for lead in leads
@@ -183,12 +197,19 @@ def _grouped(
                     recipients=[],
                     alert=False,
                 )
+                if settle:
+                    # As a poll does after storing, then once the last report is a day old.
+                    store.settle_stories(until=datetime.fromisoformat(row["published"]))
+            if settle:
+                last = max(datetime.fromisoformat(row["published"]) for row in rows)
+                store.settle_stories(until=last + SETTLE_AFTER)
             with store.session() as session:
                 story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
         finally:
             stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = shipped
             store_module.stories_of_one_event = stories_rule.stories_of_one_event
             stories_rule._story_margin = story_margin
+            stories_rule.local_margins = local_margins
             store.engine.dispose()
     return [story[row["url"]] or -1 for row in rows]
 

@@ -44,7 +44,7 @@ from newsmon.fetch import Fetcher
 from newsmon.progress import ProgressBar
 from newsmon.report import write_report
 from newsmon.settings import ConfigError, Settings, load_settings
-from newsmon.store import ArticleRow, Store, failure_reason, open_store
+from newsmon.store import SETTLE_AFTER, ArticleRow, Store, failure_reason, now, open_store
 
 BACKFILL_SOURCE = "backfill"
 IN_FLIGHT = 4
@@ -185,7 +185,12 @@ def run_backfill(
                     _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
             while in_flight:
                 _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
-    rows = [r for r in store.lookup(list(keys)) if dates.holds(r.published_at)]
+    stored = store.lookup(list(keys))
+    if told := [r.published_at or r.fetched_at for r in stored if r.story_id is not None]:
+        # The range's stories that have settled, as polls settle them as they go.
+        store.settle_stories(since=min(told), until=min(max(told) + SETTLE_AFTER, now()))
+        stored = store.lookup(list(keys))
+    rows = [r for r in stored if dates.holds(r.published_at)]
     folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"
     summary.report = write_report(folder, f"backfill-{request.job_id}", rows, summary.as_dict())
     if request.alert:

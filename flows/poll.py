@@ -26,6 +26,7 @@ from flows.tasks import (
     deliver_alerts,
     record_stored,
     save_articles,
+    settle_stories,
 )
 from newsmon.fetch import Fetcher
 from newsmon.messages import plural
@@ -119,6 +120,7 @@ def run_poll(settings: Settings) -> PollSummary:
             deliver_in_loop = _deliver(store, settings, summary, failures)
             hold.end()
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
+    settle_stories(quote(store))
     # Held alerts, health notices, due digests, and whatever earlier deliveries left queued.
     _deliver(store, settings, summary, failures)
     summary.alerts_failed = len(failures)

@@ -79,6 +79,13 @@ def check_health(store: Store, settings: Settings) -> list[tuple[str, str]]:
     return store.update_health(sources, settings.health_failures, settings.admin_to)
 
 
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
+def settle_stories(store: Store) -> int:
+    """After the sources were stored: make one story of the stories settled since that
+    report one event; how many were made part of another."""
+    return store.settle_stories()
+
+
 @task(cache_policy=NO_CACHE)
 def deliver_alerts(store: Store, settings: Settings) -> Delivery:
     # Failures stay queued in the outbox table for the next run: no task-level retries.

@@ -7,6 +7,7 @@ import numpy as np
 
 from extractors.stories import (
     APART_PER_DAY,
+    FLOOR,
     NAMES_EXPECTED,
     NAMES_WEIGHT,
     SAME_EVENT,
@@ -14,6 +15,7 @@ from extractors.stories import (
     StoryKey,
     closest_story,
     normalized_title,
+    one_event_groups,
     same_copy,
     stories_of_one_event,
     story_key,
@@ -120,6 +122,49 @@ def test_a_story_is_of_the_same_event_when_its_leads_are_on_average_above_the_ba
     neighbour = [_report(across + 0.05, "ru"), _report(across - 0.15, "ka")]
     stories = [("split", split), ("neighbour", neighbour), ("untold", [StoryKey("t", ())])]
     assert stories_of_one_event(joined, stories) == ["split"]
+
+
+def _window(
+    a_b: float, nearby: float, count: int = 10
+) -> tuple[StoryKey, StoryKey, list[StoryKey]]:
+    """A Georgian lead A and an English one B at cosine ``a_b``, and ``count`` Russian leads
+    each at cosine ``nearby`` from both and further from one another."""
+    size = count + 2
+    a, b = np.zeros(size), np.zeros(size)
+    a[0], b[:2] = 1.0, (a_b, np.sqrt(1 - a_b**2))
+    # A neighbour's part along B's own axis makes its cosine with B what it is with A.
+    along = nearby * (1 - a_b) / np.sqrt(1 - a_b**2)
+    others = []
+    for i in range(count):
+        vector = np.zeros(size)
+        vector[:2] = nearby, along
+        vector[2 + i] = np.sqrt(1 - nearby**2 - along**2)
+        others.append(StoryKey("", (), vector.astype(np.float16).tobytes(), "ru"))
+    return (
+        StoryKey("", (), a.astype(np.float16).tobytes(), "ka"),
+        StoryKey("", (), b.astype(np.float16).tobytes(), "en"),
+        others,
+    )
+
+
+def test_settled_stories_are_one_where_their_leads_are_nearer_than_to_the_rest() -> None:
+    """A and B, under the bar across languages by 0.07, are one event where every other
+    report of the window is much further from both (the encoder reads their languages as
+    far from all), and not where the others are as near as the bar: the same pair, told
+    apart by the reports around it."""
+    a_b = SAME_EVENT_ACROSS_LANGUAGES - 0.07
+    a, b, far = _window(a_b, nearby=0.0)
+    assert one_event_groups([("A", [a]), ("B", [b])], far) == [["A", "B"]]
+    a, b, near = _window(a_b, nearby=SAME_EVENT_ACROSS_LANGUAGES + 0.03)
+    assert one_event_groups([("A", [a]), ("B", [b])], near) == []
+
+
+def test_settled_stories_further_than_the_floor_stay_apart_however_far_the_rest() -> None:
+    """In a window of reports far from one another, the pair relatively nearest is still
+    no event unless its leads are within FLOOR of the bar."""
+    for below, groups in ((-FLOOR - 0.05, [["A", "B"]]), (-FLOOR + 0.05, [])):
+        a, b, far = _window(SAME_EVENT_ACROSS_LANGUAGES - below, nearby=0.0)
+        assert one_event_groups([("A", [a]), ("B", [b])], far) == groups, below
 
 
 def test_names_shared_or_not_move_a_lead_across_its_bar() -> None:

@@ -15,7 +15,14 @@ from sqlalchemy.exc import OperationalError
 from extractors.records import AnalysedArticle
 from extractors.stories import APART_PER_DAY, SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
 from newsmon.settings import Source
-from newsmon.store import MAX_ARTICLE_ATTEMPTS, FetchOutcome, Store, alert_key, now
+from newsmon.store import (
+    MAX_ARTICLE_ATTEMPTS,
+    SETTLE_AFTER,
+    FetchOutcome,
+    Store,
+    alert_key,
+    now,
+)
 from tests.newsmon.records import article
 
 URL = "https://civil.ge/archives/1?utm_source=rss"
@@ -244,6 +251,43 @@ def test_a_report_near_two_stories_makes_them_one_when_all_their_leads_are(
     for report in _three_leads(across + a_b, across + 0.13, across + c_b):
         store.save([report], ["desk@x.org"])
     assert _stories(store) == stories
+
+
+def test_stories_settled_a_day_after_their_last_report_are_made_one(tmp_path: Path) -> None:
+    """A Georgian and an English report under the bar by 0.07 are two stories as they come,
+    and one once settled, since the ten other stories of the window are further from both;
+    not before a day has passed since the later of them. The others stay apart."""
+    store = _store(tmp_path)
+    a_b = SAME_EVENT_ACROSS_LANGUAGES - 0.07
+    reports = [
+        article("https://a.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0)),
+        article(
+            "https://b.com/1",
+            title="B",
+            text="b",
+            lang="en",
+            vector=_lead(a_b, float(np.sqrt(1 - a_b**2))),
+        ),
+        *(
+            article(
+                f"https://c{i}.ru/1",
+                title=f"C{i}",
+                text="c",
+                lang="ru",
+                vector=_lead(*[0.0] * (2 + i), 1.0),
+            )
+            for i in range(10)
+        ),
+    ]
+    for report in reports:
+        store.save([report], ["desk@x.org"])
+    apart = [[report.canonical_url] for report in reports]
+    assert _stories(store) == sorted(apart)
+    last = max(report.published for report in reports if report.published)
+    assert store.settle_stories(until=last + SETTLE_AFTER - timedelta(minutes=1)) == 0
+    assert store.settle_stories(until=last + SETTLE_AFTER) == 1
+    assert _stories(store) == sorted([["https://a.ge/1", "https://b.com/1"], *apart[2:]])
+    assert store.settle_stories(until=last + SETTLE_AFTER) == 0
 
 
 def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
