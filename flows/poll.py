@@ -120,9 +120,10 @@ def run_poll(settings: Settings) -> PollSummary:
             deliver_in_loop = _deliver(store, settings, summary, failures)
             hold.end()
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
-    settle_stories(quote(store))
     # Held alerts, health notices, due digests, and whatever earlier deliveries left queued.
     _deliver(store, settings, summary, failures)
+    # Day-old stories: nothing of theirs is held, so after the deliveries.
+    settle_stories(quote(store))
     summary.alerts_failed = len(failures)
     summary.alert_failures = [failure.describe() for failure in failures.values()]
     summary.seconds = round(time.monotonic() - started, 1)
