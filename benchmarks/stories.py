@@ -27,9 +27,11 @@ import itertools
 import json
 import os
 import tempfile
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from common import ROOT
 
@@ -37,6 +39,9 @@ from extractors import stories as stories_rule
 from extractors.language import detect_language
 from extractors.records import Language, TopicScore
 from extractors.topic import Document
+
+if TYPE_CHECKING:
+    from newsmon.store import Store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 STORIES = ROOT / "seeds" / "stories"
@@ -52,6 +57,8 @@ FIXTURE_TITLES = {
     "other_story": "Kobakhidze: red lines",
 }
 AS_ALERTED = "newsmon as alerted, before stories settle"
+# Seconds of each settling pass (the longest are those of all reports in one store).
+SETTLING: list[float] = []
 
 
 def main() -> None:
@@ -129,6 +136,7 @@ def main() -> None:
                 kept = [rows[i] for i in read], [stories[i] for i in read]
                 label = f"{grouping}, the {len(read)} reports the classifier reads"
                 print(f"| {name} | {label} | {_pairs(*kept)} |")
+    print(f"settling: {len(SETTLING)} passes, longest {max(SETTLING):.2f} s")
     by_event: dict[str, set[str]] = {}
     for row in reports:
         by_event.setdefault(row["event"], set()).add(row["language"])
@@ -199,10 +207,10 @@ def _grouped(
                 )
                 if settle:
                     # As a poll does after storing, then once the last report is a day old.
-                    store.settle_stories(until=datetime.fromisoformat(row["published"]))
+                    _timed_settle(store, datetime.fromisoformat(row["published"]))
             if settle:
                 last = max(datetime.fromisoformat(row["published"]) for row in rows)
-                store.settle_stories(until=last + SETTLE_AFTER)
+                _timed_settle(store, last + SETTLE_AFTER)
             with store.session() as session:
                 story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
         finally:
@@ -212,6 +220,12 @@ def _grouped(
             stories_rule.local_margins = local_margins
             store.engine.dispose()
     return [story[row["url"]] or -1 for row in rows]
+
+
+def _timed_settle(store: Store, until: datetime) -> None:
+    started = time.perf_counter()
+    store.settle_stories(until=until)
+    SETTLING.append(time.perf_counter() - started)
 
 
 def _pairs(rows: list[dict[str, str]], stories: list[int]) -> str:
