@@ -250,8 +250,9 @@ def local_margins(margins: np.ndarray) -> np.ndarray:
     that cross-language nearest-neighbour retrieval uses against such hubs)."""
     others = margins - np.diag(np.full(len(margins), np.inf))
     nearest = -np.sort(-others, axis=1)[:, :NEIGHBOURS]
-    usual = np.where(np.isfinite(nearest), nearest, 0.0).sum(axis=1) / NEIGHBOURS
-    return margins - (usual[:, None] + usual[None, :]) / 2
+    usual: np.ndarray = np.where(np.isfinite(nearest), nearest, 0.0).sum(axis=1) / NEIGHBOURS
+    scaled: np.ndarray = margins - (usual[:, None] + usual[None, :]) / 2
+    return scaled
 
 
 def one_event_groups(

@@ -358,16 +358,7 @@ def test_negative_number_in_the_environment_is_one_line(home: Path) -> None:
 def test_a_database_that_does_not_answer_is_named(tmp_path: Path, command: list[str]) -> None:
     # It read "status failed: OperationalError: (psycopg.OperationalError) ...", a crash.
     url = f"postgresql+psycopg://desk:secret@127.0.0.1:{free_port()}/newsmon"
-    done = subprocess.run(
-        [sys.executable, "-m", "newsmon.cli", *command],
-        env=command_env(tmp_path / "home", NEWSMON_DATABASE_URL=url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
-    line = _one_line(done.stderr)
+    line = _failed_line(command, tmp_path / "home", NEWSMON_DATABASE_URL=url)
     assert line.startswith("newsmon: cannot connect to the database postgresql+psycopg://desk:***@")
     assert "Connection refused" in line and "secret" not in line
 
@@ -376,16 +367,22 @@ def test_a_database_that_does_not_answer_is_named(tmp_path: Path, command: list[
 def test_a_prefect_server_that_does_not_answer_is_named(tmp_path: Path, command: list[str]) -> None:
     # serve had announced its polls, then failed with "ConnectError" naming no address.
     api = f"http://127.0.0.1:{free_port()}/api"
+    line = _failed_line(command, tmp_path / "home", PREFECT_API_URL=api)
+    assert f"no Prefect server answers at PREFECT_API_URL={api}" in line
+
+
+def _failed_line(command: list[str], home: Path, **env: str) -> str:
+    """The one line of a `newsmon` process that exited 1, run with this home and settings."""
     done = subprocess.run(
         [sys.executable, "-m", "newsmon.cli", *command],
-        env=command_env(tmp_path / "home", PREFECT_API_URL=api),
+        env=command_env(home, **env),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert done.returncode == 1
-    assert f"no Prefect server answers at PREFECT_API_URL={api}" in _one_line(done.stderr)
+    assert done.returncode == 1, done.stderr
+    return _one_line(done.stderr)
 
 
 def test_unknown_option_is_one_line_usage_error(home: Path) -> None:
