@@ -173,7 +173,7 @@ def _grouped(
     story_margin = stories_rule._story_margin
     local_margins = stories_rule.local_margins
     if settle == "own":
-        stories_rule.local_margins = lambda margins: margins
+        stories_rule.local_margins = lambda margins: margins[:, : len(margins)]
     if nearest:
         stories_rule._story_margin = lambda report, leads, weight: max(
             stories_rule.lead_margin(report, lead, weight) for lead in leads

@@ -13,10 +13,10 @@ one: a report that came before the ones nearest to it had begun a story of its o
 from __future__ import annotations
 
 import hashlib
-import itertools
+import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
@@ -232,58 +232,77 @@ def stories_of_one_event(
     return found
 
 
-def pair_margins(leads: Sequence[StoryKey], weight: Callable[[str], float]) -> np.ndarray:
-    """``lead_margin`` of every pair of leads (0 on the diagonal)."""
+def pair_margins(
+    leads: Sequence[StoryKey], weight: Callable[[str], float], rows: int | None = None
+) -> np.ndarray:
+    """``lead_margin`` of each of the first ``rows`` leads (all by default) with every lead,
+    0 with itself; a margin that is no number (a broken vector) counts as -1."""
     count = len(leads)
-    margins = np.zeros((count, count))
-    for i, j in itertools.combinations(range(count), 2):
-        margins[i, j] = margins[j, i] = lead_margin(leads[i], leads[j], weight)
+    rows = count if rows is None else rows
+    margins = np.zeros((rows, count))
+    for i in range(rows):
+        for j in range(i + 1, count):
+            margin = lead_margin(leads[i], leads[j], weight)
+            margins[i, j] = margin if math.isfinite(margin) else -1.0
+            if j < rows:
+                margins[j, i] = margins[i, j]
     return margins
 
 
 def local_margins(margins: np.ndarray) -> np.ndarray:
-    """Each pair's margin less the mean of the two leads' usual margins (a lead's NEIGHBOURS
-    highest margins to the others, summed over NEIGHBOURS: with fewer others, the missing
-    count as 0). The encoder reads some reports as alike to every report on the topic and
-    others (in a language it knows less) as alike to none; a pair is one event when it is
-    more alike than its two reports usually are to their nearest ones (the local scaling
-    that cross-language nearest-neighbour retrieval uses against such hubs)."""
-    others = margins - np.diag(np.full(len(margins), np.inf))
+    """The margins among the leads of the rows (whose first columns are those leads), each
+    less the mean of the two leads' usual margins (a lead's NEIGHBOURS highest margins to
+    all the others, summed over NEIGHBOURS: with fewer others, the missing count as 0).
+    The encoder reads some reports as alike to every report on the topic and others (in a
+    language it knows less) as alike to none; a pair is one event when it is more alike
+    than its two reports usually are to their nearest ones (the local scaling that
+    cross-language nearest-neighbour retrieval uses against such hubs)."""
+    rows = len(margins)
+    others = margins.copy()
+    others[np.arange(rows), np.arange(rows)] = -np.inf
     nearest = -np.sort(-others, axis=1)[:, :NEIGHBOURS]
     usual: np.ndarray = np.where(np.isfinite(nearest), nearest, 0.0).sum(axis=1) / NEIGHBOURS
-    scaled: np.ndarray = margins - (usual[:, None] + usual[None, :]) / 2
+    scaled: np.ndarray = margins[:, :rows] - (usual[:, None] + usual[None, :]) / 2
     return scaled
 
 
 def one_event_groups(
-    settled: Sequence[tuple[T, Sequence[StoryKey]]], unsettled: Sequence[StoryKey]
+    settled: Sequence[tuple[T, Sequence[StoryKey]]],
+    unsettled: Sequence[StoryKey],
+    fresh: Collection[T] | None = None,
 ) -> list[list[T]]:
     """The groups of two or more settled stories (each with its articles' keys) that report
     one event: from the stories as they are, the two groups whose leads' local margins are
     highest on average are joined, as long as that average is at or above LOCAL_BAR and their
-    own margins' average at or above FLOOR (average linkage). The leads of stories not settled
-    yet count only in each lead's usual margin; names weigh by how few of all these leads
-    give them."""
+    own margins' average at or above FLOOR (average linkage), and one of the two holds a
+    ``fresh`` story (default: all), one not weighed before: stories weighed together once
+    are not weighed again as their neighbours change. The leads of stories not settled yet
+    count only in each lead's usual margin; names weigh by how few of all these leads give
+    them."""
     leads = [[k for k in keys if k.vector] for _, keys in settled]
     named, weight = _names_read(
         unsettled, [(story, keys) for (story, _), keys in zip(settled, leads, strict=True)]
     )
-    pool = [_with_names(k, named) for k in (*(k for keys in leads for k in keys), *unsettled)]
-    own = pair_margins(pool, weight)
-    local = local_margins(own)
+    mine = [k for keys in leads for k in keys]
+    pool = [_with_names(k, named) for k in (*mine, *unsettled)]
+    rows = pair_margins(pool, weight, len(mine))
+    local, own = local_margins(rows), rows[:, : len(mine)]
     ends = np.cumsum([0, *(len(keys) for keys in leads)])
+    new = [fresh is None or story in fresh for story, _ in settled]
     groups = [[i] for i, keys in enumerate(leads) if keys]
     while len(groups) > 1:
-        membership = np.zeros((len(pool), len(groups)))
+        membership = np.zeros((len(mine), len(groups)))
         for g, stories in enumerate(groups):
             for i in stories:
                 membership[ends[i] : ends[i + 1], g] = 1
         pairs = np.outer(*(2 * [membership.sum(axis=0)]))
         average = membership.T @ local @ membership / pairs
         average[membership.T @ own @ membership / pairs < FLOOR] = -np.inf
+        weighed = np.array([any(new[i] for i in stories) for stories in groups])
+        average[~(weighed[:, None] | weighed[None, :])] = -np.inf
         np.fill_diagonal(average, -np.inf)
         a, b = sorted(np.unravel_index(int(np.argmax(average)), average.shape))
-        if average[a, b] < LOCAL_BAR:
+        if not average[a, b] >= LOCAL_BAR:
             break
         groups[a] += groups.pop(b)
     return [[settled[i][0] for i in stories] for stories in groups if len(stories) > 1]

@@ -187,8 +187,12 @@ def run_backfill(
                 _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
     stored = store.lookup(list(keys))
     if told := [r.published_at or r.fetched_at for r in stored if r.story_id is not None]:
-        # The range's stories that have settled, as polls settle them as they go.
-        store.settle_stories(since=min(told), until=min(max(told) + SETTLE_AFTER, now()))
+        # The range's stories that have settled, as polls settle them as they go; a failure
+        # leaves them for a later poll or backfill, and the report and digest still go.
+        try:
+            store.settle_stories(since=min(told), until=min(max(told) + SETTLE_AFTER, now()))
+        except Exception as exc:
+            get_run_logger().error("settling stories failed: %s: %s", type(exc).__name__, exc)
         stored = store.lookup(list(keys))
     rows = [r for r in stored if dates.holds(r.published_at)]
     folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"

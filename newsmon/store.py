@@ -178,6 +178,9 @@ class StoryRow(Base):
     story_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # The story whose articles this one's joined, once a report showed both one event.
     merged_into: Mapped[int | None] = mapped_column(Integer)
+    # Its latest report's time when it was last weighed as settled (``Store.settle_stories``):
+    # weighed again only once a later report has joined it and settled.
+    settled_through: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AliasRow(Base):
@@ -659,17 +662,19 @@ class Store:
             end = min(end + step, until)
 
     def _settle_window(self, until: datetime) -> int:
-        """``settle_stories`` among the stories begun in the two story windows before
-        ``until``'s settled time, and those begun since, which count as neighbours only."""
+        """``settle_stories`` as of ``until``, among the stories with a report in the two
+        story windows before their settled time (those with one since count as neighbours
+        only). A story is weighed against the others once for each latest report: passes
+        that find nothing new settled change nothing."""
         settled_by = until - SETTLE_AFTER
+        start = settled_by - 2 * self.story_window
         with self.session() as session:
             _lock_stories(session)
+            when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
+            nearby = select(ArticleRow.story_id).where(when.between(start, until))
             stories = session.scalars(
                 select(StoryRow)
-                .where(
-                    StoryRow.merged_into.is_(None),
-                    StoryRow.story_time.between(settled_by - 2 * self.story_window, until),
-                )
+                .where(StoryRow.merged_into.is_(None), StoryRow.id.in_(nearby))
                 .order_by(StoryRow.id)
             ).all()
             latest: dict[int, datetime] = {}
@@ -678,15 +683,27 @@ class Store:
                     ArticleRow.story_id.in_([story.id for story in stories])
                 )
             ):
-                when = published or fetched
-                latest[story_id] = max(latest.get(story_id, when), when)
+                moment = published or fetched
+                latest[story_id] = max(latest.get(story_id, moment), moment)
+            ripe = [s for s in stories if s.id in latest and latest[s.id] <= settled_by]
+            fresh = {
+                story
+                for story in ripe
+                if story.settled_through is None or story.settled_through < latest[story.id]
+            }
+            if not fresh:
+                return 0
             leads = _leads(session, [story.id for story in stories])
-            ripe = {story.id for story in stories if latest.get(story.id, until) <= settled_by}
-            settled = [(story, leads[story.id]) for story in stories if story.id in ripe]
-            unsettled = [k for story in stories if story.id not in ripe for k in leads[story.id]]
-            groups = one_event_groups(settled, unsettled)
+            ripe_ids = {story.id for story in ripe}
+            groups = one_event_groups(
+                [(story, leads[story.id]) for story in ripe],
+                [k for story in stories if story.id not in ripe_ids for k in leads[story.id]],
+                fresh,
+            )
+            for story in fresh:
+                story.settled_through = latest[story.id]
             for group in groups:
-                _merged(session, group)
+                _merged(session, group).settled_through = max(latest[s.id] for s in group)
             return sum(len(group) - 1 for group in groups)
 
     def _story_for(self, session: Session, row: ArticleRow) -> StoryRow:
@@ -1341,12 +1358,15 @@ def _merged(session: Session, stories: list[StoryRow]) -> StoryRow:
 
 
 def _lock_stories(session: Session) -> None:
-    """Story lookup and creation one transaction at a time, so two pollers storing two
-    copies of one new story make one story (and one alert). SQLite already holds its
-    database write lock here, since the article was written; PostgreSQL takes a
-    transaction-scoped advisory lock."""
+    """Story lookup, creation and settling one transaction at a time, so two pollers storing
+    two copies of one new story make one story (and one alert), and no story is merged
+    from a read another merge made stale. PostgreSQL takes a transaction-scoped advisory
+    lock; on SQLite a write (matching no row) takes the database's write lock, which a save
+    holds already."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key("stories")})
+    else:
+        session.execute(text("DELETE FROM stories WHERE 0"))
 
 
 def alert_key(canonical_url: str, recipient: str) -> str:

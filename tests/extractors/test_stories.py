@@ -167,6 +167,14 @@ def test_settled_stories_further_than_the_floor_stay_apart_however_far_the_rest(
         assert one_event_groups([("A", [a]), ("B", [b])], far) == groups, below
 
 
+def test_settled_stories_weighed_before_are_joined_only_with_a_fresh_one() -> None:
+    """Two stories weighed together before are not weighed again as their neighbours
+    change; a fresh one of the two is."""
+    a, b, far = _window(SAME_EVENT_ACROSS_LANGUAGES - 0.07, nearby=0.0)
+    assert one_event_groups([("A", [a]), ("B", [b])], far, fresh=[]) == []
+    assert one_event_groups([("A", [a]), ("B", [b])], far, fresh=["B"]) == [["A", "B"]]
+
+
 def test_names_shared_or_not_move_a_lead_across_its_bar() -> None:
     """Two flights announced the same week: leads this close are one event when they name
     the same places (Kazan, Batumi), not when they name others (Kutaisi, Moscow); without

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy.exc import OperationalError
 
+import newsmon.store
 from extractors.records import AnalysedArticle
 from extractors.stories import APART_PER_DAY, SAME_EVENT, SAME_EVENT_ACROSS_LANGUAGES
 from newsmon.settings import Source
@@ -288,6 +289,40 @@ def test_stories_settled_a_day_after_their_last_report_are_made_one(tmp_path: Pa
     assert store.settle_stories(until=last + SETTLE_AFTER) == 1
     assert _stories(store) == sorted([["https://a.ge/1", "https://b.com/1"], *apart[2:]])
     assert store.settle_stories(until=last + SETTLE_AFTER) == 0
+
+
+def test_a_story_is_weighed_again_only_once_a_later_report_has_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passes that find nothing newly settled weigh nothing (the neighbours a story is read
+    against change from pass to pass; weighed at each, two events would join at whichever
+    pass reads them nearest); a copy joining a story makes it weigh again a day later."""
+    store = _store(tmp_path)
+    first = article("https://a.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0))
+    other = article("https://b.com/1", title="B", text="b", lang="en", vector=_lead(0.0, 1.0))
+    for report in (first, other):
+        store.save([report], ["desk@x.org"])
+    weighed: list[int] = []
+    groups = newsmon.store.one_event_groups
+
+    def counted(*args: Any) -> Any:
+        weighed.append(len(args[0]))
+        return groups(*args)
+
+    monkeypatch.setattr(newsmon.store, "one_event_groups", counted)
+    settled = (first.published or first.fetched_at) + SETTLE_AFTER
+    for hours in (0, 6, 30, 60):
+        store.settle_stories(until=settled + timedelta(hours=hours))
+    assert weighed == [2]
+    copy = replace(
+        article("https://c.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0)),
+        published=(first.published or first.fetched_at) + timedelta(hours=70),
+    )
+    store.save([copy], ["desk@x.org"])
+    store.settle_stories(until=settled + timedelta(hours=69))
+    assert weighed == [2]
+    store.settle_stories(until=settled + timedelta(hours=70))
+    assert weighed == [2, 2]
 
 
 def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
