@@ -228,6 +228,22 @@ def command_env(home: Path, **extra: str) -> dict[str, str]:
     return {**env, "NEWSMON_HOME": str(home), **extra}
 
 
+def stories_weighed(database: str) -> list[bool]:
+    """Whether each story of the store was weighed as settled (Store.settle_stories)."""
+    from sqlalchemy import select
+
+    from newsmon.store import Store, StoryRow
+
+    store = Store(database)
+    try:
+        with store.session() as session:
+            return [
+                story.settled_through is not None for story in session.scalars(select(StoryRow))
+            ]
+    finally:
+        store.engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

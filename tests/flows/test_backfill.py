@@ -21,7 +21,7 @@ from flows.backfill import BackfillRequest, backfill
 from flows.backfill_inputs import InputProblems, listed_urls
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import FIXTURES, ROOT, Mailbox, mail_parts
+from tests.conftest import FIXTURES, ROOT, Mailbox, mail_parts, stories_weighed
 from tests.fixtures.warc.build import write_warc
 from tests.flows.sites import serve_demo, serve_statement_twice
 
@@ -84,6 +84,8 @@ def test_warc_backfill_stores_archived_pages_once_and_reports(home: Path) -> Non
     assert "4 flagged of 7 articles" in page and "Kremlin" in page
     # Archived pages are not refetched, and a backfill alerts no one.
     assert not (home / "outbox").exists()
+    # Its stories, the latest of them years old, were weighed as settled.
+    assert stories_weighed(settings.database) == [True, True]
 
     again = _run(BackfillRequest(warcs=(str(WARC),)))
     assert (again.stored, again.already_stored, again.analysed) == (0, ARCHIVED, 0)

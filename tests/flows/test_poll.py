@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from werkzeug import Request, Response
 from newsmon.demo import demo_config
 from newsmon.settings import load_settings
 from newsmon.store import Store
-from tests.conftest import ROOT, Mailbox, mail_parts
+from tests.conftest import ROOT, Mailbox, mail_parts, stories_weighed
 from tests.flows.sites import BROKEN_SOURCES, config, feed_source, serve_broken, serve_demo
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -35,6 +36,14 @@ def test_poll_alerts_seed_coverage_once_and_records_broken_sources(
     config_file = config(tmp_path / "newsmon.toml", base, BROKEN_SOURCES.format(base=base))
     monkeypatch.setenv("NEWSMON_SMTP_URL", smtp_server.url)
 
+    settled: list[datetime | None] = []
+    settle = Store.settle_stories
+
+    def recorded(store: Store, since: datetime | None = None, until: datetime | None = None) -> int:
+        settled.append(until)
+        return settle(store, since, until)
+
+    monkeypatch.setattr(Store, "settle_stories", recorded)
     first = poll(config_file=str(config_file))
 
     assert first["sources"] == 4
@@ -57,6 +66,10 @@ def test_poll_alerts_seed_coverage_once_and_records_broken_sources(
     assert by_name["broken-500"]["consecutive_failures"] == 2
     assert by_name["demo-civil"]["last_error"] is None
     assert status["articles"] == 5 and status["alerts"] == {"sent": 2, "queued": 0}
+    # Each poll settled the stories of the week before, after its deliveries; the demo's
+    # were published long before it and are left to a backfill of their range.
+    assert settled == [None, None]
+    assert stories_weighed(settings.database) == [False, False]
 
 
 @pytest.mark.parametrize(("hold", "follow_ups"), [("60", 0), ("0", 2)])
