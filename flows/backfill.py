@@ -38,7 +38,7 @@ from flows.backfill_inputs import (
     sitemap_candidates,
 )
 from flows.collect import fetch_page
-from flows.tasks import score_articles
+from flows.tasks import score_articles, settle_or_log
 from newsmon.alerts import deliver_pending
 from newsmon.fetch import Fetcher
 from newsmon.progress import ProgressBar
@@ -187,12 +187,8 @@ def run_backfill(
                 _store_batch(store, *in_flight.popleft(), dates, summary, bar.done)
     stored = store.lookup(list(keys))
     if told := [r.published_at or r.fetched_at for r in stored if r.story_id is not None]:
-        # The range's stories that have settled, as polls settle them as they go; a failure
-        # leaves them for a later poll or backfill, and the report and digest still go.
-        try:
-            store.settle_stories(since=min(told), until=min(max(told) + SETTLE_AFTER, now()))
-        except Exception as exc:
-            get_run_logger().error("settling stories failed: %s: %s", type(exc).__name__, exc)
+        # The range's stories that have settled, as polls settle them as they go.
+        settle_or_log(store, since=min(told), until=min(max(told) + SETTLE_AFTER, now()))
         stored = store.lookup(list(keys))
     rows = [r for r in stored if dates.holds(r.published_at)]
     folder = Path(request.report_dir) if request.report_dir else settings.home / "reports"

@@ -26,7 +26,7 @@ from flows.tasks import (
     deliver_alerts,
     record_stored,
     save_articles,
-    settle_stories,
+    settle_or_log,
 )
 from newsmon.fetch import Fetcher
 from newsmon.messages import plural
@@ -122,12 +122,8 @@ def run_poll(settings: Settings) -> PollSummary:
     summary.health_changes = dict(check_health(quote(store), quote(settings)))
     # Held alerts, health notices, due digests, and whatever earlier deliveries left queued.
     _deliver(store, settings, summary, failures)
-    # Day-old stories: nothing of theirs is held, so after the deliveries; stories left
-    # unsettled by a failure settle at a later poll, and this one's work stands.
-    try:
-        settle_stories(quote(store))
-    except Exception as exc:
-        get_run_logger().error("settling stories failed: %s: %s", type(exc).__name__, exc)
+    # Day-old stories: nothing of theirs is held, so after the deliveries.
+    settle_or_log(store)
     summary.alerts_failed = len(failures)
     summary.alert_failures = [failure.describe() for failure in failures.values()]
     summary.seconds = round(time.monotonic() - started, 1)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import astuple, replace
+from datetime import datetime
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from extractors.records import AnalysedArticle
 from extractors.topic import Document
@@ -80,10 +82,21 @@ def check_health(store: Store, settings: Settings) -> list[tuple[str, str]]:
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 15])
-def settle_stories(store: Store) -> int:
-    """After the sources were stored: make one story of the stories settled since that
-    report one event; how many were made part of another."""
-    return store.settle_stories()
+def settle_stories(store: Store, since: datetime | None, until: datetime | None) -> int:
+    """After articles were stored: make one story of the stories settled since that report
+    one event (``Store.settle_stories``); how many were made part of another."""
+    return store.settle_stories(since, until)
+
+
+def settle_or_log(
+    store: Store, since: datetime | None = None, until: datetime | None = None
+) -> None:
+    """``settle_stories``, whose failure is logged and leaves the run's work standing:
+    stories left unsettled settle at a later poll or backfill."""
+    try:
+        settle_stories(quote(store), since, until)
+    except Exception as exc:
+        get_run_logger().error("settling stories failed: %s: %s", type(exc).__name__, exc)
 
 
 @task(cache_policy=NO_CACHE)
