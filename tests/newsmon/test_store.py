@@ -125,15 +125,21 @@ def test_failures_stop_being_retried_after_max_attempts(tmp_path: Path) -> None:
 
 
 def test_two_pollers_saving_at_once_store_and_alert_once(tmp_path: Path) -> None:
+    """Each poller fetched the page itself, a moment apart. Two saves of one fetch are one
+    save tried again: the later counts it stored when it reads after the first committed."""
     stores = [_store(tmp_path), _store(tmp_path)]
     barrier = threading.Barrier(len(stores))
     results: list[list[str]] = []
 
-    def poll(store: Store) -> None:
+    def poll(store: Store, fetched: datetime) -> None:
         barrier.wait()
-        results.append(store.save([article(URL)], ["desk@x.org"]))
+        results.append(store.save([article(URL, fetched_at=fetched)], ["desk@x.org"]))
 
-    threads = [threading.Thread(target=poll, args=(s,)) for s in stores]
+    first = article(URL).fetched_at
+    moments = [first, first + timedelta(milliseconds=5)]
+    threads = [
+        threading.Thread(target=poll, args=pair) for pair in zip(stores, moments, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
