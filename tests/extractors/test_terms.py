@@ -37,6 +37,14 @@ def test_inflections_and_clitics() -> None:
     assert find_terms("с Грузией", TERMS)["georgia"] == ["грузией"]
 
 
+def test_rapprochement_in_georgian_is_not_approximately() -> None:
+    """დაახლოებით, "approximately", is the instrumental case of დაახლოება, "rapprochement":
+    one Georgian sentence in sixty of general news has it, and it says nothing of relations."""
+    assert find_terms("მოსკოვთან დაახლოების კურსი", TERMS)["relations"] == ["დაახლოების"]
+    assert find_terms("რუსეთთან დაახლოებას აკრიტიკებს", TERMS)["relations"] == ["დაახლოებას"]
+    assert "relations" not in find_terms("რიგში დაახლოებით 900 სატვირთო დგას", TERMS)
+
+
 def test_us_state_markers() -> None:
     assert "us_state" in find_terms("Atlanta, Georgia: Governor Brian Kemp", TERMS)
 
