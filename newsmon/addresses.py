@@ -4,14 +4,17 @@ Links in feeds and pages are untrusted: they may not reach this machine or the p
 it sits in, unless ``allowed_networks`` says so. The check is made in httpcore's network backend,
 on the very addresses the connection is then made to (one look-up: a name cannot answer the
 check with a public address and the connection with a private one), for every connection,
-redirects included. The same backend holds each request to its deadline.
+redirects included. The same backend holds each request to its deadline, and cuts every
+connection at once when the run stops.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -68,10 +71,25 @@ class AddressGuard:
 
 class GuardedBackend(httpcore.SyncBackend):
     """httpcore's sockets, connected only to checked addresses (without a guard: to a
-    configured proxy, which resolves names itself), and within the request's deadline."""
+    configured proxy, which resolves names itself), within the request's deadline, and
+    until ``abort``."""
 
     def __init__(self, guard: AddressGuard | None) -> None:
         self._guard = guard
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._aborted = False
+
+    def abort(self) -> None:
+        """End every connection's wait now (a run that stops does not wait out a slow host's
+        timeout in its threads) and refuse new ones: their requests fail at once."""
+        with self._lock:
+            self._aborted = True
+            open_sockets = list(self._open)
+        for sock in open_sockets:
+            # Shutting a socket down wakes a thread blocked reading it; closing it would not.
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def connect_tcp(
         self,
@@ -94,9 +112,22 @@ class GuardedBackend(httpcore.SyncBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
                 continue
-            return _DeadlineStream(stream)
+            return self._kept(stream)
         assert failure is not None
         raise failure
+
+    def _kept(self, stream: httpcore.NetworkStream) -> _DeadlineStream:
+        sock = stream.get_extra_info("socket")
+        with self._lock:
+            if not self._aborted:
+                self._open.add(sock)
+                return _DeadlineStream(stream, partial(self._forget, sock))
+        stream.close()
+        raise httpcore.ConnectError("the run was stopped")
+
+    def _forget(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(sock)
 
     def _connect(
         self,
@@ -113,8 +144,8 @@ class _DeadlineStream(httpcore.NetworkStream):
     """A connection whose every wait is cut to what is left of the current request's deadline
     (a connection kept alive serves several requests, each with its own)."""
 
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
+    def __init__(self, stream: httpcore.NetworkStream, closed: Callable[[], None]) -> None:
+        self._stream, self._closed = stream, closed
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return _in_time(lambda t: self._stream.read(max_bytes, t), timeout)
@@ -124,6 +155,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 
     def close(self) -> None:
         self._stream.close()
+        self._closed()
 
     def start_tls(
         self,
@@ -134,7 +166,8 @@ class _DeadlineStream(httpcore.NetworkStream):
         # server_hostname is the URL's host name (httpcore passes it apart from the address
         # connected to): SNI and the certificate check are made against the name.
         return _DeadlineStream(
-            _in_time(lambda t: self._stream.start_tls(ssl_context, server_hostname, t), timeout)
+            _in_time(lambda t: self._stream.start_tls(ssl_context, server_hostname, t), timeout),
+            self._closed,
         )
 
     def get_extra_info(self, info: str) -> Any:

@@ -90,12 +90,11 @@ class Fetcher:
         self._turns = turns or LocalTurns()
         self._addresses = AddressGuard(settings.allowed_networks)
         proxied = bool(settings.proxy_url)
+        # Without a proxy, every connection (redirects included) is checked where it is
+        # made; through one, the proxy connects and only a look-up here is possible.
+        self._backend = GuardedBackend(None if proxied else self._addresses)
         self._client = httpx.Client(
-            # Without a proxy, every connection (redirects included) is checked where it is
-            # made; through one, the proxy connects and only a look-up here is possible.
-            transport=_transport(
-                settings.proxy_url, GuardedBackend(None if proxied else self._addresses)
-            ),
+            transport=_transport(settings.proxy_url, self._backend),
             # Links are untrusted: no proxy or credentials from the environment for them.
             trust_env=False,
             timeout=httpx.Timeout(settings.timeout_seconds),
@@ -125,9 +124,11 @@ class Fetcher:
         self._client.close()
 
     def stop(self) -> None:
-        """No request from now on: the run is ending (a stop, a failure), and the threads
-        still at work, which it waits for, would otherwise fetch their remaining pages."""
+        """No request from now on, and those in flight cut short: the run is ending (a stop,
+        a failure), and the threads still at work, which it waits for, would otherwise fetch
+        their remaining pages and wait out slow hosts."""
         self._stopped.set()
+        self._backend.abort()
 
     @property
     def stopped(self) -> bool:
@@ -143,7 +144,12 @@ class Fetcher:
         """GET with retries on connection errors, timeouts, 429 and 5xx, if robots.txt
         allows it."""
         self._check_stopped()
-        self._check_robots(url)
+        try:
+            self._check_robots(url)
+        except FetchError:
+            # robots.txt cut short by the stop: the run stopped, the host refused nothing.
+            self._check_stopped()
+            raise
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -154,6 +160,8 @@ class Fetcher:
             try:
                 return self._once(url, source, accept, headers)
             except _Retryable as exc:
+                # A request cut short by the stop is no failure of the host's.
+                self._check_stopped()
                 if exc.retry_after is not None and exc.retry_after > self._longest_wait:
                     raise FetchError(
                         f"HTTP {exc.status}: the host asked to retry after "
@@ -162,7 +170,8 @@ class Fetcher:
                     ) from exc
                 if attempt == attempts:
                     raise FetchError(f"{exc} (after {attempts} attempts)", exc.status) from exc
-                time.sleep(exc.retry_after or self._settings.retry_backoff_seconds * attempt)
+                backoff = self._settings.retry_backoff_seconds * attempt
+                self._stopped.wait(exc.retry_after or backoff)
         raise AssertionError("unreachable")
 
     def _once(
@@ -350,7 +359,7 @@ class Fetcher:
         delay = max(self._settings.host_delay_seconds, self._crawl_delay.get(host, 0.0))
         wait = self._turns(host, delay)
         if wait > 0:
-            time.sleep(wait)
+            self._stopped.wait(wait)
 
 
 # (host, spacing) -> seconds to wait for the reserved turn.
