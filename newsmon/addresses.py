@@ -117,11 +117,12 @@ class GuardedBackend(httpcore.SyncBackend):
         raise failure
 
     def _kept(self, stream: httpcore.NetworkStream) -> _DeadlineStream:
-        sock = stream.get_extra_info("socket")
+        """``stream`` held to the deadline, and its socket to ``abort`` until it is closed."""
+        kept = _DeadlineStream(stream, self)
         with self._lock:
             if not self._aborted:
-                self._open.add(sock)
-                return _DeadlineStream(stream, partial(self._forget, sock))
+                self._open.add(kept.socket)
+                return kept
         stream.close()
         raise httpcore.ConnectError("the run was stopped")
 
@@ -144,8 +145,9 @@ class _DeadlineStream(httpcore.NetworkStream):
     """A connection whose every wait is cut to what is left of the current request's deadline
     (a connection kept alive serves several requests, each with its own)."""
 
-    def __init__(self, stream: httpcore.NetworkStream, closed: Callable[[], None]) -> None:
-        self._stream, self._closed = stream, closed
+    def __init__(self, stream: httpcore.NetworkStream, backend: GuardedBackend) -> None:
+        self._stream, self._backend = stream, backend
+        self.socket: socket.socket = stream.get_extra_info("socket")
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return _in_time(lambda t: self._stream.read(max_bytes, t), timeout)
@@ -155,7 +157,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 
     def close(self) -> None:
         self._stream.close()
-        self._closed()
+        self._backend._forget(self.socket)
 
     def start_tls(
         self,
@@ -165,10 +167,19 @@ class _DeadlineStream(httpcore.NetworkStream):
     ) -> httpcore.NetworkStream:
         # server_hostname is the URL's host name (httpcore passes it apart from the address
         # connected to): SNI and the certificate check are made against the name.
-        return _DeadlineStream(
-            _in_time(lambda t: self._stream.start_tls(ssl_context, server_hostname, t), timeout),
-            self._closed,
-        )
+        try:
+            secure = _in_time(
+                lambda t: self._stream.start_tls(ssl_context, server_hostname, t), timeout
+            )
+        except BaseException:
+            # Nothing closes a connection whose handshake failed (or never began: the
+            # deadline had passed) but this.
+            self.close()
+            raise
+        # The TLS socket now holds the connection (the plain one is detached): it is the one
+        # a stop shuts down.
+        self._backend._forget(self.socket)
+        return self._backend._kept(secure)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)

@@ -183,8 +183,10 @@ class Fetcher:
     def _request(
         self, url: str, source: str, accept: tuple[str, ...], headers: dict[str, str]
     ) -> FetchedPage | NotModified:
+        # A thread that waited for the host's slot (or a retry's backoff) may have outlived
+        # its run: it takes no turn of the host's, and does not ask after waiting for one.
+        self._check_stopped()
         self._wait_turn(url)
-        # A thread that waited for the host's slot or turn may have outlived its run.
         self._check_stopped()
         limit = self._settings.request_deadline_seconds
         try:
@@ -198,6 +200,8 @@ class Fetcher:
                         f"unsupported content type {content_type!r}", response.status_code
                     )
                 body = self._read_capped(response)
+                # A body that ends with its connection ends too when a stop shuts that down.
+                self._check_stopped()
                 return FetchedPage(
                     requested_url=url,
                     final_url=str(response.url),
@@ -314,6 +318,7 @@ class Fetcher:
                 body = self._read_capped(response)
             except FetchError as exc:
                 raise FetchError(f"robots.txt unreadable, not fetching: {exc}") from exc
+            self._check_stopped()
         # RFC 9309: robots.txt is UTF-8.
         return body.decode("utf-8", errors="replace").splitlines()
 

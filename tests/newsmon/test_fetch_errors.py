@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from newsmon.fetch import STOPPED, Fetcher, FetchError, Unfollowable, check_location
+from newsmon.fetch import Fetcher, FetchError, Unfollowable, check_location
 from newsmon.settings import load_settings
 from newsmon.store import failure_reason
 from tests.conftest import free_port
@@ -109,43 +106,3 @@ def test_a_malformed_location_is_no_redirect_to_follow(location: str) -> None:
         return
     with pytest.raises(Unfollowable, match=r"^redirected to an address no request can fetch"):
         check_location(response)
-
-
-@pytest.mark.parametrize("stage", ["/robots.txt", "/page.html"])
-def test_a_stop_cuts_a_request_in_flight_short(
-    home: object, monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, stage: str
-) -> None:
-    """A run stopped while a host is slow to answer (its robots.txt or the page) does not
-    wait out the host: the request ends as stopped, not as the host's failure, while the
-    host has still not answered (a Ctrl-C would otherwise wait the whole timeout)."""
-    monkeypatch.setenv("NEWSMON_TIMEOUT_SECONDS", "120")
-    monkeypatch.setenv("NEWSMON_HOST_DELAY_SECONDS", "0")
-    reached, released = threading.Event(), threading.Event()
-
-    def slow(request: Request) -> Response:
-        reached.set()
-        released.wait(120)
-        return Response("late", status=404)
-
-    # One-shot: answered before the test site's own robots.txt.
-    httpserver.expect_oneshot_request(stage).respond_with_handler(slow)
-    said: list[str] = []
-
-    def fetch(fetcher: Fetcher) -> None:
-        with pytest.raises(FetchError) as caught:
-            fetcher.get(httpserver.url_for("/page.html"), "test")
-        said.append(str(caught.value))
-
-    with Fetcher(load_settings()) as fetcher:
-        thread = threading.Thread(target=fetch, args=(fetcher,))
-        thread.start()
-        try:
-            assert reached.wait(30)
-            fetcher.stop()
-            thread.join(30)
-            answered = released.is_set()
-        finally:
-            released.set()
-            thread.join()
-    assert not answered
-    assert said == [STOPPED]

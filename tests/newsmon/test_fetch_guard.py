@@ -31,7 +31,7 @@ from cryptography.x509.oid import NameOID
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from newsmon.fetch import Fetcher, FetchError
+from newsmon.fetch import STOPPED, Fetcher, FetchError
 from newsmon.settings import Settings, load_settings
 from tests.conftest import free_port
 
@@ -198,6 +198,53 @@ def test_tls_is_checked_against_the_name_not_the_address_connected_to(
                     fetcher.get(f"https://localhost:{server.port}/page", "test")
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("stage", ["/robots.txt", "/page"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_stop_cuts_a_request_in_flight_short(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: str, stage: str
+) -> None:
+    """A run stopped while a host is slow to answer (its robots.txt or the page) does not
+    wait out the host: the request ends as stopped, not as the host's failure, long before
+    its timeouts (a Ctrl-C would otherwise wait that long), over TLS as well."""
+    ca_file, context = _certificate(tmp_path, "localhost")
+    monkeypatch.setattr(certifi, "where", lambda: str(ca_file))  # httpx's trusted CAs
+    server = HTTPServer(
+        host="127.0.0.1", port=free_port(), ssl_context=context if scheme == "https" else None
+    )
+    reached, released = threading.Event(), threading.Event()
+
+    def slow(request: Request) -> Response:
+        reached.set()
+        released.wait(120)
+        return Response("late", status=404)
+
+    server.expect_request(stage).respond_with_handler(slow)
+    serve_page(server)
+    said: list[str] = []
+
+    def fetch(fetcher: Fetcher) -> None:
+        with pytest.raises(FetchError) as caught:
+            fetcher.get(f"{scheme}://localhost:{server.port}/page", "test")
+        said.append(str(caught.value))
+
+    server.start()
+    patient = replace(settings, timeout_seconds=120.0, robots_timeout_seconds=120.0)
+    with Fetcher(patient) as fetcher:
+        thread = threading.Thread(target=fetch, args=(fetcher,))
+        thread.start()
+        try:
+            assert reached.wait(30)
+            fetcher.stop()
+            thread.join(30)
+            cut_short = not thread.is_alive()
+        finally:
+            released.set()
+            thread.join()
+            server.stop()
+    assert cut_short
+    assert said == [STOPPED]
 
 
 class Trickler:
