@@ -5,10 +5,12 @@ Every report of `seeds/stories/<split>*.jsonl` (and the test reports read as dev
 the development ones) is saved, in order of publication, to a new SQLite store as a flagged
 article scored by the shipped classifier (so grouping is measured on every report, whatever
 its score) with the language newsmon detects, and the store's own grouping decides, once
-the stories have settled (a day after the last report). Pairwise precision and recall of
-"same story" against the written events (and among the reports the classifier reads: one it
-does not read scores 0 and is never flagged), beside the same store before the stories
-settle (the grouping the alerts went out with), settling them by the pairs' own margins
+the stories have settled as polls every few minutes settle them (a day after each report).
+Pairwise precision and recall of "same story" against the written events (and among the
+reports the classifier reads: one it does not read scores 0 and is never flagged), beside
+the same reports all stored first and then settled (as a backfill does), the store before
+the stories settle (the grouping the alerts went out with), settling them by the pairs' own
+margins
 without local scaling, and, not settled, comparing a story by its nearest lead alone, with
 stories that a later report shows one event left apart, with the days between reports not
 counted, with the names' weight at 0 as well (leads alone, the rule of 2026-12-02), and
@@ -57,7 +59,8 @@ FIXTURE_TITLES = {
     "other_story": "Kobakhidze: red lines",
 }
 AS_ALERTED = "newsmon as alerted, before stories settle"
-# Seconds of each settling pass (the longest are those of all reports in one store).
+AS_BACKFILLED = "newsmon, all reports stored first and then settled, as a backfill does"
+# Seconds of each settling: a poll's, or a backfill's of all its reports.
 SETTLING: list[float] = []
 
 
@@ -109,6 +112,7 @@ def main() -> None:
         undated = stories_rule.NAMES_WEIGHT, 0.0
         for grouping, vectors, (names_weight, apart_per_day), merge, nearest, settle in (
             ("newsmon", True, shipped, True, False, "local"),
+            (AS_BACKFILLED, True, shipped, True, False, "backfill"),
             (AS_ALERTED, True, shipped, True, False, None),
             ("settled by the pairs' own margins", True, shipped, True, False, "own"),
             ("a story's nearest lead alone, not settled", True, shipped, True, True, None),
@@ -130,13 +134,13 @@ def main() -> None:
             )
             print(f"| {name} | {grouping} | {_pairs(rows, stories)} |")
             read = [i for i, score in enumerate(scores) if score.vector]
-            if grouping in ("newsmon", AS_ALERTED) and len(read) < len(rows):
+            if grouping in ("newsmon", AS_BACKFILLED, AS_ALERTED) and len(read) < len(rows):
                 # A report the classifier does not read (it names not both countries) scores
                 # 0 and is never flagged, so no desk sees it in a story.
                 kept = [rows[i] for i in read], [stories[i] for i in read]
                 label = f"{grouping}, the {len(read)} reports the classifier reads"
                 print(f"| {name} | {label} | {_pairs(*kept)} |")
-    print(f"settling: {len(SETTLING)} passes, longest {max(SETTLING):.2f} s")
+    print(f"settling: {len(SETTLING)} polls' and backfills', longest {max(SETTLING):.2f} s")
     by_event: dict[str, set[str]] = {}
     for row in reports:
         by_event.setdefault(row["event"], set()).add(row["language"])
@@ -160,7 +164,8 @@ def _grouped(
     later report shows one event made one or not, a story compared by its nearest lead
     alone (the rule before 2026-12-04) or as shipped, and then the stories settled
     (``settle``: "local" as shipped, "own" by the pairs' own margins without local scaling)
-    after each report, as a poll does, and once the last report is a day old; or not."""
+    as polls every few minutes do (after each report, and whenever a report became a day
+    old), "backfill" as shipped once every report is stored (as a backfill does); or not."""
     from extractors.records import AnalysedArticle
     from newsmon import store as store_module
     from newsmon.store import SETTLE_AFTER, ArticleRow, Store
@@ -180,6 +185,7 @@ def _grouped(
         )
     with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
+        previous: datetime | None = None
         try:
             for i in order:
                 row, score = rows[i], scores[i]
@@ -205,12 +211,16 @@ def _grouped(
                     recipients=[],
                     alert=False,
                 )
-                if settle:
-                    # As a poll does after storing, then once the last report is a day old.
-                    _timed_settle(store, datetime.fromisoformat(row["published"]))
+                published = datetime.fromisoformat(row["published"])
+                if settle and settle != "backfill":
+                    # The polls since the report before: those that saw a report become a
+                    # day old, and this one, after storing.
+                    _timed_settle(store, previous or published, published)
+                previous = published
             if settle:
+                first = min(datetime.fromisoformat(row["published"]) for row in rows)
                 last = max(datetime.fromisoformat(row["published"]) for row in rows)
-                _timed_settle(store, last + SETTLE_AFTER)
+                _timed_settle(store, first if settle == "backfill" else last, last + SETTLE_AFTER)
             with store.session() as session:
                 story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
         finally:
@@ -222,9 +232,9 @@ def _grouped(
     return [story[row["url"]] or -1 for row in rows]
 
 
-def _timed_settle(store: Store, until: datetime) -> None:
+def _timed_settle(store: Store, since: datetime, until: datetime) -> None:
     started = time.perf_counter()
-    store.settle_stories(until=until)
+    store.settle_stories(since, until)
     SETTLING.append(time.perf_counter() - started)
 
 
