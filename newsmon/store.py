@@ -698,6 +698,11 @@ class Store:
             }
             if not fresh:
                 return 0
+            if len(ripe) < 2:
+                # Nothing to join it with: weighed, with no margin to read.
+                for story in fresh:
+                    story.settled_through = latest[story.id]
+                return 0
             leads = _leads(session, [story.id for story in stories])
             ripe_ids = {story.id for story in ripe}
             groups = one_event_groups(

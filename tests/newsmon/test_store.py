@@ -341,11 +341,12 @@ def test_a_range_settles_each_story_as_polls_would_have(
     store = _store(tmp_path)
     first = article("https://a.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0))
     start = first.published or first.fetched_at
+    other = article("https://c.fr/1", title="C", text="c", lang="fr", vector=_lead(0.0, 0.0, 1.0))
     later = replace(
         article("https://b.com/1", title="B", text="b", lang="en", vector=_lead(0.0, 1.0)),
         published=start + timedelta(hours=30),
     )
-    for report in (first, later):
+    for report in (first, other, later):
         store.save([report], ["desk@x.org"])
     weighed: list[tuple[int, int]] = []
     groups = newsmon.store.one_event_groups
@@ -357,7 +358,7 @@ def test_a_range_settles_each_story_as_polls_would_have(
     monkeypatch.setattr(newsmon.store, "one_event_groups", counted)
     store.settle_stories(since=start, until=start + timedelta(hours=60))
     # (settled stories weighed, leads of stories not settled yet beside them)
-    assert weighed == [(1, 0), (2, 0)]
+    assert weighed == [(2, 0), (3, 0)]
 
 
 def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
