@@ -25,6 +25,7 @@ Run: .venv/bin/python benchmarks/stories.py [--split dev|test]
 from __future__ import annotations
 
 import argparse
+import heapq
 import itertools
 import json
 import os
@@ -170,7 +171,9 @@ def _grouped(
     from newsmon import store as store_module
     from newsmon.store import SETTLE_AFTER, ArticleRow, Store
 
-    order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
+    times = [datetime.fromisoformat(row["published"]) for row in rows]
+    # By the time itself: the files write times in several zones.
+    order = sorted(range(len(rows)), key=lambda i: times[i])
     shipped = stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY
     stories_rule.NAMES_WEIGHT, stories_rule.APART_PER_DAY = names_weight, apart
     if not merge:
@@ -185,10 +188,14 @@ def _grouped(
         )
     with tempfile.TemporaryDirectory(prefix="newsmon-stories-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'stories.db'}")
-        previous: datetime | None = None
+        polls = settle is not None and settle != "backfill"
+        # When a stored report becomes a day old: the next poll settles its story.
+        due: list[datetime] = []
         try:
             for i in order:
                 row, score = rows[i], scores[i]
+                while polls and due and due[0] < times[i]:
+                    _timed_settle(store, heapq.heappop(due))
                 store.save(
                     [
                         AnalysedArticle(
@@ -197,10 +204,10 @@ def _grouped(
                             url=row["url"],
                             request_key=row["url"],
                             canonical_url=row["url"],
-                            fetched_at=datetime.fromisoformat(row["published"]),
+                            fetched_at=times[i],
                             title=row["title"],
                             text=row["text"],
-                            published=datetime.fromisoformat(row["published"]),
+                            published=times[i],
                             published_from="page",
                             language=languages[i],
                             topic=replace(
@@ -211,16 +218,14 @@ def _grouped(
                     recipients=[],
                     alert=False,
                 )
-                published = datetime.fromisoformat(row["published"])
-                if settle and settle != "backfill":
-                    # The polls since the report before: those that saw a report become a
-                    # day old, and this one, after storing.
-                    _timed_settle(store, previous or published, published)
-                previous = published
-            if settle:
-                first = min(datetime.fromisoformat(row["published"]) for row in rows)
-                last = max(datetime.fromisoformat(row["published"]) for row in rows)
-                _timed_settle(store, first if settle == "backfill" else last, last + SETTLE_AFTER)
+                if polls:
+                    # The poll that stored it settles after storing.
+                    heapq.heappush(due, times[i] + SETTLE_AFTER)
+                    _timed_settle(store, times[i])
+            while due:
+                _timed_settle(store, heapq.heappop(due))
+            if settle == "backfill":
+                _timed_settle(store, max(times) + SETTLE_AFTER, since=min(times))
             with store.session() as session:
                 story = {a.canonical_url: a.story_id for a in session.query(ArticleRow)}
         finally:
@@ -232,7 +237,7 @@ def _grouped(
     return [story[row["url"]] or -1 for row in rows]
 
 
-def _timed_settle(store: Store, since: datetime, until: datetime) -> None:
+def _timed_settle(store: Store, until: datetime, since: datetime | None = None) -> None:
     started = time.perf_counter()
     store.settle_stories(since, until)
     SETTLING.append(time.perf_counter() - started)

@@ -647,24 +647,19 @@ class Store:
     def settle_stories(self, since: datetime | None = None, until: datetime | None = None) -> int:
         """Make one story of the settled stories that report one event
         (``one_event_groups``): a story is settled SETTLE_AFTER its latest report, by
-        ``until`` (default now). From ``since`` (default: ``until``) a pass is made at each
-        moment a report of the range became a day old, as polls every few minutes would
-        have settled them, then at ``until``; each reads the stories of the windows before
-        it. The number of stories made part of another. Alerts already sent stay as they
-        went: later copies follow up in the thread of the first, and digests and the review
-        page list the story once."""
+        ``until`` (default now). Read one story window at a time from ``since`` (default:
+        ``until``), each with the stories around it; the number of stories made part of
+        another. Alerts already sent stay as they went: later copies follow up in the thread
+        of the first, and digests and the review page list the story once."""
         until = until or now()
-        since = min(since or until, until)
-        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
-        with self.session() as session:
-            reported = session.execute(
-                select(ArticleRow.published_at, ArticleRow.fetched_at).where(
-                    ArticleRow.story_id.is_not(None),
-                    when.between(since - SETTLE_AFTER, until - SETTLE_AFTER),
-                )
-            ).all()
-        moments = sorted({(published or fetched) + SETTLE_AFTER for published, fetched in reported})
-        return sum(self._settle_window(moment) for moment in [*moments, until])
+        step = self.story_window
+        joined = 0
+        end = min(since or until, until)
+        while True:
+            joined += self._settle_window(end)
+            if end >= until:
+                return joined
+            end = min(end + step, until)
 
     def _settle_window(self, until: datetime) -> int:
         """``settle_stories`` as of ``until``, among the stories with a report in the two

@@ -331,36 +331,6 @@ def test_a_story_is_weighed_again_only_once_a_later_report_has_settled(
     assert weighed == [2, 2]
 
 
-def test_a_range_settles_each_story_as_polls_would_have(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Settling a range (a backfill's) weighs each story the day after its report, against
-    the reports of that moment, as polls every few minutes would have: not later, against
-    reports published since (at one pass at the range's end, the two would be weighed
-    together, each as the other's neighbour)."""
-    store = _store(tmp_path)
-    first = article("https://a.ge/1", title="A", text="ა", lang="ka", vector=_lead(1.0))
-    start = first.published or first.fetched_at
-    other = article("https://c.fr/1", title="C", text="c", lang="fr", vector=_lead(0.0, 0.0, 1.0))
-    later = replace(
-        article("https://b.com/1", title="B", text="b", lang="en", vector=_lead(0.0, 1.0)),
-        published=start + timedelta(hours=30),
-    )
-    for report in (first, other, later):
-        store.save([report], ["desk@x.org"])
-    weighed: list[tuple[int, int]] = []
-    groups = newsmon.store.one_event_groups
-
-    def counted(*args: Any) -> Any:
-        weighed.append((len(args[0]), len(args[1])))
-        return groups(*args)
-
-    monkeypatch.setattr(newsmon.store, "one_event_groups", counted)
-    store.settle_stories(since=start, until=start + timedelta(hours=60))
-    # (settled stories weighed, leads of stories not settled yet beside them)
-    assert weighed == [(2, 0), (3, 0)]
-
-
 def _merging(store: Store, sent_before: str | None = None) -> list[AnalysedArticle]:
     """A and B saved as two stories (the alert of ``sent_before`` sent at once), then C,
     which makes them one."""
