@@ -143,13 +143,19 @@ class Fetcher:
     ) -> FetchedPage | NotModified:
         """GET with retries on connection errors, timeouts, 429 and 5xx, if robots.txt
         allows it."""
-        self._check_stopped()
         try:
-            self._check_robots(url)
+            return self._get(url, source, accept, validators)
         except FetchError:
-            # robots.txt cut short by the stop: the run stopped, the host refused nothing.
+            # A request (robots.txt's too) cut short by the stop: the run stopped, the host
+            # failed nothing.
             self._check_stopped()
             raise
+
+    def _get(
+        self, url: str, source: str, accept: tuple[str, ...], validators: Validators | None
+    ) -> FetchedPage | NotModified:
+        self._check_stopped()
+        self._check_robots(url)
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -160,8 +166,6 @@ class Fetcher:
             try:
                 return self._once(url, source, accept, headers)
             except _Retryable as exc:
-                # A request cut short by the stop is no failure of the host's.
-                self._check_stopped()
                 if exc.retry_after is not None and exc.retry_after > self._longest_wait:
                     raise FetchError(
                         f"HTTP {exc.status}: the host asked to retry after "
