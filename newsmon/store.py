@@ -693,18 +693,16 @@ class Store:
             }
             if not fresh:
                 return 0
-            if len(ripe) < 2:
-                # Nothing to join it with: weighed, with no margin to read.
-                for story in fresh:
-                    story.settled_through = latest[story.id]
-                return 0
-            leads = _leads(session, [story.id for story in stories])
-            ripe_ids = {story.id for story in ripe}
-            groups = one_event_groups(
-                [(story, leads[story.id]) for story in ripe],
-                [k for story in stories if story.id not in ripe_ids for k in leads[story.id]],
-                fresh,
-            )
+            groups: list[list[StoryRow]] = []
+            # One settled story has nothing to join: it is weighed with no margin read.
+            if len(ripe) > 1:
+                leads = _leads(session, [story.id for story in stories])
+                ripe_ids = {story.id for story in ripe}
+                groups = one_event_groups(
+                    [(story, leads[story.id]) for story in ripe],
+                    [k for story in stories if story.id not in ripe_ids for k in leads[story.id]],
+                    fresh,
+                )
             for story in fresh:
                 story.settled_through = latest[story.id]
             for group in groups:
