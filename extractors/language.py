@@ -30,6 +30,7 @@ from langdetect.utils.ngram import NGram
 from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
 from extractors.records import Language
+from extractors.stems import azerbaijani_words_outnumber
 from extractors.telltale_words import telltale_counts
 from extractors.words import (
     LISTED,
@@ -623,8 +624,10 @@ def _azerbaijani_spelling(text: str) -> bool:
 
 def _azerbaijani_title(text: str) -> bool:
     """A short text read as Turkish whose words say Azerbaijani: a word Turkish's list lacks
-    that Azerbaijani's stoplist has in lower case (cür, aprel); a word Turkish's list lacks, in
-    a text whose words together are spelled as Azerbaijani's are (Almaniyadakı bayram); or
+    that Azerbaijani's stoplist has in lower case (cür, aprel); more words written with
+    Azerbaijani's stems and endings than Turkish words Azerbaijani cannot read (Bu tapıntı); a
+    word Turkish's list lacks, in a text whose words together are spelled as Azerbaijani's
+    are (Almaniyadakı bayram); or
     words all in Azerbaijani's stoplist and more frequent there than in Turkish's, a stoplist
     of the same making.
     Words in capitals are left out: lowered, a Turkish I reads as i (MISIR as misir)."""
@@ -637,7 +640,7 @@ def _azerbaijani_title(text: str) -> bool:
         return False
     lowercase = ranked_lowercase_words("az")
     unknown = unknown_to(words, "tr")
-    if any(word in lowercase for word in unknown):
+    if any(word in lowercase for word in unknown) or azerbaijani_words_outnumber(words):
         return True
     if unknown and sum(spelling_odds(word, "az", "tr") for word in words) > _AZERBAIJANI_SPELLING:
         return True

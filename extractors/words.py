@@ -321,6 +321,11 @@ def _sequences_seen(language: str, other: str) -> int:
     return len(_letter_sequences(language)[0].keys() | _letter_sequences(other)[0].keys())
 
 
+def listed_words(language: str) -> Frequencies | dict[str, float]:
+    """The words of a language's wordfreq list, to look words up in."""
+    return _log_frequencies(language)
+
+
 def unknown_to(words: list[str], language: str) -> list[str]:
     table = _log_frequencies(language)
     return [word for word in words if word not in table]
