@@ -23,8 +23,12 @@ from functools import partial
 from typing import Any, TypeVar
 
 import httpcore
+from httpcore._backends.sync import SyncStream
 
 T = TypeVar("T")
+
+# What httpcore's SyncBackend sets on every connection it makes.
+_NO_DELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 # When the request being made in this thread must be complete (time.monotonic()); None: never.
 # httpx's sync client does all of a request's I/O in the thread that makes it.
@@ -124,6 +128,17 @@ class GuardedBackend(httpcore.SyncBackend):
                 self._open.add(kept.socket)
                 return kept
         stream.close()
+        self._forget(kept.socket)
+        raise httpcore.ConnectError("the run was stopped")
+
+    def _watch(self, sock: socket.socket) -> None:
+        """Hold a socket to ``abort`` from before it connects (a blocked connect wakes on
+        shutdown too), or close it if the run has stopped."""
+        with self._lock:
+            if not self._aborted:
+                self._open.add(sock)
+                return
+        sock.close()
         raise httpcore.ConnectError("the run was stopped")
 
     def _forget(self, sock: socket.socket) -> None:
@@ -138,7 +153,37 @@ class GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable[Any] | None,
         timeout: float | None,
     ) -> httpcore.NetworkStream:
-        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+        """httpcore's connection (socket.create_connection, then TCP_NODELAY), made here so
+        that ``abort`` reaches its socket while it connects: a host that never answers the
+        connection would otherwise hold a stopped run for the whole connect timeout."""
+        try:
+            found = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        for number, (family, kind, protocol, _, target) in enumerate(found, 1):
+            sock = socket.socket(family, kind, protocol)
+            self._watch(sock)
+            try:
+                sock.settimeout(timeout)
+                if local_address is not None:
+                    sock.bind((local_address, 0))
+                sock.connect(target)
+                for option in (*(socket_options or ()), _NO_DELAY):
+                    sock.setsockopt(*option)
+            except OSError as exc:
+                self._forget(sock)
+                sock.close()
+                if number < len(found):
+                    continue  # the name's next address, as socket.create_connection does
+                error = (
+                    httpcore.ConnectTimeout
+                    if isinstance(exc, TimeoutError)
+                    else httpcore.ConnectError
+                )
+                raise error(str(exc)) from exc
+            # httpcore's own stream over a connected socket, as its SyncBackend returns.
+            return SyncStream(sock)
+        raise httpcore.ConnectError(f"{address} has no address")
 
 
 class _DeadlineStream(httpcore.NetworkStream):

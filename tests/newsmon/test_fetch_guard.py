@@ -4,6 +4,7 @@ proxies from the environment."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import ipaddress
 import itertools
@@ -112,15 +113,15 @@ def test_a_name_that_changes_its_answer_never_reaches_this_machine(
     serve_page(server)
     names = FakeNames(monkeypatch, rebind=[PUBLIC, "127.0.0.1"])
     connected: list[str] = []
-    real_connect = socket.create_connection
+    real_connect = socket.socket.connect
 
-    def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+    def connect(sock: socket.socket, address: tuple[str, int]) -> None:
         connected.append(address[0])
         if address[0] == PUBLIC:  # not the internet from tests: nobody there
             raise ConnectionRefusedError(111, "Connection refused")
-        return real_connect(address, *args, **kwargs)
+        real_connect(sock, address)
 
-    monkeypatch.setattr(socket, "create_connection", connect)
+    monkeypatch.setattr(socket.socket, "connect", connect)
     fetcher = Fetcher(replace(settings, allowed_networks=()))
     with fetcher, pytest.raises(FetchError) as caught:
         fetcher.get(f"http://rebind.test:{server.port}/page", "test")
@@ -243,6 +244,52 @@ def test_a_stop_cuts_a_request_in_flight_short(
             released.set()
             thread.join()
             server.stop()
+    assert cut_short
+    assert said == [STOPPED]
+
+
+@contextlib.contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A port on 127.0.0.1 whose connections never complete: its listener's queue is full and
+    never accepted from, so the kernel drops further connection requests."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    port = listener.getsockname()[1]
+    queued = []
+    for _ in range(8):
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            waiting.connect(("127.0.0.1", port))
+        queued.append(waiting)
+    try:
+        with pytest.raises(TimeoutError):  # the premise: a connection hangs
+            socket.create_connection(("127.0.0.1", port), timeout=0.5)
+        yield port
+    finally:
+        for waiting in queued:
+            waiting.close()
+        listener.close()
+
+
+def test_a_stop_cuts_a_connection_being_made_short(settings: Settings) -> None:
+    """A run stopped while a host does not answer the connection itself ends the request at
+    once as stopped: the connect, too, is cut, not waited out to its timeout."""
+    said: list[str] = []
+
+    def fetch(fetcher: Fetcher, port: int) -> None:
+        with pytest.raises(FetchError) as caught:
+            fetcher.get(f"http://127.0.0.1:{port}/page", "test")
+        said.append(str(caught.value))
+
+    patient = replace(settings, timeout_seconds=60.0, robots_timeout_seconds=60.0)
+    with unanswered_port() as port, Fetcher(patient) as fetcher:
+        thread = threading.Thread(target=fetch, args=(fetcher, port))
+        thread.start()
+        time.sleep(0.5)  # into the connect
+        fetcher.stop()
+        thread.join(30)
+        cut_short = not thread.is_alive()
+        thread.join()
     assert cut_short
     assert said == [STOPPED]
 
