@@ -230,7 +230,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # words; Turkish writes 2008'de.
         if _ORDINAL_ENDING.search(text) or (guess[0] == "tr" and _azerbaijani_spelling(text)):
             guess = "az", guess[1], "letters"
-        elif guess[0] == "tr" and _azerbaijani_title(in_script):
+        elif guess[0] == "tr" and _azerbaijani_title(in_script, text):
             guess = "az", guess[1], "words"
         elif (bar := _unnamed_bar(words, guess[0], _UNNAMED_TITLE)) is not None:
             guess = _instead_of_unknown(in_script, words, guess, hint, bar)
@@ -622,7 +622,7 @@ def _azerbaijani_spelling(text: str) -> bool:
     )
 
 
-def _azerbaijani_title(text: str) -> bool:
+def _azerbaijani_title(text: str, written: str) -> bool:
     """A short text read as Turkish whose words say Azerbaijani: a word Turkish's list lacks
     that Azerbaijani's stoplist has in lower case (cür, aprel); more words written with
     Azerbaijani's stems and endings than Turkish words Azerbaijani cannot read (Bu tapıntı); a
@@ -630,7 +630,8 @@ def _azerbaijani_title(text: str) -> bool:
     are (Almaniyadakı bayram); or
     words all in Azerbaijani's stoplist and more frequent there than in Turkish's, a stoplist
     of the same making.
-    Words in capitals are left out: lowered, a Turkish I reads as i (MISIR as misir)."""
+    Words in capitals are left out: lowered, a Turkish I reads as i (MISIR as misir).
+    ``written`` is the text with its punctuation (Turkish Ağdam'da)."""
     words = [
         word.lower()
         for word in WORD.findall(text.replace("İ", "i"))
@@ -640,7 +641,7 @@ def _azerbaijani_title(text: str) -> bool:
         return False
     lowercase = ranked_lowercase_words("az")
     unknown = unknown_to(words, "tr")
-    if any(word in lowercase for word in unknown) or azerbaijani_words_outnumber(words):
+    if any(word in lowercase for word in unknown) or azerbaijani_words_outnumber(written):
         return True
     if unknown and sum(spelling_odds(word, "az", "tr") for word in words) > _AZERBAIJANI_SPELLING:
         return True
