@@ -1,7 +1,8 @@
 """Multilingual term evidence: which topic concepts a text names, in which words.
 
 A term is one or more word beginnings ("normaliz", "восстановл отношени") matched at word
-starts, case-insensitively, so inflected forms match. Matching goes word by word through a
+starts, case-insensitively, so inflected forms match; a term ending in "$" matches its last
+word whole ("rusa$": Spanish rusa, not Indonesian rusak, broken). Matching goes word by word through a
 prefix index rather than by one large regular expression: an article is read in
 milliseconds whatever the number of terms.
 """
@@ -13,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
+# Ends a term whose last word must be matched whole.
+_WHOLE = "$"
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 # Arabic attaches conjunctions, prepositions and the article to the word they follow.
 _ARABIC_CLITICS = re.compile(r"^(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})(?=\w{3})")
@@ -24,11 +27,12 @@ IMPLYING_SHARE = 0.5
 
 @dataclass(frozen=True)
 class TopicTerms:
-    """First-word prefix → (concept, the following words' prefixes), for every term; and the
-    concepts a text implies by being written mostly in one script."""
+    """First-word prefix → (concept, the following words' prefixes, whether the last word is
+    matched whole), for every term; and the concepts a text implies by being written mostly
+    in one script."""
 
     name: str
-    index: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    index: Mapping[str, tuple[tuple[str, tuple[str, ...], bool], ...]]
     implied_by_script: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
@@ -37,14 +41,15 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
     concepts = data.get("concepts")
     if not isinstance(concepts, Mapping) or not concepts:
         raise ValueError("topic file has no [concepts.<name>] tables")
-    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    index: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
     for concept, by_language in concepts.items():
         if not isinstance(by_language, Mapping):
             raise ValueError(f"concepts.{concept} must be a table of term lists")
         for words in by_language.values():
             for term in _strings(concept, words):
                 first, *rest = _WORD.findall(fold_case(term))
-                index.setdefault(first, []).append((concept, tuple(rest)))
+                whole = term.rstrip().endswith(_WHOLE)
+                index.setdefault(first, []).append((concept, tuple(rest), whole))
     return TopicTerms(
         name=str(data.get("name", "")),
         index={prefix: tuple(entries) for prefix, entries in index.items()},
@@ -69,14 +74,21 @@ def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
     for position, word in enumerate(words):
         for form in _forms(word):
             for length in range(1, len(form) + 1):
-                for concept, rest in terms.index.get(form[:length], ()):
+                for concept, rest, whole in terms.index.get(form[:length], ()):
                     following = words[position + 1 : position + 1 + len(rest)]
-                    if len(following) == len(rest) and all(
-                        w.startswith(p) for w, p in zip(following, rest, strict=True)
+                    if len(following) == len(rest) and _starts(
+                        [form, *following], [form[:length], *rest], whole
                     ):
                         surface = " ".join([word, *following])
                         found.setdefault(concept, {})[surface] = None
     return {concept: list(forms) for concept, forms in found.items()}
+
+
+def _starts(words: list[str], prefixes: list[str], whole: bool) -> bool:
+    """Each word starts with its prefix; with ``whole``, the last word is its prefix."""
+    if whole and words[-1] != prefixes[-1]:
+        return False
+    return all(w.startswith(p) for w, p in zip(words, prefixes, strict=True))
 
 
 def fold_case(text: str) -> str:

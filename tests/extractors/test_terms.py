@@ -55,6 +55,19 @@ def test_word_start_only() -> None:
     assert "russia" not in find_terms("რუსთავის აქცია რუსთაველის გამზირზე", TERMS)
 
 
+@pytest.mark.parametrize(
+    ("text", "russia"),
+    [
+        # Spanish rusa and rusas, not Indonesian rusak (broken).
+        ("la delegación rusa", True),
+        ("las tropas rusas", True),
+        ("jalan rusak di Georgia", False),
+    ],
+)
+def test_a_term_marked_whole_matches_only_the_whole_word(text: str, russia: bool) -> None:
+    assert ("russia" in find_terms(text, TERMS)) is russia
+
+
 def test_georgian_script_implies_georgia_and_others_do_not() -> None:
     assert implied_concepts("ოპოზიცია ხელისუფლებას აკრიტიკებს", TERMS) == ["georgia"]
     assert implied_concepts("Опозиция критикует власти", TERMS) == []
