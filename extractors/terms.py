@@ -2,8 +2,8 @@
 
 A term is one or more word beginnings ("normaliz", "восстановл отношени") matched at word
 starts, case-insensitively, so inflected forms match; a term ending in "$" matches its last
-word whole ("rusa$": Spanish rusa, not Indonesian rusak, broken). Matching goes word by word through a
-prefix index rather than by one large regular expression: an article is read in
+word whole ("rusa$": Spanish rusa, not Indonesian rusak, broken). Matching goes word by word
+through a prefix index rather than by one large regular expression: an article is read in
 milliseconds whatever the number of terms.
 """
 
