@@ -2,7 +2,9 @@
 
 A term is one or more word beginnings ("normaliz", "восстановл отношени") matched at word
 starts, case-insensitively, so inflected forms match; a term ending in "$" matches its last
-word whole ("rusa$": Spanish rusa, not Indonesian rusak, broken). Matching goes word by word
+word whole ("rusa$": Spanish rusa, not Indonesian rusak, broken). A concept's ``except`` list
+names word beginnings that never count for it (Arabic روستافيلي, Rustaveli, begins as روس,
+Russia, does). Matching goes word by word
 through a prefix index rather than by one large regular expression: an article is read in
 milliseconds whatever the number of terms.
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\w+")
 # Ends a term whose last word must be matched whole.
 _WHOLE = "$"
+# A concept's list of word beginnings that never count for it.
+_EXCEPT = "except"
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 # Arabic attaches conjunctions, prepositions and the article to the word they follow.
 _ARABIC_CLITICS = re.compile(r"^(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})(?=\w{3})")
@@ -34,6 +38,8 @@ class TopicTerms:
     name: str
     index: Mapping[str, tuple[tuple[str, tuple[str, ...], bool], ...]]
     implied_by_script: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # Concept → word beginnings that never count for it.
+    exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def compile_terms(data: Mapping[str, object]) -> TopicTerms:
@@ -42,10 +48,14 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
     if not isinstance(concepts, Mapping) or not concepts:
         raise ValueError("topic file has no [concepts.<name>] tables")
     index: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+    exceptions: dict[str, tuple[str, ...]] = {}
     for concept, by_language in concepts.items():
         if not isinstance(by_language, Mapping):
             raise ValueError(f"concepts.{concept} must be a table of term lists")
-        for words in by_language.values():
+        for language, words in by_language.items():
+            if language == _EXCEPT:
+                exceptions[concept] = tuple(fold_case(w) for w in _strings(concept, words))
+                continue
             for term in _strings(concept, words):
                 first, *rest = _WORD.findall(fold_case(term))
                 whole = term.rstrip().endswith(_WHOLE)
@@ -54,6 +64,7 @@ def compile_terms(data: Mapping[str, object]) -> TopicTerms:
         name=str(data.get("name", "")),
         index={prefix: tuple(entries) for prefix, entries in index.items()},
         implied_by_script=_scripts(data.get("implied_by_script", {})),
+        exceptions=exceptions,
     )
 
 
@@ -75,6 +86,8 @@ def find_terms(text: str, terms: TopicTerms) -> dict[str, list[str]]:
         for form in _forms(word):
             for length in range(1, len(form) + 1):
                 for concept, rest, whole in terms.index.get(form[:length], ()):
+                    if form.startswith(terms.exceptions.get(concept, ())):
+                        continue
                     following = words[position + 1 : position + 1 + len(rest)]
                     if len(following) == len(rest) and _starts(
                         [form, *following], [form[:length], *rest], whole
