@@ -133,13 +133,35 @@ class GuardedBackend(httpcore.SyncBackend):
 
     def _watch(self, sock: socket.socket) -> None:
         """Hold a socket to ``abort`` from before it connects (a blocked connect wakes on
-        shutdown too), or close it if the run has stopped."""
+        shutdown too); refused once the run has stopped."""
         with self._lock:
-            if not self._aborted:
-                self._open.add(sock)
-                return
-        sock.close()
-        raise httpcore.ConnectError("the run was stopped")
+            if self._aborted:
+                raise httpcore.ConnectError("the run was stopped")
+            self._open.add(sock)
+
+    def _connected(
+        self,
+        family: int,
+        kind: int,
+        protocol: int,
+        target: Any,
+        timeout: float | None,
+        local_address: str | None,
+    ) -> socket.socket:
+        """A socket connected to ``target``, held to ``abort`` while it connects; closed and
+        forgotten if anything fails."""
+        sock = socket.socket(family, kind, protocol)
+        try:
+            self._watch(sock)
+            sock.settimeout(timeout)
+            if local_address is not None:
+                sock.bind((local_address, 0))
+            sock.connect(target)
+        except BaseException:
+            self._forget(sock)
+            sock.close()
+            raise
+        return sock
 
     def _forget(self, sock: socket.socket) -> None:
         with self._lock:
@@ -161,18 +183,11 @@ class GuardedBackend(httpcore.SyncBackend):
         except OSError as exc:
             raise httpcore.ConnectError(str(exc)) from exc
         for number, (family, kind, protocol, _, target) in enumerate(found, 1):
-            sock = socket.socket(family, kind, protocol)
-            self._watch(sock)
             try:
-                sock.settimeout(timeout)
-                if local_address is not None:
-                    sock.bind((local_address, 0))
-                sock.connect(target)
+                sock = self._connected(family, kind, protocol, target, timeout, local_address)
                 for option in (*(socket_options or ()), _NO_DELAY):
                     sock.setsockopt(*option)
             except OSError as exc:
-                self._forget(sock)
-                sock.close()
                 if number < len(found):
                     continue  # the name's next address, as socket.create_connection does
                 error = (

@@ -285,13 +285,32 @@ def test_a_stop_cuts_a_connection_being_made_short(settings: Settings) -> None:
     with unanswered_port() as port, Fetcher(patient) as fetcher:
         thread = threading.Thread(target=fetch, args=(fetcher, port))
         thread.start()
-        time.sleep(0.5)  # into the connect
+        # Stopped once the connection is being made: its socket is held to the stop.
+        waited = time.monotonic() + 30
+        while not fetcher._backend._open and time.monotonic() < waited:
+            time.sleep(0.01)
+        time.sleep(0.2)  # and blocked in connect
         fetcher.stop()
         thread.join(30)
         cut_short = not thread.is_alive()
         thread.join()
     assert cut_short
     assert said == [STOPPED]
+
+
+def test_a_socket_that_cannot_be_made_is_a_failed_fetch(
+    settings: Settings, server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of file descriptors, the request fails as the fetch's error, recorded against its
+    source, not as an exception no caller expects."""
+    serve_page(server)
+
+    def no_socket(*args: Any, **kwargs: Any) -> socket.socket:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(socket, "socket", no_socket)
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError, match="Too many open files"):
+        fetcher.get(f"http://127.0.0.1:{server.port}/page", "test")
 
 
 class Trickler:
