@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,7 +68,7 @@ _APOSTROPHE_ENDING = re.compile(r"[^\W\d_]['’][^\W\d_]")
 class _Morphology:
     """One language's stems and endings: ``endings`` by their vowel class (None: no vowel)."""
 
-    stems: frozenset[str] | Frequencies | dict[str, float]
+    stems: Container[str]
     # Stems whose final q or k is softened (Azerbaijani only), read before a vowel alone.
     softened: frozenset[str]
     endings: dict[str, frozenset[str] | None]
@@ -103,10 +104,14 @@ def _turkic_lower(word: str) -> str:
 
 
 def _azerbaijani_only(word: str) -> bool:
+    """An Azerbaijani stem with Azerbaijani endings, longer than any Turkish stem the word
+    reads from; neither the word nor its stem a Turkish stem of _TURKISH_STEM letters or more
+    with Turkish endings (korundu is Turkish koru-n-du, not Azerbaijani korund-u)."""
     stem = _stem(word, _azerbaijani(), _SHORTEST_STEM)
     return (
         stem > _stem(word, _turkish(), _SHORTEST_STEM)
         and word[:stem] not in _turkish().stems
+        and not _stem(word, _turkish(), _TURKISH_STEM)
         and not _stem(word[:stem], _turkish(), _TURKISH_STEM)
     )
 
@@ -174,12 +179,25 @@ def _azerbaijani() -> _Morphology:
 
 @cache
 def _turkish() -> _Morphology:
-    return _morphology(listed_words("tr"), frozenset(), "TR")
+    return _morphology(_TurkishStems(listed_words("tr")), frozenset(), "TR")
 
 
-def _morphology(
-    stems: frozenset[str] | Frequencies | dict[str, float], softened: frozenset[str], language: str
-) -> _Morphology:
+class _TurkishStems:
+    """Turkish's list and the roots of its verbs: the list holds kovmak and kovmuştu but not
+    kov, which a form it lacks (kovmuş) is read from."""
+
+    def __init__(self, listed: Frequencies | dict[str, float]) -> None:
+        self._listed = listed
+        words = listed.keys() if isinstance(listed, dict) else ()  # a small list: a dict
+        self._roots = frozenset(
+            word[:-3] for word in words if word.endswith(("mak", "mek")) and len(word) > 4
+        )
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._listed or word in self._roots)
+
+
+def _morphology(stems: Container[str], softened: frozenset[str], language: str) -> _Morphology:
     own = _AZERBAIJANI_ONLY if language == "AZ" else _TURKISH_ONLY
     classes = _AZERBAIJANI_HARMONY if language == "AZ" else _TURKISH_HARMONY
     endings: dict[str, frozenset[str] | None] = {}

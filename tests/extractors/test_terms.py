@@ -87,6 +87,11 @@ def test_words_a_concept_excepts_do_not_count_for_it(text: str, russia: bool) ->
     assert ("russia" in find_terms(text, TERMS)) is russia
 
 
+def test_loading_is_not_georgia() -> None:
+    assert "georgia" not in find_terms("Компания грузит зерно, вагоны грузили всю ночь", TERMS)
+    assert find_terms("Грузия и грузинские вина", TERMS)["georgia"] == ["грузия", "грузинские"]
+
+
 def test_georgian_script_implies_georgia_and_others_do_not() -> None:
     assert implied_concepts("ოპოზიცია ხელისუფლებას აკრიტიკებს", TERMS) == ["georgia"]
     assert implied_concepts("Опозиция критикует власти", TERMS) == []
