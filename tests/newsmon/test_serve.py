@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -121,10 +121,18 @@ def test_serve_polls_on_schedule_then_stops_on_sigterm(
         httpx.get(f"{ui.group(1)}/api/health", timeout=2)
 
 
-def _polls(process: subprocess.Popen[bytes], log: Path, count: int) -> list[str]:
-    """The first ``count`` poll lines, then the process stopped by SIGTERM."""
+def _polls(
+    process: subprocess.Popen[bytes],
+    log: Path,
+    count: int,
+    settled: Callable[[], bool] = lambda: True,
+) -> list[str]:
+    """The first ``count`` poll lines, then (once ``settled``) the process stopped by
+    SIGTERM."""
     deadline = time.monotonic() + 240
-    while log.read_text().count(" poll: ") < count and time.monotonic() < deadline:
+    while (log.read_text().count(" poll: ") < count or not settled()) and (
+        time.monotonic() < deadline
+    ):
         assert process.poll() is None, log.read_text()[-3000:]
         time.sleep(0.5)
     os.killpg(process.pid, signal.SIGTERM)
@@ -156,17 +164,27 @@ def test_a_restarted_serve_makes_one_poll_of_those_it_missed(
     config_file = config(tmp_path / "c.toml", serve_demo(httpserver))
     env = _env(tmp_path / "home", NEWSMON_INTERVAL_SECONDS="5")
     command = [*NEWSMON, "serve", "--config", str(config_file)]
+    database = tmp_path / "home" / "prefect" / "prefect.db"
+
+    def states() -> list[tuple[str, str | None]]:
+        # Read-only, waiting out the serve's writes.
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)) as db:
+            return db.execute(
+                "SELECT s.name, s.message FROM flow_run r JOIN flow_run_state s"
+                " ON r.state_id = s.id"
+            ).fetchall()
+
+    def completed(runs: int) -> Callable[[], bool]:
+        # The poll's line is printed inside the run, before its state is Completed.
+        return lambda: [name for name, _ in states()].count("Completed") >= runs
+
     first = tmp_path / "first.log"
-    _polls(_start(command, env, first), first, 1)
+    _polls(_start(command, env, first), first, 1, completed(1))
     time.sleep(12)
     second = tmp_path / "second.log"
-    _polls(_start(command, env, second), second, 1)
-    with closing(sqlite3.connect(tmp_path / "home" / "prefect" / "prefect.db")) as db:
-        states = db.execute(
-            "SELECT s.name, s.message FROM flow_run r JOIN flow_run_state s ON r.state_id = s.id"
-        ).fetchall()
-    assert len([name for name, _ in states if name == "Completed"]) == 2, states
-    assert ("Cancelled", MISSED) in states, states
+    _polls(_start(command, env, second), second, 1, completed(2))
+    assert [name for name, _ in states()].count("Completed") == 2, states()
+    assert ("Cancelled", MISSED) in states(), states()
 
 
 def test_of_the_runs_due_the_latest_of_this_config_runs_unless_the_batch_is_full() -> None:
