@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors.words import Frequencies, listed_words, ranked_log_frequencies
+from extractors.words import WORD, Frequencies, listed_words, ranked_log_frequencies
 
 # Ending templates: A is the two-way vowel, I the four-way one, Q the k of front and q of
 # back vowels (Azerbaijani -lıq, -lik), G the ğ or y before a vowel (Azerbaijani -dığı,
@@ -59,7 +59,6 @@ _SHORTEST_STEM = 3
 _TURKISH_STEM = 4
 # The most endings read after a stem.
 _MOST_ENDINGS = 5
-_WORD = re.compile(r"[^\W\d_]+")
 # A Turkish name's case ending after an apostrophe (Ağdam'da): Azerbaijani writes Ağdamda.
 _APOSTROPHE_ENDING = re.compile(r"[^\W\d_]['’][^\W\d_]")
 
@@ -86,7 +85,7 @@ def azerbaijani_words_outnumber(text: str) -> bool:
     evidence."""
     if _APOSTROPHE_ENDING.search(text):
         return False
-    written = [word for word in _WORD.findall(text) if len(word) == 1 or not word.isupper()]
+    written = [word for word in WORD.findall(text) if len(word) == 1 or not word.isupper()]
     turkish = listed_words("tr")
     stoplist = ranked_log_frequencies("az")
     azerbaijani = turkish_only = 0
@@ -108,10 +107,11 @@ def _azerbaijani_only(word: str) -> bool:
     reads from; neither the word nor its stem a Turkish stem of _TURKISH_STEM letters or more
     with Turkish endings (korundu is Turkish koru-n-du, not Azerbaijani korund-u)."""
     stem = _stem(word, _azerbaijani(), _SHORTEST_STEM)
+    turkish = _stem(word, _turkish(), _SHORTEST_STEM)  # the longest Turkish stem
     return (
-        stem > _stem(word, _turkish(), _SHORTEST_STEM)
+        stem > turkish
+        and turkish < _TURKISH_STEM
         and word[:stem] not in _turkish().stems
-        and not _stem(word, _turkish(), _TURKISH_STEM)
         and not _stem(word[:stem], _turkish(), _TURKISH_STEM)
     )
 
