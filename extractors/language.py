@@ -44,6 +44,7 @@ from extractors.words import (
     neighbour_words,
     ranked_fit,
     ranked_lowercase_words,
+    short_words_only,
     spelling_odds,
     stoplist_letters,
     unknown_to,
@@ -142,6 +143,8 @@ _UNNAMED_WHY = "of a language newsmon cannot name"
 # the development split (docs/decisions.md).
 _NEIGHBOUR_WHY = "written as a neighbour newsmon cannot name writes them"
 _NEIGHBOUR_WORDS = 3
+# ...or one, where the language answered has a wordfreq list that finds the word far rarer.
+_CHECKED_NEIGHBOUR_WORDS = 1
 _UNNAMED_TEXT = UnnamedBars(4, 0.4, 1.0)
 _UNNAMED_TITLE = UnnamedBars(5, 0.5, 2.5)
 # ...or a desk language's list knows this share of its words not capitalised, at least
@@ -399,11 +402,12 @@ def _outweighs(best: WordFit, current: WordFit | None, enough: bool) -> bool:
 def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str | None) -> Guess:
     """``und`` for a Latin text whose words the list of the language answered does not know
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
-    most words of a real text of a language are in its wordfreq list, and a fifth or more in
-    its stoplist; or whose words are far likelier a language's newsmon cannot name
-    (``_unnamed_bar``). Languages with no list (Somali) keep langdetect's answer unless
-    that rules it out. The page's declared language stands in for ``und`` when no list can
-    check it (a page declaring Zulu) or its list knows the words."""
+    most words of a real text of a language are in its wordfreq list, longer words as well as
+    short ones, and a fifth or more in its stoplist; or
+    whose words are far likelier a language's newsmon cannot name (``_unnamed_bar``).
+    Languages with no list (Somali) keep langdetect's answer unless that rules it out. The
+    page's declared language stands in for ``und`` when no list can check it (a page
+    declaring Zulu) or its list knows the words."""
     if _known_to(text, words, guess[0]) is False:
         return _instead_of_unknown(text, words, guess, hint, None)
     bar = _unnamed_bar(words, guess[0], _UNNAMED_TEXT)
@@ -417,9 +421,15 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
 def _in_neighbours_words(words: list[str], code: str) -> bool:
     """Whether a text read as ``code`` writes its words the way a close neighbour newsmon
     cannot name does (Nynorsk read as Bokmål, Bosnian as Croatian): the two share most
-    words, and only those each writes its own way tell them apart."""
+    words, and only those each writes its own way tell them apart. One such word is enough
+    where the wordfreq list of ``code`` finds it far rarer than the neighbour's stoplist
+    does (Bokmål's or Portuguese's, against Nynorsk ikkje or Galician unha), three where only
+    the stoplists say it (Croatian's, 2,000 words, against Bosnian's)."""
     own = neighbour_words(words, code)
-    return own is not None and own.theirs >= _NEIGHBOUR_WORDS and own.theirs >= 2 * own.ours
+    if own is None:
+        return False
+    enough = _CHECKED_NEIGHBOUR_WORDS if own.checked else _NEIGHBOUR_WORDS
+    return own.theirs >= enough and own.theirs >= 2 * own.ours
 
 
 def _instead_of_unknown(
@@ -480,6 +490,8 @@ def _known_to(text: str, words: list[str], code: str) -> bool | None:
     """Whether the list of the Latin-script language ``code`` knows enough of the text's
     words (None when it has no list, or the text is too short to judge)."""
     if code in LISTED["LATIN"]:
+        if len(words) >= _UNKNOWN_WORDS_MIN and short_words_only(words, code):
+            return _names_known(text, code, fit)
         return _list_knows(text, words, code, fit, _KNOWN_SHARE)
     if code in RANKED:
         return _list_knows(text, words, code, ranked_fit, _STOPLIST_KNOWN)
@@ -498,8 +510,12 @@ def _list_knows(
     sentence listing the region's leaders); None for a shorter text."""
     if len(words) < _UNKNOWN_WORDS_MIN:
         return None
-    if fitter(words, code).known >= share:
-        return True
+    return fitter(words, code).known >= share or _names_known(text, code, fitter)
+
+
+def _names_known(text: str, code: str, fitter: Callable[[list[str], str], WordFit]) -> bool:
+    """Whether ``code`` is a desk language whose list knows nearly all of the text's words
+    not capitalised: a sentence listing the region's leaders is the desk's."""
     common = common_words_of(text)[:_WORD_SAMPLE]
     enough = len(common) >= _NAMES_COMMON_WORDS
     return code in _DESK and enough and fitter(common, code).known >= _NAMES_KNOWN

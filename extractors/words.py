@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -68,6 +69,12 @@ UNNAMED = (
 # articles' words (Cebuano's, Waray's), which shares a little with every language.
 _NEIGHBOUR_SHARE = 0.45
 _NEIGHBOUR_TOP = 300
+# A neighbour's word is its own against a named language with a wordfreq list when it is
+# this much more frequent (log10) by its rank in the neighbour's stoplist than in the named
+# language's list: Nynorsk ein, dei, ikkje (1.9 to 2.5 against Bokmål), not the Bokmål
+# words Bokmål's stoplist happens to lack (fylke, fjorden, likevel: 1.3 and under). Chosen
+# on the development split (docs/decisions.md).
+_NEIGHBOUR_GAP = 1.5
 # Where a large list tells a title's rarer word of one neighbour from the other's (Russian
 # "удержусь", no Ukrainian word). Chosen on the development split of the language benchmark
 # (docs/decisions.md); Latin large lists were left out: English's, German's and French's know
@@ -96,6 +103,12 @@ _COMMON_LOG = math.log10(5e-4)
 # A word at least this frequent in a language's wordfreq list (one in 100,000) is one of its
 # ordinary words, whatever its stoplist lacks.
 _COMMON_NEWS_LOG = -5.0
+# Words of this many letters or more, at least so many of them, and the share of them a
+# language's list knows of its own sentences (short_words_only). Chosen on the development
+# split (docs/decisions.md).
+_LONG_WORD = 4
+_LONG_WORDS = 4
+_LONG_KNOWN = 0.2
 _FLOOR = 1e-8
 # Combining marks: the lists write words without them (harakat, stress marks), and Turkish
 # İ lowers to i and a combining dot.
@@ -195,11 +208,13 @@ def unnamed_fit(words: list[str]) -> WordFit:
 @dataclass(frozen=True)
 class OwnWords:
     """A text's words that a close neighbour's stoplist holds and the language's lacks
-    (``theirs``: Nynorsk ikkje, frå), and the other way round (``ours``: Bokmål ikke, fra)."""
+    (``theirs``: Nynorsk ikkje, frå), and the other way round (``ours``: Bokmål ikke, fra);
+    ``checked`` where the language's wordfreq list also weighed ``theirs``."""
 
     neighbour: str
     theirs: int
     ours: int
+    checked: bool
 
 
 def neighbour_words(words: list[str], language: str) -> OwnWords | None:
@@ -208,15 +223,49 @@ def neighbour_words(words: list[str], language: str) -> OwnWords | None:
     if language not in RANKED:
         return None
     own = ranked_log_frequencies(language)
+    listed = _log_frequencies(language) if language in _wordfreq_languages() else {}
     counts = [
         OwnWords(
             name,
-            sum(word in _ranked_lowercase(name) and word not in own for word in words),
+            sum(
+                word in _ranked_lowercase(name)
+                and word not in own
+                and (not listed or _far_likelier(word, _ranked_lowercase(name), language))
+                for word in words
+            ),
             sum(word in own and word not in _ranked(name) for word in words),
+            bool(listed),
         )
         for name in _neighbours(language)
     ]
     return max(counts, key=lambda found: found.theirs, default=None)
+
+
+def _far_likelier(word: str, neighbour: dict[str, float], language: str) -> bool:
+    """Whether ``word`` is far more frequent in the neighbour than in the listed ``language``,
+    and not the language's own word typed without its accents (Portuguese tres, nivel for
+    três, nível, which Galician writes so)."""
+    listed = _log_frequencies(language)
+    if neighbour[word] - listed.get(word, _FLOOR_LOG) < _NEIGHBOUR_GAP:
+        return False
+    return word not in _accentless_spellings(language)
+
+
+@cache
+def _accentless_spellings(language: str) -> frozenset[str]:
+    """The language's ordinary words written with accents, as typed without them (the Latin
+    languages with neighbours have small lists, plain dicts)."""
+    table = _log_frequencies(language)
+    listed = table.items() if isinstance(table, dict) else ()
+    return frozenset(
+        folded
+        for word, log in listed
+        if log >= _COMMON_NEWS_LOG and (folded := _folded(word)) != word and folded.isascii()
+    )
+
+
+def _folded(word: str) -> str:
+    return str(_MARKS.sub("", unicodedata.normalize("NFD", word)))
 
 
 @cache
@@ -329,6 +378,21 @@ def listed_words(language: str) -> Frequencies | dict[str, float]:
 def unknown_to(words: list[str], language: str) -> list[str]:
     table = _log_frequencies(language)
     return [word for word in words if word not in table]
+
+
+def short_words_only(words: list[str], language: str) -> bool:
+    """Whether the language's wordfreq list knows little of the words but short ones: under
+    ``_LONG_KNOWN`` of those of ``_LONG_WORD`` letters or more (at least ``_LONG_WORDS``),
+    and under half of all the words as its ordinary words. A large list holds most two- and
+    three-letter strings (Maori te, ki, ka in Indonesian's), so the share of words it knows
+    says little; a sentence of the language has its longer words in the list too."""
+    table = _log_frequencies(language)
+    long = [word for word in words if len(word) >= _LONG_WORD]
+    if len(long) < _LONG_WORDS:
+        return False
+    known_long = sum(word in table for word in long)
+    ordinary = sum(table.get(word, _FLOOR_LOG) >= _COMMON_NEWS_LOG for word in words)
+    return known_long < _LONG_KNOWN * len(long) and 2 * ordinary < len(words)
 
 
 @cache

@@ -212,6 +212,32 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # One Nynorsk word (dei) and no Bokmål one: Bokmål's wordfreq list finds dei rare...
+        ("Kommunestyret vedtok planen, men dei fleste partia stemte mot.", "und"),
+        ("Kommunestyret vedtok planen, men de fleste partiene stemte mot.", "nb"),
+        # ...but likevel, lenger, fjorden and fylke, which Nynorsk's stoplist holds and
+        # Bokmål's lacks, are about as frequent in Bokmål's list: ordinary Bokmål.
+        ("Likevel kom det mange folk til møtet i Bergen i går kveld.", "nb"),
+        ("Det var lenger kø enn vanlig, og folk måtte vente lenge på bussen.", "nb"),
+        ("Regjeringen vil bygge ny bro over fjorden i Vestland fylke.", "nb"),
+        ("Flommen i elva har ført til store skader på veier og hus i regionen.", "nb"),
+        # Galician unha in Portuguese text is Galician's; tres, familia, serie typed without
+        # accents are Portuguese's (três, família, série), as is its older spelling.
+        ("A policía informou que unha muller foi detida onte na cidade.", "und"),
+        ("A nova serie da Netflix estreia na proxima semana com tres episodios.", "pt"),
+        ("Segundo a policia, a familia da vitima ja foi informada sobre o caso.", "pt"),
+        ("O ministro anunciou medidas para apoiar a actividade económica nas províncias.", "pt"),
+    ],
+)
+def test_one_word_of_a_neighbour_is_enough_where_the_answer_s_list_finds_it_rare(
+    text: str, code: str
+) -> None:
+    assert detect_language(text).code == code
+
+
+@pytest.mark.parametrize(
     ("neighbour", "named"),
     [
         # The same report in Nynorsk and in Bokmål: ikkje, frå, dei, vart against ikke, fra,
@@ -390,8 +416,19 @@ def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
             "und",
         ),
         ("Hulumende u vule leswaku vanhu hinkwavo va fanele ku kuma mati lama tengeke.", "und"),
-        # ...and a sentence of a listed language is known to its list.
+        # Maori once read as Romanian: Romanian's list holds te, ki, mai, a and o, but not
+        # the longer words...
+        (
+            "Ka mea te minita o te kawanatanga kua tae mai te wa ki te whakatika i nga ture o "
+            "te whenua me nga moana.",
+            "und",
+        ),
+        # ...while a sentence of a listed language is known to its list, short words and long.
         ("The minister said that more people should speak the language at home.", "en"),
+        (
+            "Ministrul a spus că a venit timpul să fie schimbate legile țării și ale mării.",
+            "ro",
+        ),
     ],
 )
 def test_a_sentence_the_answered_language_does_not_know_is_und(text: str, code: str) -> None:
