@@ -143,8 +143,8 @@ _UNNAMED_WHY = "of a language newsmon cannot name"
 # the development split (docs/decisions.md).
 _NEIGHBOUR_WHY = "written as a neighbour newsmon cannot name writes them"
 _NEIGHBOUR_WORDS = 3
-# ...or one, where the language answered has a wordfreq list that finds the word far rarer.
-_CHECKED_NEIGHBOUR_WORDS = 1
+# ...or two, where the language answered has a wordfreq list that finds them far rarer.
+_CONFIRMED_NEIGHBOUR_WORDS = 2
 _UNNAMED_TEXT = UnnamedBars(4, 0.4, 1.0)
 _UNNAMED_TITLE = UnnamedBars(5, 0.5, 2.5)
 # ...or a desk language's list knows this share of its words not capitalised, at least
@@ -421,15 +421,15 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
 def _in_neighbours_words(words: list[str], code: str) -> bool:
     """Whether a text read as ``code`` writes its words the way a close neighbour newsmon
     cannot name does (Nynorsk read as Bokmål, Bosnian as Croatian): the two share most
-    words, and only those each writes its own way tell them apart. One such word is enough
-    where the wordfreq list of ``code`` finds it far rarer than the neighbour's stoplist
-    does (Bokmål's or Portuguese's, against Nynorsk ikkje or Galician unha), three where only
-    the stoplists say it (Croatian's, 2,000 words, against Bosnian's)."""
+    words, and only those each writes its own way tell them apart: three such words, by the
+    two stoplists, or two where the wordfreq list of ``code`` also finds them far rarer than
+    the neighbour's stoplist does (Bokmål's or Portuguese's, against Nynorsk ikkje, frå or
+    Galician unha); Croatian has no such list."""
     own = neighbour_words(words, code)
     if own is None:
         return False
-    enough = _CHECKED_NEIGHBOUR_WORDS if own.checked else _NEIGHBOUR_WORDS
-    return own.theirs >= enough and own.theirs >= 2 * own.ours
+    told = own.theirs >= _NEIGHBOUR_WORDS and own.theirs >= 2 * own.ours
+    return told or (own.confirmed >= _CONFIRMED_NEIGHBOUR_WORDS and own.confirmed >= 2 * own.ours)
 
 
 def _instead_of_unknown(

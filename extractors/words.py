@@ -209,12 +209,13 @@ def unnamed_fit(words: list[str]) -> WordFit:
 class OwnWords:
     """A text's words that a close neighbour's stoplist holds and the language's lacks
     (``theirs``: Nynorsk ikkje, frå), and the other way round (``ours``: Bokmål ikke, fra);
-    ``checked`` where the language's wordfreq list also weighed ``theirs``."""
+    ``confirmed``: those of ``theirs`` the language's wordfreq list finds far rarer (none
+    where it has no list)."""
 
     neighbour: str
     theirs: int
     ours: int
-    checked: bool
+    confirmed: int
 
 
 def neighbour_words(words: list[str], language: str) -> OwnWords | None:
@@ -224,29 +225,26 @@ def neighbour_words(words: list[str], language: str) -> OwnWords | None:
         return None
     own = ranked_log_frequencies(language)
     listed = _log_frequencies(language) if language in _wordfreq_languages() else {}
-    counts = [
-        OwnWords(
-            name,
-            sum(
-                word in _ranked_lowercase(name)
-                and word not in own
-                and (not listed or _far_likelier(word, _ranked_lowercase(name), language))
-                for word in words
-            ),
-            sum(word in own and word not in _ranked(name) for word in words),
-            bool(listed),
+    counts = []
+    for name in _neighbours(language):
+        theirs = [word for word in words if word in _ranked_lowercase(name) and word not in own]
+        counts.append(
+            OwnWords(
+                name,
+                len(theirs),
+                sum(word in own and word not in _ranked(name) for word in words),
+                sum(bool(listed) and _far_likelier(word, name, language) for word in theirs),
+            )
         )
-        for name in _neighbours(language)
-    ]
     return max(counts, key=lambda found: found.theirs, default=None)
 
 
-def _far_likelier(word: str, neighbour: dict[str, float], language: str) -> bool:
-    """Whether ``word`` is far more frequent in the neighbour than in the listed ``language``,
-    and not the language's own word typed without its accents (Portuguese tres, nivel for
-    três, nível, which Galician writes so)."""
+def _far_likelier(word: str, neighbour: str, language: str) -> bool:
+    """Whether ``word`` is far more frequent in the neighbour (its stoplist) than in the listed
+    ``language``, and not the language's own word typed without its accents (Portuguese
+    tres, nivel for três, nível, which Galician writes so)."""
     listed = _log_frequencies(language)
-    if neighbour[word] - listed.get(word, _FLOOR_LOG) < _NEIGHBOUR_GAP:
+    if _ranked_lowercase(neighbour)[word] - listed.get(word, _FLOOR_LOG) < _NEIGHBOUR_GAP:
         return False
     return word not in _accentless_spellings(language)
 

@@ -214,9 +214,13 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        # One Nynorsk word (dei) and no Bokmål one: Bokmål's wordfreq list finds dei rare...
-        ("Kommunestyret vedtok planen, men dei fleste partia stemte mot.", "und"),
-        ("Kommunestyret vedtok planen, men de fleste partiene stemte mot.", "nb"),
+        # Two Nynorsk words (dei, ikkje) and no Bokmål one: Bokmål's wordfreq list finds
+        # both far rarer than Nynorsk's stoplist does...
+        ("Kommunestyret vedtok planen, men dei fleste partia stemte ikkje for han.", "und"),
+        ("Kommunestyret vedtok planen, men de fleste partiene stemte ikke for ham.", "nb"),
+        # ...one is not enough (kvart over tolv and òg are Bokmål too)...
+        ("Møtet starter klokken kvart over tolv i kommunestyresalen.", "nb"),
+        ("Han reiste òg til Bergen for å besøke familien sin i helgen.", "nb"),
         # ...but likevel, lenger, fjorden and fylke, which Nynorsk's stoplist holds and
         # Bokmål's lacks, are about as frequent in Bokmål's list: ordinary Bokmål.
         ("Likevel kom det mange folk til møtet i Bergen i går kveld.", "nb"),
@@ -224,14 +228,19 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
         ("Regjeringen vil bygge ny bro over fjorden i Vestland fylke.", "nb"),
         ("Flommen i elva har ført til store skader på veier og hus i regionen.", "nb"),
         # Galician unha in Portuguese text is Galician's; tres, familia, serie typed without
-        # accents are Portuguese's (três, família, série), as is its older spelling.
-        ("A policía informou que unha muller foi detida onte na cidade.", "und"),
+        # accents are Portuguese's (três, família, série), as are its older spelling, its
+        # rarer words (comarca, ata) and names (Marco Polo).
+        ("A policía informou que unha muller foi detida onte e que levaba unha navalla.", "und"),
+        ("A polícia informou que uma mulher foi detida ontem e que levava uma faca.", "pt"),
+        ("O juiz de direito da comarca determinou o bloqueio dos bens do prefeito.", "pt"),
+        ("A ata de registro de preços da licitação foi publicada no Diário Oficial.", "pt"),
+        ("A exposição sobre Marco Polo abre nesta sexta no museu do Ipiranga.", "pt"),
         ("A nova serie da Netflix estreia na proxima semana com tres episodios.", "pt"),
         ("Segundo a policia, a familia da vitima ja foi informada sobre o caso.", "pt"),
         ("O ministro anunciou medidas para apoiar a actividade económica nas províncias.", "pt"),
     ],
 )
-def test_one_word_of_a_neighbour_is_enough_where_the_answer_s_list_finds_it_rare(
+def test_two_words_of_a_neighbour_are_enough_where_the_answer_s_list_finds_them_rare(
     text: str, code: str
 ) -> None:
     assert detect_language(text).code == code
