@@ -403,8 +403,8 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     """``und`` for a Latin text whose words the list of the language answered does not know
     (Basque read as Spanish, Irish as English, Zulu as Swahili: the nearest n-gram profile):
     most words of a real text of a language are in its wordfreq list, longer words as well as
-    short ones, and a fifth or more in its stoplist; or
-    whose words are far likelier a language's newsmon cannot name (``_unnamed_bar``).
+    short ones, and a fifth or more in its stoplist; or whose words are far likelier a
+    language's newsmon cannot name (``_unnamed_bar``), or written as a close neighbour's.
     Languages with no list (Somali) keep langdetect's answer unless that rules it out. The
     page's declared language stands in for ``und`` when no list can check it (a page
     declaring Zulu) or its list knows the words."""

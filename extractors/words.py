@@ -71,7 +71,7 @@ _NEIGHBOUR_SHARE = 0.45
 _NEIGHBOUR_TOP = 300
 # A neighbour's word is its own against a named language with a wordfreq list when it is
 # this much more frequent (log10) by its rank in the neighbour's stoplist than in the named
-# language's list: Nynorsk ein, dei, ikkje (1.9 to 2.5 against Bokmål), not the Bokmål
+# language's list: Nynorsk dei, ikkje, ein, frå (1.9 to 2.9 against Bokmål), not the Bokmål
 # words Bokmål's stoplist happens to lack (fylke, fjorden, likevel: 1.3 and under). Chosen
 # on the development split (docs/decisions.md).
 _NEIGHBOUR_GAP = 1.5
@@ -224,7 +224,7 @@ def neighbour_words(words: list[str], language: str) -> OwnWords | None:
     if language not in RANKED:
         return None
     own = ranked_log_frequencies(language)
-    listed = _log_frequencies(language) if language in _wordfreq_languages() else {}
+    listed = language in _wordfreq_languages()
     counts = []
     for name in _neighbours(language):
         theirs = [word for word in words if word in _ranked_lowercase(name) and word not in own]
@@ -233,7 +233,7 @@ def neighbour_words(words: list[str], language: str) -> OwnWords | None:
                 name,
                 len(theirs),
                 sum(word in own and word not in _ranked(name) for word in words),
-                sum(bool(listed) and _far_likelier(word, name, language) for word in theirs),
+                sum(listed and _far_likelier(word, name, language) for word in theirs),
             )
         )
     return max(counts, key=lambda found: found.theirs, default=None)
@@ -251,8 +251,8 @@ def _far_likelier(word: str, neighbour: str, language: str) -> bool:
 
 @cache
 def _accentless_spellings(language: str) -> frozenset[str]:
-    """The language's ordinary words written with accents, as typed without them (the Latin
-    languages with neighbours have small lists, plain dicts)."""
+    """The language's ordinary words written with accents, as typed without them. Only a
+    small list (a plain dict) is read: the languages with close neighbours have no other."""
     table = _log_frequencies(language)
     listed = table.items() if isinstance(table, dict) else ()
     return frozenset(
