@@ -258,12 +258,10 @@ def _accentless_spellings(language: str) -> frozenset[str]:
     return frozenset(
         folded
         for word, log in listed
-        if log >= _COMMON_NEWS_LOG and (folded := _folded(word)) != word and folded.isascii()
+        if log >= _COMMON_NEWS_LOG
+        and (folded := _without_marks(unicodedata.normalize("NFD", word))) != word
+        and folded.isascii()
     )
-
-
-def _folded(word: str) -> str:
-    return str(_MARKS.sub("", unicodedata.normalize("NFD", word)))
 
 
 @cache
