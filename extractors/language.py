@@ -339,13 +339,15 @@ def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
     """A short text of several words that no word list of the candidates knows, while the
     letters also allow a language without a list (Mongolian, Tatar): not safely Russian.
     A stoplist, a few thousand words, misses too many to rule its language out: it counts
-    only when it knows most of the words."""
+    only when it knows most of the words, or half of those longer than two letters
+    (Belarusian "Вялікая перамога": the Belarusian stoplist has вялікая)."""
     full = [code for code in candidates if code in _WORD_LISTS]
     if len(words) < 2 or not full or len(full) == len(candidates):
         return False
     stoplists = [code for code in candidates if code in _STOPLIST_ONLY]
     return all(_fit(words, code).known == 0 for code in full) and all(
-        _fit(words, code).known < _WORDS_KNOWN for code in stoplists
+        _fit(words, code).known < _WORDS_KNOWN and not _long_words_known(words, code)
+        for code in stoplists
     )
 
 
@@ -364,7 +366,10 @@ def _by_telltales(words: list[str], candidates: tuple[str, ...], share: float) -
 def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess) -> Guess:
     """The guess unless the words are much more frequent in another candidate's word list;
     where they are much more frequent in the guess's list than in any other, the words
-    settle it however unsure langdetect was ("Этот подвал")."""
+    settle it however unsure langdetect was ("Этот подвал"). Where only the letters chose
+    the guess (no n-gram profile is left: the Kazakh қ rules Russian out), a list that knows
+    half the words longer than two letters outweighs languages without one (Kazakh "Қар
+    жауды" had been Abkhaz, first by its letters)."""
     if not words:
         return guess
     fits = {code: _fit(words, code) for code in candidates if _has_list(code)}
@@ -377,9 +382,18 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     # Two languages with lists are weighed on the same words; against one without a list,
     # words unknown to the better one may be the other's.
     enough = best.known >= _WORDS_KNOWN or code in fits or set(candidates) <= set(fits)
+    enough = enough or (guess[2] == "letters" and _long_words_known(words, best.language))
     if _outweighs(best, fits.get(code), enough):
         return best.language, best.known, "words"
     return guess
+
+
+def _long_words_known(words: list[str], code: str) -> bool:
+    """Whether the list of ``code`` knows half the words longer than two letters: words of
+    one or two letters are written alike in unrelated languages (Mongolian би is in
+    Kazakh's stoplist)."""
+    long = [word for word in words if len(word) > 2]
+    return bool(long) and _fit(long, code).known >= _PLAUSIBLE
 
 
 def _words_confirm(guess: Guess, best: WordFit, fits: dict[str, WordFit]) -> bool:
