@@ -159,6 +159,9 @@ _ORDINAL_ENDING = re.compile(r"\d-(?:ci|cı|cu|cü)\b")
 # On the development split a bar of 5 lost one Turkish title and no Turkish text cut at 20
 # characters (lower bars lost up to 6 and 5); higher bars gained fewer Azerbaijani ones.
 _AZERBAIJANI_SPELLING = 5.0
+# A short text read as one of these is Belarusian when spelled as Belarusian is, by the same
+# bar (docs/decisions.md).
+_READ_FOR_BELARUSIAN = ("ru", "uk")
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
 _TURKISH_KNOWN = 0.75
 # Word evidence overrides langdetect when most words are known to the better-fitting
@@ -312,6 +315,8 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             guess = _desk_prior(words, guess, desk, _fit)
         elif script == "CYRILLIC" and _unknown_to_its_list(text, words, guess[0]):
             guess = _by_listless(words, candidates, share, hint)
+    if short and _belarusian_spelling(text, guess[0], candidates):
+        guess = "be", guess[1], "words"
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
@@ -683,6 +688,26 @@ def _azerbaijani_title(text: str, written: str) -> bool:
         and azerbaijani.known == 1
         and (azerbaijani.log_frequency > turkish.log_frequency + _WORDS_MARGIN)
     )
+
+
+def _belarusian_spelling(text: str, code: str, candidates: tuple[str, ...]) -> bool:
+    """A short text read as Russian or Ukrainian (``code``), whose letters allow Belarusian,
+    with a word that language's list lacks, its first word or one in lower case (later
+    capitals are names), and whose words together are spelled as Belarusian's are: their
+    letter sequences far likelier among the Belarusian stoplist's words than among the
+    stoplist of ``code``, of the same making ("Хто пераможа"; Ukrainian "Хто переможе")."""
+    if code not in _READ_FOR_BELARUSIAN or "be" not in candidates:
+        return False
+    written = WORD.findall(text)
+    words = [word.lower() for word in written]
+    open_to_doubt = [
+        word
+        for word, as_written in zip(words, written, strict=True)
+        if as_written is written[0] or as_written[0].islower()
+    ]
+    if not unknown_to(open_to_doubt, code):
+        return False
+    return sum(spelling_odds(word, "be", code) for word in words) > _AZERBAIJANI_SPELLING
 
 
 def _azerbaijani_words(text: str, known_to_turkish: float) -> bool:

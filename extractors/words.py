@@ -48,6 +48,8 @@ RANKED = {
     "is": "Icelandic", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
     "nb": "Norwegian_Bokmal", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
     "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "vi": "Vietnamese",
+    # The listed languages Belarusian is mistaken for, weighed against it on spelling.
+    "ru": "Russian", "uk": "Ukrainian",
     # Desk languages decided by their script, whose common words are told from names.
     "ka": "Georgian", "hy": "Armenian",
 }  # fmt: skip
@@ -312,11 +314,9 @@ def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, W
 
 
 def common_in(word: str, language: str) -> bool:
-    """Whether wordfreq's list of ``language`` (if it has one) holds ``word`` as one of the
-    language's commonest words."""
-    if language not in _wordfreq_languages():
-        return False
-    return _log_frequencies(language).get(word, _FLOOR_LOG) >= _COMMON_LOG
+    """Whether the list of ``language`` (wordfreq's, else its stoplist: Belarusian але, as
+    Ukrainian's) holds ``word`` as one of the language's commonest words."""
+    return is_common(word, language, _COMMON_LOG)
 
 
 def is_common(word: str, language: str, log_frequency: float) -> bool:

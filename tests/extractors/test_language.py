@@ -193,6 +193,10 @@ def test_every_region_language_has_a_title_and_a_sentence() -> None:
         # Belarusian ў and і with ы, Ukrainian і with и, Russian ы with и.
         (("Урад заявіў учора", "be"), ("Уряд заявив учора", "uk")),
         (("Урад заявіў учора", "be"), ("Правительство заявило вчера", "ru")),
+        # Belarusian without ў, spelled as Belarusian writes (пераможа, нарэшце), beside the
+        # same titles in Ukrainian and Russian, whose lists know every word.
+        (("Хто пераможа", "be"), ("Хто переможе", "uk")),
+        (("Нарэшце дома", "be"), ("Наконец дома", "ru")),
         # Bulgarian ъ as a vowel and no ы; Russian ы.
         (("Държавата няма пари", "bg"), ("Государство бы помогло", "ru")),
         # Afrikaans and Croatian have no wordfreq list; Dutch's and Slovenian's know most of
