@@ -92,6 +92,8 @@ _WORD_LISTS = {
 }  # fmt: skip
 # Languages of the tabled scripts with only a jusText stoplist.
 _STOPLIST_ONLY = ("be", "kk", "ky")
+# The language whose loanwords and names the others of the Cyrillic script share.
+_LOANS_FROM = "ru"
 _SERBIAN_TO_LATIN = str.maketrans(
     {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
      "ш": "š", "ц": "c", "х": "h"}
@@ -159,9 +161,12 @@ _ORDINAL_ENDING = re.compile(r"\d-(?:ci|cı|cu|cü)\b")
 # On the development split a bar of 5 lost one Turkish title and no Turkish text cut at 20
 # characters (lower bars lost up to 6 and 5); higher bars gained fewer Azerbaijani ones.
 _AZERBAIJANI_SPELLING = 5.0
-# A short text read as one of these is Belarusian when spelled as Belarusian is, by the same
-# bar (docs/decisions.md).
+# A short text read as one of these is Belarusian when its words in lower case are spelled
+# as Belarusian's are, this much likelier (natural log) by the two stoplists' letter
+# sequences. On the development split a bar of 5 lost five Russian and Ukrainian texts cut at
+# 20 characters (a cut word is unknown), 8 two, with one Belarusian title less.
 _READ_FOR_BELARUSIAN = ("ru", "uk")
+_BELARUSIAN_SPELLING = 8.0
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
 _TURKISH_KNOWN = 0.75
 # Word evidence overrides langdetect when most words are known to the better-fitting
@@ -394,10 +399,11 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
 
 
 def _long_words_known(words: list[str], code: str) -> bool:
-    """Whether the list of ``code`` knows half the words longer than two letters: words of
-    one or two letters are written alike in unrelated languages (Mongolian би is in
-    Kazakh's stoplist)."""
-    long = [word for word in words if len(word) > 2]
+    """Whether the list of ``code`` knows half the words longer than two letters that
+    Russian's list lacks: words of one or two letters are written alike in unrelated
+    languages (Mongolian би is in Kazakh's stoplist), and the region's languages all write
+    the loanwords and names Russian's list has (республика, президент, Татарстан)."""
+    long = unknown_to([word for word in words if len(word) > 2], _LOANS_FROM)
     return bool(long) and _fit(long, code).known >= _PLAUSIBLE
 
 
@@ -692,22 +698,18 @@ def _azerbaijani_title(text: str, written: str) -> bool:
 
 def _belarusian_spelling(text: str, code: str, candidates: tuple[str, ...]) -> bool:
     """A short text read as Russian or Ukrainian (``code``), whose letters allow Belarusian,
-    with a word that language's list lacks, its first word or one in lower case (later
-    capitals are names), and whose words together are spelled as Belarusian's are: their
-    letter sequences far likelier among the Belarusian stoplist's words than among the
-    stoplist of ``code``, of the same making ("Хто пераможа"; Ukrainian "Хто переможе")."""
+    with a word in lower case that language's list lacks, and whose words in lower case are
+    together spelled as Belarusian's are: their letter sequences far likelier among the
+    Belarusian stoplist's words than among the stoplist of ``code``, of the same making ("Хто
+    пераможа"; Ukrainian "Хто переможе"). Capitalised words are left out: a headline's first
+    word is often a name its list lacks, and Georgian names in -дзе are spelled as
+    Belarusian's words are (Каладзе)."""
     if code not in _READ_FOR_BELARUSIAN or "be" not in candidates:
         return False
-    written = WORD.findall(text)
-    words = [word.lower() for word in written]
-    open_to_doubt = [
-        word
-        for word, as_written in zip(words, written, strict=True)
-        if as_written is written[0] or as_written[0].islower()
-    ]
-    if not unknown_to(open_to_doubt, code):
+    lowercase = [word.lower() for word in WORD.findall(text) if word[0].islower()]
+    if not unknown_to(lowercase, code):
         return False
-    return sum(spelling_odds(word, "be", code) for word in words) > _AZERBAIJANI_SPELLING
+    return sum(spelling_odds(word, "be", code) for word in lowercase) > _BELARUSIAN_SPELLING
 
 
 def _azerbaijani_words(text: str, known_to_turkish: float) -> bool:

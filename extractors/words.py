@@ -102,6 +102,9 @@ WORD = re.compile(r"[^\W\d_]+")
 # A word this frequent in a language (500 in a million: its function words, "так" in
 # Ukrainian, "как" in Bulgarian) tells no other language apart from it.
 _COMMON_LOG = math.log10(5e-4)
+# A stoplist is of one language's encyclopedia: its shortest common words are often another
+# language's function words written alike.
+_STOPLIST_COMMON_LETTERS = 3
 # A word at least this frequent in a language's wordfreq list (one in 100,000) is one of its
 # ordinary words, whatever its stoplist lacks.
 _COMMON_NEWS_LOG = -5.0
@@ -314,8 +317,11 @@ def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, W
 
 
 def common_in(word: str, language: str) -> bool:
-    """Whether the list of ``language`` (wordfreq's, else its stoplist: Belarusian але, as
-    Ukrainian's) holds ``word`` as one of the language's commonest words."""
+    """Whether the list of ``language`` holds ``word`` as one of the language's commonest
+    words: wordfreq's, else its stoplist for words of three letters or more (Belarusian
+    але, as Ukrainian's; not Kazakh су, water, where Serbian су is a verb)."""
+    if language not in _wordfreq_languages() and len(word) < _STOPLIST_COMMON_LETTERS:
+        return False
     return is_common(word, language, _COMMON_LOG)
 
 
