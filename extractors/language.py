@@ -161,12 +161,6 @@ _ORDINAL_ENDING = re.compile(r"\d-(?:ci|cı|cu|cü)\b")
 # On the development split a bar of 5 lost one Turkish title and no Turkish text cut at 20
 # characters (lower bars lost up to 6 and 5); higher bars gained fewer Azerbaijani ones.
 _AZERBAIJANI_SPELLING = 5.0
-# A short text read as one of these is Belarusian when its words in lower case are spelled
-# as Belarusian's are, this much likelier (natural log) by the two stoplists' letter
-# sequences. On the development split a bar of 5 lost five Russian and Ukrainian texts cut at
-# 20 characters (a cut word is unknown), 8 two, with one Belarusian title less.
-_READ_FOR_BELARUSIAN = ("ru", "uk")
-_BELARUSIAN_SPELLING = 8.0
 # Turkish prose knows most of its words; Azerbaijani shares about a quarter of them.
 _TURKISH_KNOWN = 0.75
 # Word evidence overrides langdetect when most words are known to the better-fitting
@@ -320,8 +314,6 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             guess = _desk_prior(words, guess, desk, _fit)
         elif script == "CYRILLIC" and _unknown_to_its_list(text, words, guess[0]):
             guess = _by_listless(words, candidates, share, hint)
-    if short and _belarusian_spelling(text, guess[0], candidates):
-        guess = "be", guess[1], "words"
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
@@ -694,22 +686,6 @@ def _azerbaijani_title(text: str, written: str) -> bool:
         and azerbaijani.known == 1
         and (azerbaijani.log_frequency > turkish.log_frequency + _WORDS_MARGIN)
     )
-
-
-def _belarusian_spelling(text: str, code: str, candidates: tuple[str, ...]) -> bool:
-    """A short text read as Russian or Ukrainian (``code``), whose letters allow Belarusian,
-    with a word in lower case that language's list lacks, and whose words in lower case are
-    together spelled as Belarusian's are: their letter sequences far likelier among the
-    Belarusian stoplist's words than among the stoplist of ``code``, of the same making ("Хто
-    пераможа"; Ukrainian "Хто переможе"). Capitalised words are left out: a headline's first
-    word is often a name its list lacks, and Georgian names in -дзе are spelled as
-    Belarusian's words are (Каладзе)."""
-    if code not in _READ_FOR_BELARUSIAN or "be" not in candidates:
-        return False
-    lowercase = [word.lower() for word in WORD.findall(text) if word[0].islower()]
-    if not unknown_to(lowercase, code):
-        return False
-    return sum(spelling_odds(word, "be", code) for word in lowercase) > _BELARUSIAN_SPELLING
 
 
 def _azerbaijani_words(text: str, known_to_turkish: float) -> bool:

@@ -48,8 +48,6 @@ RANKED = {
     "is": "Icelandic", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
     "nb": "Norwegian_Bokmal", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
     "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "vi": "Vietnamese",
-    # The listed languages Belarusian is mistaken for, weighed against it on spelling.
-    "ru": "Russian", "uk": "Ukrainian",
     # Desk languages decided by their script, whose common words are told from names.
     "ka": "Georgian", "hy": "Armenian",
 }  # fmt: skip
