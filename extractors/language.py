@@ -35,7 +35,6 @@ from extractors.telltale_words import telltale_counts
 from extractors.words import (
     LISTED,
     RANKED,
-    SERBIAN_TO_LATIN,
     WORD,
     WordFit,
     best_fit,
@@ -95,6 +94,11 @@ _WORD_LISTS = {
 _STOPLIST_ONLY = ("be", "kk", "ky")
 # The language whose loanwords and names the others of the Cyrillic script share.
 _LOANS_FROM = "ru"
+_SERBIAN_TO_LATIN = str.maketrans(
+    {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
+     "ш": "š", "ц": "c", "х": "h"}
+    | dict(zip("абвгдезиклмнопрстуф", "abvgdeziklmnoprstuf", strict=True))
+)  # fmt: skip
 # Letters that are not letters of any alphabet: the Arabic elongation mark.
 _NOT_LETTERS = {"\u0640"}
 _AZERBAIJANI_ONLY = set("əƏ")
@@ -548,7 +552,7 @@ def _fit(words: list[str], code: str) -> WordFit:
     if code in _STOPLIST_ONLY:
         return ranked_fit(words, code)
     if code == "sr":
-        words = [word.translate(SERBIAN_TO_LATIN) for word in words]
+        words = [word.translate(_SERBIAN_TO_LATIN) for word in words]
     found = fit(words, _WORD_LISTS[code])
     return WordFit(code, found.log_frequency, found.known)
 

@@ -100,12 +100,6 @@ WORD = re.compile(r"[^\W\d_]+")
 # A word this frequent in a language (500 in a million: its function words, "так" in
 # Ukrainian, "как" in Bulgarian) tells no other language apart from it.
 _COMMON_LOG = math.log10(5e-4)
-# wordfreq lists Serbian in its Latin spelling, with Croatian and Bosnian ("sh").
-SERBIAN_TO_LATIN = str.maketrans(
-    {"ђ": "đ", "ж": "ž", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž",
-     "ш": "š", "ц": "c", "х": "h"}
-    | dict(zip("абвгдезиклмнопрстуф", "abvgdeziklmnoprstuf", strict=True))
-)  # fmt: skip
 # A stoplist is of one language's encyclopedia: its shortest common words are often another
 # language's function words written alike.
 _STOPLIST_COMMON_LETTERS = 3
@@ -322,11 +316,8 @@ def best_fit(words: list[str], script: str) -> tuple[WordFit | None, dict[str, W
 
 def common_in(word: str, language: str) -> bool:
     """Whether the list of ``language`` holds ``word`` as one of the language's commonest
-    words: wordfreq's (Serbian's in its Latin spelling, Serbo-Croatian's: од, они), else
-    its stoplist for words of three letters or more (Belarusian але, as Ukrainian's; not
-    Kazakh су, water, where Serbian су is a verb)."""
-    if language == "sr":
-        word, language = word.translate(SERBIAN_TO_LATIN), "sh"
+    words: wordfreq's, else its stoplist for words of three letters or more (Belarusian
+    але, as Ukrainian's; not Kazakh су, water, where Serbian су is a verb)."""
     if language not in _wordfreq_languages() and len(word) < _STOPLIST_COMMON_LETTERS:
         return False
     return is_common(word, language, _COMMON_LOG)
