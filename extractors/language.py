@@ -382,9 +382,13 @@ def _by_listed_words(words: list[str], candidates: tuple[str, ...], guess: Guess
     if best.language == code:
         return (code, best.known, "words") if _words_confirm(guess, best, fits) else guess
     # Two languages with lists are weighed on the same words; against one without a list,
-    # words unknown to the better one may be the other's.
-    enough = best.known >= _WORDS_KNOWN or code in fits or set(candidates) <= set(fits)
-    enough = enough or (guess[2] == "letters" and _long_words_known(words, best.language))
+    # words unknown to the better one may be the other's, unless only the letters chose.
+    enough = (
+        best.known >= _WORDS_KNOWN
+        or code in fits
+        or set(candidates) <= set(fits)
+        or (guess[2] == "letters" and _long_words_known(words, best.language))
+    )
     if _outweighs(best, fits.get(code), enough):
         return best.language, best.known, "words"
     return guess

@@ -217,8 +217,8 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        # A name its list lacks leads the headline, spelled as Belarusian words are (-дзе):
-        # names do not make Belarusian.
+        # Headlines led by a name their list lacks, which Belarusian's letter sequences
+        # favour (Georgian -дзе), stay in their language.
         ("Кобахідзе в Баку", "uk"),
         ("Хазарадзе задержан", "ru"),
         ("Шмыгаль о газе", "ru"),
