@@ -92,10 +92,12 @@ _MARGIN = 2.0
 @dataclass(frozen=True)
 class LetterVerdict:
     """The languages of ``script`` the letters leave (best first; empty when they rule out
-    every language listed), and how many letters no listed language writes."""
+    every language listed), how many letters no listed language writes, and the languages
+    whose alphabets hold the letters, whatever marker letters the text lacks."""
 
     candidates: tuple[str, ...]
     unknown: int
+    writable: tuple[str, ...] = ()
 
 
 def letter_verdict(letters: Counter[str], script: str) -> LetterVerdict | None:
@@ -125,7 +127,7 @@ def letter_verdict(letters: Counter[str], script: str) -> LetterVerdict | None:
         key=scores.__getitem__,
         reverse=True,
     )
-    return LetterVerdict(tuple(ranked), unknown)
+    return LetterVerdict(tuple(ranked), unknown, tuple(scores))
 
 
 def _missing_markers(letters: Counter[str], code: str, total: int) -> float:

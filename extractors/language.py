@@ -292,12 +292,18 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     words, langdetect and word frequencies choose among what is left."""
     letters = Counter(ch.lower() for ch in text.translate(LETTER_TWINS) if ch.isalpha())
     verdict = letter_verdict(letters, script)
-    candidates = verdict.candidates if verdict else ()
+    candidates, writable = (verdict.candidates, verdict.writable) if verdict else ((), ())
     if not candidates:
         return Language(UNDETERMINED, share, "letters (no language known)")
-    if len(candidates) == 1:
-        return Language(candidates[0], share, "letters")
     words = words_of(text)[:_WORD_SAMPLE]
+    if len(candidates) == 1:
+        # The marker letters a sentence lacks can rule out its own language (Mongolian
+        # written without ө and ү): where the one language left has a list that does not
+        # know the words, the languages whose alphabets hold the letters are weighed.
+        if script == "CYRILLIC" and _unknown_to_its_list(text, words, candidates[0]):
+            weighed = _by_listless(words, writable, share, hint)
+            return _settle(weighed, letters.total(), hint, writable.__contains__)
+        return Language(candidates[0], share, "letters")
     # In longer text letters, n-grams and word frequencies outweigh a few telltale words
     # (where any of the languages left has n-gram profiles or word lists).
     short = letters.total() < _SHORT_LETTERS
