@@ -40,6 +40,7 @@ from extractors.words import (
     best_fit,
     common_words_of,
     fit,
+    is_common,
     named_fit,
     neighbour_words,
     ranked_fit,
@@ -133,6 +134,12 @@ _FOREIGN_LETTER_SHARE = 0.1
 _UNKNOWN_WORDS_MIN = 8
 _KNOWN_SHARE = 0.45
 _STOPLIST_KNOWN = 0.2
+# Telltale words that name a language without a list where the letters had left only a
+# listed one: one word is a name as often (Улаанбаатар in Russian text).
+_LISTLESS_TELLTALES = 2
+# A word at least this frequent in a language's list (one in 100,000) is one of its ordinary
+# words, not a name or another language's word seen in its web text.
+_ORDINARY_LOG = -5.0
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
 # better (mean log10 frequency) than the stoplist of the language answered; a short text
@@ -299,16 +306,20 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     if len(candidates) == 1:
         # The marker letters a sentence lacks can rule out its own language (Mongolian
         # written without ө and ү): where the one language left has a list that does not
-        # know the words, the languages whose alphabets hold the letters are weighed.
+        # know the words, two telltale words or the page name a language without a list
+        # whose alphabet holds the letters. A list of names stays as the letters read it.
         if script == "CYRILLIC" and _unknown_to_its_list(text, words, candidates[0]):
-            weighed = _by_listless(words, writable, share, hint)
-            return _settle(weighed, letters.total(), hint, writable.__contains__)
+            named = _by_listless(words, writable, share, hint, _LISTLESS_TELLTALES)
+            if named is not None:
+                return _settle(named, letters.total(), hint, writable.__contains__)
         return Language(candidates[0], share, "letters")
     # In longer text letters, n-grams and word frequencies outweigh a few telltale words
     # (where any of the languages left has n-gram profiles or word lists).
     short = letters.total() < _SHORT_LETTERS
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
+    if guess is not None and short and _named_in_listed_text(words, guess[0], candidates):
+        guess = None
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, "words (unknown to the languages listed)"
     if guess is None:
@@ -319,7 +330,11 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
             guess = _desk_prior(words, guess, desk, _fit)
         elif script == "CYRILLIC" and _unknown_to_its_list(text, words, guess[0]):
-            guess = _by_listless(words, candidates, share, hint)
+            guess = _by_listless(words, candidates, share, hint) or (
+                UNDETERMINED,
+                share,
+                "words (unknown to the languages listed)",
+            )
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
@@ -330,17 +345,33 @@ def _unknown_to_its_list(text: str, words: list[str], code: str) -> bool:
 
 
 def _by_listless(
-    words: list[str], candidates: tuple[str, ...], share: float, hint: str | None
-) -> Guess:
+    words: list[str], candidates: tuple[str, ...], share: float, hint: str | None, least: int = 1
+) -> Guess | None:
     """A Cyrillic sentence the chosen language's list does not know is in a candidate
-    without a list (Mongolian written without ө and ү): its telltale words or the page's
-    declared language name it, or nothing does."""
+    without a list (Mongolian written without ө and ү) that ``least`` telltale words or the
+    page's declared language name; None where nothing does."""
     listless = tuple(code for code in candidates if not _has_list(code))
     hinted = _primary(hint)
     if hinted in listless:
         return hinted, share, "hint (words unknown to the languages listed)"
-    told = _by_telltales(words, listless, share)
-    return told or (UNDETERMINED, share, "words (unknown to the languages listed)")
+    return _by_telltales(words, listless, share, least)
+
+
+def _named_in_listed_text(words: list[str], code: str, candidates: tuple[str, ...]) -> bool:
+    """Whether ``code``, a language without a list that telltale words chose, stands in a
+    short text whose other words longer than two letters are ordinary words of a listed
+    candidate, most of them: the telltale is a name there (Russian "Дунд Гол вышел из
+    берегов", a river). Shorter words are written alike in unrelated languages (Mongolian
+    их, Russian их)."""
+    if _has_list(code):
+        return False
+    others = [w for w in words if len(w) > 2 and not telltale_counts([w], (code,))]
+    return any(
+        2 * sum(is_common(word, _WORD_LISTS[listed], _ORDINARY_LOG) for word in others)
+        > len(others)
+        for listed in candidates
+        if listed in _WORD_LISTS
+    )
 
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
@@ -359,14 +390,16 @@ def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
     )
 
 
-def _by_telltales(words: list[str], candidates: tuple[str, ...], share: float) -> Guess | None:
+def _by_telltales(
+    words: list[str], candidates: tuple[str, ...], share: float, least: int = 1
+) -> Guess | None:
     """The candidate that clearly more words belong to only (two to none, or twice as many
-    as the next)."""
+    as the next), and at least ``least`` of them."""
     counts = telltale_counts(words, candidates).most_common(2)
     if not counts:
         return None
     runner_up = counts[1][1] if len(counts) > 1 else 0
-    if counts[0][1] >= 2 * runner_up + (runner_up == 0):
+    if counts[0][1] >= max(least, 2 * runner_up + (runner_up == 0)):
         return counts[0][0], share, "words"
     return None
 

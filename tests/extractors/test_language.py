@@ -226,10 +226,16 @@ def test_neighbours_told_apart(pair: tuple[tuple[str, str], ...]) -> None:
         # no word of Kazakh's own; Kazakh's stoplist has them too.
         ("Татарстан хөкүмәте", "tt"),
         ("Республика өдөр", "mn"),
-        # A Mongolian full name (the father's name in the genitive) and a loanword with a
-        # Mongolian word's spelling (энд, here) leave Russian headlines Russian.
+        # Mongolian words Russian text writes as names (a full name with the father's name
+        # in the genitive, the capital, a river) or as a loanword (энд, here), names ending
+        # as Mongolian plurals do (Голливууд), and Kyrgyz төлөө (payment) are no telltale
+        # of Mongolian; one telltale word does not outweigh a title's ordinary Russian words.
         ("Цахиагийн Элбэгдорж прибыл в Москву", "ru"),
         ("Хэппи-энд для России", "ru"),
+        ("Улаанбаатар задыхается от смога", "ru"),
+        ("Голливууд бастует", "ru"),
+        ("Дунд Гол вышел из берегов", "ru"),
+        ("Электр энергиясы үчүн төлөө", "ky"),
     ],
 )
 def test_names_and_loanwords_do_not_name_a_neighbour(text: str, code: str) -> None:
@@ -583,6 +589,13 @@ def test_a_cyrillic_sentence_russian_does_not_know_is_not_russian() -> None:
     assert detect_language(mongolian + "ярилцсан гэж мэдээлэв.").code == "mn"
     russian = "Хурэлсух и Элбэгдорж встретились в Улан-Баторе и обсудили поставки газа в Китай."
     assert detect_language(russian).code == "ru"
+    # Lists of names their list does not know either stay as their letters read them.
+    lineup = "Ливерпуль: Алиссон, Фримпонг, Конате, Ван Дейк, Керкез, Гравенберх, Макаллистер"
+    assert detect_language(lineup + ", Виртц, Салах, Экитике, Гакпо.").code == "ru"
+    ukrainian = "Зеленський, Сирський, Буданов, Умєров, Свириденко, Шмигаль, Сибіга, Єрмак."
+    assert detect_language(ukrainian).code == "uk"
+    aimags = "Арвайхээр, Улиастай, Алтай, Даланзадгад, Сайншанд, Зуунмод — центры аймаков."
+    assert detect_language(aimags).code == "ru"
 
 
 @pytest.mark.parametrize(
