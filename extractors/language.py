@@ -40,7 +40,6 @@ from extractors.words import (
     best_fit,
     common_words_of,
     fit,
-    is_common,
     named_fit,
     neighbour_words,
     ranked_fit,
@@ -137,9 +136,9 @@ _STOPLIST_KNOWN = 0.2
 # Telltale words that name a language without a list where the letters had left only a
 # listed one: one word is a name as often (Улаанбаатар in Russian text).
 _LISTLESS_TELLTALES = 2
-# A word at least this frequent in a language's list (one in 100,000) is one of its ordinary
-# words, not a name or another language's word seen in its web text.
-_ORDINARY_LOG = -5.0
+# Russian writes ъ only before a vowel (объявил) or, in a name, last (Коммерсантъ); Bulgarian
+# writes it as a vowel (Търговото, договорът).
+_NOT_RUSSIAN = re.compile(r"ъ[бвгджзйклмнпрстфхцчшщ]", re.IGNORECASE)
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
 # better (mean log10 frequency) than the stoplist of the language answered; a short text
@@ -300,16 +299,19 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     letters = Counter(ch.lower() for ch in text.translate(LETTER_TWINS) if ch.isalpha())
     verdict = letter_verdict(letters, script)
     candidates, writable = (verdict.candidates, verdict.writable) if verdict else ((), ())
+    if len(candidates) > 1 and _NOT_RUSSIAN.search(text):
+        candidates = tuple(code for code in candidates if code != "ru")
     if not candidates:
         return Language(UNDETERMINED, share, "letters (no language known)")
     words = words_of(text)[:_WORD_SAMPLE]
     if len(candidates) == 1:
         # The marker letters a sentence lacks can rule out its own language (Mongolian
         # written without ө and ү): where the one language left has a list that does not
-        # know the words, two telltale words or the page name a language without a list
-        # whose alphabet holds the letters. A list of names stays as the letters read it.
+        # know the words, two telltale words name a language without a list whose alphabet
+        # holds the letters. A list of names stays as the letters read it, whatever the
+        # page declares.
         if script == "CYRILLIC" and _unknown_to_its_list(text, words, candidates[0]):
-            named = _by_listless(words, writable, share, hint, _LISTLESS_TELLTALES)
+            named = _by_listless(words, writable, share, None, _LISTLESS_TELLTALES)
             if named is not None:
                 return _settle(named, letters.total(), hint, writable.__contains__)
         return Language(candidates[0], share, "letters")
@@ -318,8 +320,6 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     short = letters.total() < _SHORT_LETTERS
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
-    if guess is not None and short and _named_in_listed_text(words, guess[0], candidates):
-        guess = None
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, "words (unknown to the languages listed)"
     if guess is None:
@@ -355,23 +355,6 @@ def _by_listless(
     if hinted in listless:
         return hinted, share, "hint (words unknown to the languages listed)"
     return _by_telltales(words, listless, share, least)
-
-
-def _named_in_listed_text(words: list[str], code: str, candidates: tuple[str, ...]) -> bool:
-    """Whether ``code``, a language without a list that telltale words chose, stands in a
-    short text whose other words longer than two letters are ordinary words of a listed
-    candidate, most of them: the telltale is a name there (Russian "Дунд Гол вышел из
-    берегов", a river). Shorter words are written alike in unrelated languages (Mongolian
-    их, Russian их)."""
-    if _has_list(code):
-        return False
-    others = [w for w in words if len(w) > 2 and not telltale_counts([w], (code,))]
-    return any(
-        2 * sum(is_common(word, _WORD_LISTS[listed], _ORDINARY_LOG) for word in others)
-        > len(others)
-        for listed in candidates
-        if listed in _WORD_LISTS
-    )
 
 
 def _unknown_to_listed(words: list[str], candidates: tuple[str, ...]) -> bool:
