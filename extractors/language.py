@@ -134,7 +134,7 @@ _UNKNOWN_WORDS_MIN = 8
 _KNOWN_SHARE = 0.45
 _STOPLIST_KNOWN = 0.2
 # Telltale words that name a language without a list where the letters had left only a
-# listed one: one word is a name as often (Улаанбаатар in Russian text).
+# listed one: a sentence of names, which that one's list does not know either, can hold one.
 _LISTLESS_TELLTALES = 2
 # Russian writes ъ only before a vowel (объявил) or, in a name, last (Коммерсантъ); Bulgarian
 # writes it as a vowel (Търговото, договорът).
