@@ -30,7 +30,7 @@ from langdetect.utils.ngram import NGram
 from extractors.alphabets import ALPHABETS, LETTER_TWINS, letter_verdict
 from extractors.furniture import script_of
 from extractors.records import Language
-from extractors.stems import azerbaijani_words_outnumber
+from extractors.stems import azerbaijani_words_outnumber, turkic_lower
 from extractors.telltale_words import telltale_counts
 from extractors.words import (
     LISTED,
@@ -40,6 +40,7 @@ from extractors.words import (
     best_fit,
     common_words_of,
     fit,
+    known_typed_plain,
     named_fit,
     neighbour_words,
     ranked_fit,
@@ -247,6 +248,8 @@ def detect_language(text: str, hint: str | None = None) -> Language:
             guess = _instead_of_unknown(in_script, words, guess, hint, bar)
     elif script == "LATIN":
         guess = _unless_unknown_words(in_script, words, guess, hint)
+    if script == "LATIN" and _no_word_known(in_script, words, guess, fits):
+        guess = _instead_of_unknown(in_script, words, guess, hint, None)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
 
 
@@ -459,6 +462,25 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     if _in_neighbours_words(words, guess[0]):
         return _instead_of_unknown(text, words, guess, hint, None, _NEIGHBOUR_WHY)
     return guess
+
+
+def _no_word_known(text: str, words: list[str], guess: Guess, fits: dict[str, WordFit]) -> bool:
+    """Whether langdetect's answer to a text of two words or more is unsure and no Latin word
+    list, nor the stoplist of the language answered, knows a single word: the nearest n-gram
+    profile (Zulu's "Abaholi bangahola" as Tagalog) is then all there is, and the languages
+    newsmon names have their common words listed. A sure answer stands (Welsh, Somali and
+    Estonian titles have words only their short stoplists or none would know), and so does
+    a lone word (a German compound, Regierungskrise; a name)."""
+    code, probability, method = guess
+    if method != "langdetect" or probability >= _CONFIDENT or len(words) < 2:
+        return False
+    if code in RANKED and ranked_fit(words, code).known:
+        return False
+    if any(found.known for found in fits.values()):
+        return False
+    # Turkish in capitals lowers I to ı (MISIR: mısır), and is often typed without its
+    # letters (Disisleri aciklamasi).
+    return not fit(words_of(turkic_lower(text)), "tr").known and not known_typed_plain(words, "tr")
 
 
 def _in_neighbours_words(words: list[str], code: str) -> bool:

@@ -90,7 +90,7 @@ def azerbaijani_words_outnumber(text: str) -> bool:
     stoplist = ranked_log_frequencies("az")
     azerbaijani = turkish_only = 0
     for word in written:
-        lowered = _turkic_lower(word)
+        lowered = turkic_lower(word)
         if lowered not in turkish:
             azerbaijani += word[0].islower() and _azerbaijani_only(lowered)
         elif lowered not in stoplist and not _stem(lowered, _azerbaijani(), 2):
@@ -98,7 +98,8 @@ def azerbaijani_words_outnumber(text: str) -> bool:
     return azerbaijani > turkish_only
 
 
-def _turkic_lower(word: str) -> str:
+def turkic_lower(word: str) -> str:
+    """Lowered as Turkish and Azerbaijani write their capitals: I is ı, İ is i."""
     return word.replace("I", "ı").replace("İ", "i").lower()
 
 

@@ -254,15 +254,16 @@ def _far_likelier(word: str, neighbour: str, language: str) -> bool:
 
 @cache
 def _accentless_spellings(language: str) -> frozenset[str]:
-    """The language's ordinary words written with accents, as typed without them. Only a
-    small list (a plain dict) is read: the languages with close neighbours have no other."""
+    """The language's ordinary words written with accents or dotless ı, as typed without
+    them. Only a small list (a plain dict) is read: the languages with close neighbours, and
+    Turkish, have no other."""
     table = _log_frequencies(language)
     listed = table.items() if isinstance(table, dict) else ()
     return frozenset(
         folded
         for word, log in listed
         if log >= _COMMON_NEWS_LOG
-        and (folded := _without_marks(unicodedata.normalize("NFD", word))) != word
+        and (folded := _without_marks(unicodedata.normalize("NFD", word)).replace("ı", "i")) != word
         and folded.isascii()
     )
 
@@ -378,6 +379,12 @@ def listed_words(language: str) -> Frequencies | dict[str, float]:
 def unknown_to(words: list[str], language: str) -> list[str]:
     table = _log_frequencies(language)
     return [word for word in words if word not in table]
+
+
+def known_typed_plain(words: list[str], language: str) -> bool:
+    """Whether one of the words is an ordinary word of the language typed without its marks
+    (Turkish "Disisleri aciklamasi": keyboards and sites without Turkish letters)."""
+    return any(word in _accentless_spellings(language) for word in words)
 
 
 def short_words_only(words: list[str], language: str) -> bool:

@@ -459,6 +459,34 @@ def test_latin_words_no_list_knows_give_und_or_an_unlisted_hint() -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # langdetect was unsure (0.57, 0.86) and named Swahili, Somali, Czech and English: no
+        # list of a language newsmon names knows a word of these Zulu, Xhosa and Irish titles.
+        ("Izimvula zidale umonakalo", "und"),
+        ("Abafundi baqhankqalazile", "und"),
+        ("Toghchán uachtaránachta", "und"),
+        ("Ngqongqoshe wezempilo", "und"),
+        # A sure answer stands though no list knows the Finnish compounds (1.00)...
+        ("Jäänmurtajat juuttuivat", "fi"),
+        # ...and so does an unsure one whose list knows a word (0.86, kasvoivat), Turkish
+        # typed without its letters, and a lone compound or name.
+        ("Tulvavahingot kasvoivat", "fi"),
+        ("Disisleri Bakanligi", "tr"),
+        ("Yargitay karari", "tr"),
+        ("Regierungskrise", "de"),
+        ("Warnstreiks", "de"),
+    ],
+)
+def test_an_unsure_title_no_list_knows_a_word_of_is_und(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
+def test_an_unsure_title_no_list_knows_keeps_the_declared_language() -> None:
+    assert detect_language("Izimvula zidale umonakalo", hint="zu").code == "zu"
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         # Irish once read as Welsh and Tsonga as Estonian: langdetect's nearest profiles,
