@@ -467,10 +467,10 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
 def _no_word_known(text: str, words: list[str], guess: Guess, fits: dict[str, WordFit]) -> bool:
     """Whether langdetect's answer to a text of two words or more is unsure and no Latin word
     list, nor the stoplist of the language answered, knows a single word: the nearest n-gram
-    profile (Zulu's "Abaholi bangahola" as Tagalog) is then all there is, and the languages
-    newsmon names have their common words listed. A sure answer stands (Welsh, Somali and
-    Estonian titles have words only their short stoplists or none would know), and so does
-    a lone word (a German compound, Regierungskrise; a name)."""
+    profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is, and the
+    languages newsmon names have their common words listed. A sure answer stands (Welsh,
+    Somali and Estonian titles have words only their short stoplists or none would know),
+    and so does a lone word (a German compound, Regierungskrise; a name)."""
     code, probability, method = guess
     if method != "langdetect" or probability >= _CONFIDENT or len(words) < 2:
         return False
