@@ -134,6 +134,8 @@ _FOREIGN_LETTER_SHARE = 0.1
 _UNKNOWN_WORDS_MIN = 8
 _KNOWN_SHARE = 0.45
 _STOPLIST_KNOWN = 0.2
+# The reason such a text, or a short one no list knows a word of, is given.
+_UNLISTED_WHY = "unknown to the languages listed"
 # Telltale words that name a language without a list where the letters had left only a
 # listed one: a sentence of names, which that one's list does not know either, can hold one.
 _LISTLESS_TELLTALES = 2
@@ -324,7 +326,7 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
     if guess is None and short and _unknown_to_listed(words, candidates):
-        guess = UNDETERMINED, share, "words (unknown to the languages listed)"
+        guess = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
     if guess is None:
         allowed = tuple(code for code in candidates if code in _LANGDETECT.get(script, ()))
         guess = _langdetect(text, script, allowed) if allowed else None
@@ -333,11 +335,8 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             desk = tuple(code for code in candidates if code in _DESK and code in _WORD_LISTS)
             guess = _desk_prior(words, guess, desk, _fit)
         elif script == "CYRILLIC" and _unknown_to_its_list(text, words, guess[0]):
-            guess = _by_listless(words, candidates, share, hint) or (
-                UNDETERMINED,
-                share,
-                "words (unknown to the languages listed)",
-            )
+            unknown = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
+            guess = _by_listless(words, candidates, share, hint) or unknown
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
@@ -356,7 +355,7 @@ def _by_listless(
     listless = tuple(code for code in candidates if not _has_list(code))
     hinted = _primary(hint)
     if hinted in listless:
-        return hinted, share, "hint (words unknown to the languages listed)"
+        return hinted, share, f"hint (words {_UNLISTED_WHY})"
     return _by_telltales(words, listless, share, least)
 
 
@@ -508,7 +507,7 @@ def _instead_of_unknown(
     """What a Latin text in a language newsmon cannot name is answered: the page's declared
     language where no list can check it, or its list knows the words and, when a language
     newsmon cannot name was found (its ``_unnamed_bar``), reaches that bar; else ``und``."""
-    why = why or ("unknown to the languages listed" if bar is None else _UNNAMED_WHY)
+    why = why or (_UNLISTED_WHY if bar is None else _UNNAMED_WHY)
     hinted = _primary(hint)
     if hinted and _script_fits(hinted, "LATIN") and _known_to(text, words, hinted) is not False:
         ruled_out = bar is not None and _falls_short(words, hinted, bar)
