@@ -40,6 +40,7 @@ from extractors.words import (
     best_fit,
     common_words_of,
     fit,
+    has_spelling,
     known_typed_plain,
     named_fit,
     neighbour_words,
@@ -142,6 +143,9 @@ _LISTLESS_TELLTALES = 2
 # Russian writes ъ only before a vowel (объявил) or, in a name, last (Коммерсантъ); Bulgarian
 # writes it as a vowel (Търговото, договорът).
 _NOT_RUSSIAN = re.compile(r"ъ[бвгджзйклмнпрстфхцчшщ]", re.IGNORECASE)
+# Belarusian ў is a non-syllabic u after a vowel (паўднёвы, «А ў»); Uzbek ў is a vowel
+# written after consonants (бўлди, кўп) or first in a word (ўз).
+_NOT_UZBEK = re.compile(r"[аеёіоуыэюя]ў|(?<!\w)ў(?!\w)", re.IGNORECASE)
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
 # better (mean log10 frequency) than the stoplist of the language answered; a short text
@@ -306,6 +310,8 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     candidates, writable = (verdict.candidates, verdict.writable) if verdict else ((), ())
     if len(candidates) > 1 and _NOT_RUSSIAN.search(text):
         candidates = tuple(code for code in candidates if code != "ru")
+    if len(candidates) > 1 and _NOT_UZBEK.search(text):
+        candidates = tuple(code for code in candidates if code != "uz")
     if not candidates:
         return Language(UNDETERMINED, share, "letters (no language known)")
     words = words_of(text)[:_WORD_SAMPLE]
@@ -325,6 +331,8 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     short = letters.total() < _SHORT_LETTERS
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
+    if guess is None and short:
+        guess = _by_spelling(text, candidates, share)
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
     if guess is None:
@@ -338,6 +346,32 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
             unknown = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
             guess = _by_listless(words, candidates, share, hint) or unknown
     return _settle(guess, letters.total(), hint, candidates.__contains__)
+
+
+def _by_spelling(text: str, candidates: tuple[str, ...], share: float) -> Guess | None:
+    """A short text of Belarusian, Kazakh or Kyrgyz, whose few thousand stoplist words miss
+    most of a title's, told by spelling: a word of three letters or more that no candidate's
+    wordfreq list knows, and the words spelled far likelier as the language's stoplist spells
+    than as any other candidate's (Belarusian "Аднагадовая расліна" against Ukrainian), by
+    the bar of Azerbaijani against Turkish. Only words written in lower case count: names
+    are spelled as their own language spells them (Georgian Кобахідзе in a Ukrainian title).
+    Only where every candidate has a stoplist: Mongolian, without one, writes э and ы too."""
+    if not all(has_spelling(code) for code in candidates):
+        return None
+    words = common_words_of(text)
+    listed = [code for code in candidates if code in _WORD_LISTS]
+    if not any(
+        len(word) > 2 and all(_fit([word], code).known == 0 for code in listed) for word in words
+    ):
+        return None
+    for code in candidates:
+        if code in _STOPLIST_ONLY and all(
+            sum(spelling_odds(word, code, other) for word in words) > _AZERBAIJANI_SPELLING
+            for other in candidates
+            if other != code
+        ):
+            return code, share, "spelling"
+    return None
 
 
 def _unknown_to_its_list(text: str, words: list[str], code: str) -> bool:

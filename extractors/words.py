@@ -51,6 +51,12 @@ RANKED = {
     # Desk languages decided by their script, whose common words are told from names.
     "ka": "Georgian", "hy": "Armenian",
 }  # fmt: skip
+# jusText's stoplists read only for their spelling (``spelling_odds``): the Cyrillic languages
+# with wordfreq lists, against which a title's words unknown to every list are weighed for
+# Belarusian, Kazakh or Kyrgyz.
+_SPELLING_ONLY = {
+    "ru": "Russian", "uk": "Ukrainian", "bg": "Bulgarian", "mk": "Macedonian", "sr": "Serbian",
+}  # fmt: skip
 # jusText's stoplists of the Latin-script languages newsmon names none of: a text they fit far
 # better than the stoplist of the language it was read as is in a language newsmon cannot
 # name (Esperanto read as Spanish, Yoruba as Vietnamese). Not Simple English (English), nor
@@ -337,6 +343,11 @@ def is_common(word: str, language: str, log_frequency: float) -> bool:
     return table.get(word, _FLOOR_LOG) >= log_frequency
 
 
+def has_spelling(language: str) -> bool:
+    """Whether ``spelling_odds`` can weigh ``language``: it has a jusText stoplist."""
+    return language in RANKED or language in _SPELLING_ONLY
+
+
 def spelling_odds(word: str, language: str, other: str) -> float:
     """How much likelier (natural log) the word's letter sequences are in ``language``'s
     stoplist than in ``other``'s, counted over each stoplist's words and add-one smoothed:
@@ -362,7 +373,8 @@ def _sequences(word: str) -> list[str]:
 
 @cache
 def _letter_sequences(language: str) -> tuple[Counter[str], int]:
-    counts = Counter(s for word in ranked_log_frequencies(language) for s in _sequences(word))
+    stoplist = _ranked(_SPELLING_ONLY.get(language) or RANKED[language])
+    counts = Counter(s for word in stoplist for s in _sequences(word))
     return counts, sum(counts.values())
 
 

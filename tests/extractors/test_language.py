@@ -404,6 +404,39 @@ def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -
     assert detect_language(title).code == code
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # Belarusian with і and without ы, э or ў, whose words no list knows: spelled as
+        # Belarusian's stoplist spells (дз, ць, -цца), they had been und.
+        ("Суддзя вінаваціць", "be"),
+        ("Гадзіннік спяшаецца", "be"),
+        ("Падаткі павялічаць", "be"),
+        # Ukrainian titles with a word no list knows stay Ukrainian, and so does one that
+        # opens with a Georgian name, spelled as Belarusian's words are (-дзе).
+        ("Бджолярі протестують", "uk"),
+        ("Лісорубів оштрафують", "uk"),
+        ("Бурчуладзе у Львові", "uk"),
+    ],
+)
+def test_spelling_tells_a_belarusian_title_no_list_knows(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # ў after a vowel is Belarusian's (it had been Uzbek); after a consonant or first in
+        # a word it is Uzbek's vowel.
+        ("Мэр падаў", "be"),
+        ("Бўлди кўп", "uz"),
+        ("Ўрта мактаб", "uz"),
+    ],
+)
+def test_where_u_breve_stands_tells_belarusian_from_uzbek(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_a_stoplist_does_not_silence_the_telltale_words_of_a_longer_text() -> None:
     # A Kyrgyz telltale word (кыргызстандын) decides, though Kyrgyz's stoplist knows few words
     # and the letters leave Mongolian first.
