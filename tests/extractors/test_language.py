@@ -417,6 +417,12 @@ def test_stoplists_settle_titles_the_letters_leave_open(title: str, code: str) -
         ("Бджолярі протестують", "uk"),
         ("Лісорубів оштрафують", "uk"),
         ("Бурчуладзе у Львові", "uk"),
+        # A new or rare Ukrainian word spelled as Belarusian's are (-ерка, дз) is outweighed
+        # by the title's first word, or falls short of the bar.
+        ("Відома снайперка", "uk"),
+        ("Нічне дзенькання", "uk"),
+        # Belarusian loanwords with і are spelled as Kazakh's (білет); the rest is Belarusian.
+        ("Кошт білета", "be"),
     ],
 )
 def test_spelling_tells_a_belarusian_title_no_list_knows(title: str, code: str) -> None:
@@ -426,11 +432,12 @@ def test_spelling_tells_a_belarusian_title_no_list_knows(title: str, code: str) 
 @pytest.mark.parametrize(
     ("title", "code"),
     [
-        # ў after a vowel is Belarusian's (it had been Uzbek); after a consonant or first in
-        # a word it is Uzbek's vowel.
+        # ў after a vowel is Belarusian's (it had been Uzbek); after a consonant, first in a
+        # word or after the prefix бе- it is Uzbek's vowel.
         ("Мэр падаў", "be"),
         ("Бўлди кўп", "uz"),
         ("Ўрта мактаб", "uz"),
+        ("Беўхшов гап", "uz"),
     ],
 )
 def test_where_u_breve_stands_tells_belarusian_from_uzbek(title: str, code: str) -> None:
