@@ -154,6 +154,9 @@ _NOT_UZBEK = re.compile(r"(?:(?<!\bб)(?<!\bн)[ео]|[аёіуыэюя])ў", re
 # гедзі: 8.6 to 16.9); 20 keeps 13 of the 17 Belarusian titles gained at 5 on the development
 # split, and lost none.
 _STOPLIST_SPELLING = 20.0
+# A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is split in two
+# by the word lists' tokens: its pieces are no words the lists fail to know.
+_APOSTROPHED = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
 # better (mean log10 frequency) than the stoplist of the language answered; a short text
@@ -236,7 +239,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if script == "LATIN" and _misread_turkish(in_script):
         text, in_script = text.translate(_TURKISH_MISREAD), in_script.translate(_TURKISH_MISREAD)
     if script in ALPHABETS:
-        return _by_alphabets(in_script, script, share, hint)
+        return _by_alphabets(in_script, text, script, share, hint)
     if script == "LATIN" and set(letters) & _AZERBAIJANI_ONLY:
         return Language("az", share, "letters")
     if script == "LATIN" and _in_foreign_letters(in_script):
@@ -310,9 +313,10 @@ def bounded_sample(text: str) -> str:
     return f"{head}\n{middle.split(' ', 1)[-1].rsplit(' ', 1)[0]}"
 
 
-def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Language:
-    """Cyrillic, Arabic and Hebrew text: the letters narrow the languages, then telltale
-    words, langdetect and word frequencies choose among what is left."""
+def _by_alphabets(text: str, written: str, script: str, share: float, hint: str | None) -> Language:
+    """Cyrillic, Arabic and Hebrew text (``written`` as it came, with its punctuation): the
+    letters narrow the languages, then telltale words, langdetect and word frequencies
+    choose among what is left."""
     letters = Counter(ch.lower() for ch in text.translate(LETTER_TWINS) if ch.isalpha())
     verdict = letter_verdict(letters, script)
     candidates, writable = (verdict.candidates, verdict.writable) if verdict else ((), ())
@@ -340,7 +344,7 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
     if guess is None and short:
-        guess = _by_spelling(text, candidates, share)
+        guess = _by_spelling(text, written, candidates, share)
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
     if guess is None:
@@ -356,27 +360,36 @@ def _by_alphabets(text: str, script: str, share: float, hint: str | None) -> Lan
     return _settle(guess, letters.total(), hint, candidates.__contains__)
 
 
-def _by_spelling(text: str, candidates: tuple[str, ...], share: float) -> Guess | None:
+def _by_spelling(
+    text: str, written: str, candidates: tuple[str, ...], share: float
+) -> Guess | None:
     """A short text of Belarusian, Kazakh or Kyrgyz, whose few thousand stoplist words miss
-    most of a title's, told by spelling: a word of three letters or more that no candidate's
-    wordfreq list knows, and the words spelled far likelier as the language's stoplist spells
-    than as any other candidate's (Belarusian "Аднагадовая расліна" against Ukrainian). Words
-    written in lower case make the case, as names are spelled as their own language spells
-    them (Georgian Кобахідзе in a Ukrainian title); with the capitalised ones they must still
-    make it, as a title's first word is mostly not a name (Ukrainian "Відома снайперка": a
-    new word's -ерка reads as Belarusian). Only where every candidate has a stoplist:
-    Mongolian, without one, writes э and ы too."""
+    most of a title's, told by spelling: words of three letters or more written in lower case
+    that no candidate's wordfreq list knows, spelled likelier as the language's stoplist
+    spells (not a known word spelled so: Ukrainian камікадзе), and all the words spelled far
+    likelier so than as any other candidate's (Belarusian "Дачнікі скардзяцца" against
+    Ukrainian). Words in lower case make the case, as names are spelled as their own language
+    spells them (Georgian Кобахідзе in a Ukrainian title); with the capitalised ones they
+    must still make it, as a title's first word is mostly not a name (Ukrainian "Відома
+    снайперка": a new word's -ерка reads as Belarusian). Only where every candidate has a
+    stoplist: Mongolian, without one, writes э and ы too."""
     if not all(has_spelling(code) for code in candidates):
         return None
     common, words = common_words_of(text), words_of(text)
     listed = [code for code in candidates if code in _WORD_LISTS]
-    if not any(
-        len(word) > 2 and all(_fit([word], code).known == 0 for code in listed) for word in common
-    ):
+    whole = set(words_of(_APOSTROPHED.sub(" ", written)))
+    unknown = [
+        word
+        for word in common
+        if len(word) > 2 and word in whole and all(_fit([word], c).known == 0 for c in listed)
+    ]
+    if not unknown:
         return None
     for code in candidates:
         if code in _STOPLIST_ONLY and all(
-            _spelled_as(common, code, other) and _spelled_as(words, code, other)
+            _spelled_as(unknown, code, other, 0.0)
+            and _spelled_as(common, code, other, _STOPLIST_SPELLING)
+            and _spelled_as(words, code, other, _STOPLIST_SPELLING)
             for other in candidates
             if other != code
         ):
@@ -384,9 +397,8 @@ def _by_spelling(text: str, candidates: tuple[str, ...], share: float) -> Guess 
     return None
 
 
-def _spelled_as(words: list[str], code: str, other: str) -> bool:
-    odds = sum(spelling_odds(word, code, other) for word in words)
-    return odds > _STOPLIST_SPELLING
+def _spelled_as(words: list[str], code: str, other: str, bar: float) -> bool:
+    return sum(spelling_odds(word, code, other) for word in words) > bar
 
 
 def _unknown_to_its_list(text: str, words: list[str], code: str) -> bool:
