@@ -145,7 +145,7 @@ _LISTLESS_TELLTALES = 2
 _NOT_RUSSIAN = re.compile(r"ъ[бвгджзйклмнпрстфхцчшщ]", re.IGNORECASE)
 # Belarusian ў is a non-syllabic u after a vowel (паўднёвы); Uzbek ў is a vowel written after
 # consonants (бўлди, кўп), first in a word (ўз, the initial Ў.) and after its prefixes бе-
-# and но- (беўхшов).
+# and но- (беўхшов): ў after any other vowel is not Uzbek.
 _NOT_UZBEK = re.compile(r"(?:(?<!\bб)(?<!\bн)[ео]|[аёіуыэюя])ў", re.IGNORECASE)
 # A short Cyrillic text's words are Belarusian's, Kazakh's or Kyrgyz's by spelling when they
 # are this much likelier (natural log) spelled as its stoplist's words are than as each other
@@ -154,8 +154,8 @@ _NOT_UZBEK = re.compile(r"(?:(?<!\bб)(?<!\bн)[ео]|[аёіуыэюя])ў", re
 # гедзі: 8.6 to 16.9); 20 keeps 13 of the 17 Belarusian titles gained at 5 on the development
 # split, and lost none.
 _STOPLIST_SPELLING = 20.0
-# A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is split in two
-# by the word lists' tokens: its pieces are no words the lists fail to know.
+# A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is two pieces to
+# the word lists, which know neither: the pieces do not count as words no list knows.
 _APOSTROPHED = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
@@ -398,6 +398,8 @@ def _by_spelling(
 
 
 def _spelled_as(words: list[str], code: str, other: str, bar: float) -> bool:
+    """Whether the words are more than ``bar`` likelier spelled as ``code``'s than as
+    ``other``'s (``spelling_odds``, natural log)."""
     return sum(spelling_odds(word, code, other) for word in words) > bar
 
 
