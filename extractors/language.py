@@ -147,6 +147,8 @@ _NOT_RUSSIAN = re.compile(r"ъ[бвгджзйклмнпрстфхцчшщ]", re.
 # consonants (бўлди, кўп), first in a word (ўз, the initial Ў.) and after its prefixes бе-
 # and но- (беўхшов): ў after any other vowel is not Uzbek.
 _NOT_UZBEK = re.compile(r"(?:(?<!\bб)(?<!\bн)[ео]|[аёіуыэюя])ў", re.IGNORECASE)
+# The language each spelling rules out, where others are left.
+_RULED_OUT_BY = (("ru", _NOT_RUSSIAN), ("uz", _NOT_UZBEK))
 # A short Cyrillic text's words are Belarusian's, Kazakh's or Kyrgyz's by spelling when they
 # are this much likelier (natural log) spelled as its stoplist's words are than as each other
 # candidate's, in lower case and with the capitalised ones (``_by_spelling``). At 5 (the
@@ -320,10 +322,9 @@ def _by_alphabets(text: str, written: str, script: str, share: float, hint: str 
     letters = Counter(ch.lower() for ch in text.translate(LETTER_TWINS) if ch.isalpha())
     verdict = letter_verdict(letters, script)
     candidates, writable = (verdict.candidates, verdict.writable) if verdict else ((), ())
-    if len(candidates) > 1 and _NOT_RUSSIAN.search(text):
-        candidates = tuple(code for code in candidates if code != "ru")
-    if len(candidates) > 1 and _NOT_UZBEK.search(text):
-        candidates = tuple(code for code in candidates if code != "uz")
+    for ruled_out, pattern in _RULED_OUT_BY:
+        if len(candidates) > 1 and pattern.search(text):
+            candidates = tuple(code for code in candidates if code != ruled_out)
     if not candidates:
         return Language(UNDETERMINED, share, "letters (no language known)")
     words = words_of(text)[:_WORD_SAMPLE]
@@ -344,7 +345,7 @@ def _by_alphabets(text: str, written: str, script: str, share: float, hint: str 
     unlisted = not any(code in _WORD_LISTS for code in candidates)
     guess = _by_telltales(words, candidates, share) if short or unlisted else None
     if guess is None and short:
-        guess = _by_spelling(text, written, candidates, share)
+        guess = _by_spelling(text, written, words, candidates, share)
     if guess is None and short and _unknown_to_listed(words, candidates):
         guess = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
     if guess is None:
@@ -361,7 +362,7 @@ def _by_alphabets(text: str, written: str, script: str, share: float, hint: str 
 
 
 def _by_spelling(
-    text: str, written: str, candidates: tuple[str, ...], share: float
+    text: str, written: str, words: list[str], candidates: tuple[str, ...], share: float
 ) -> Guess | None:
     """A short text of Belarusian, Kazakh or Kyrgyz, whose few thousand stoplist words miss
     most of a title's, told by spelling: words of three letters or more written in lower case
@@ -375,7 +376,7 @@ def _by_spelling(
     stoplist: Mongolian, without one, writes э and ы too."""
     if not all(has_spelling(code) for code in candidates):
         return None
-    common, words = common_words_of(text), words_of(text)
+    common = common_words_of(text)
     listed = [code for code in candidates if code in _WORD_LISTS]
     whole = set(words_of(_APOSTROPHED.sub(" ", written)))
     unknown = [
