@@ -352,10 +352,27 @@ def test_latin_letters_no_known_language_writes_give_und_where_words_are_too_few
     assert detect_language(longer).code == "en"
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # Mongolian case endings with long vowels (ablative -аас, instrumental -аар) that no
+        # neighbour writes: these titles had been und.
+        ("Цагдаагийн газраас", "mn"),
+        ("Хотын захиргаанаас", "mn"),
+        ("Хуралдаанаар хэлэлцэв", "mn"),
+        # A Mongolian name's genitive (-ийн) in a Russian title is not an ending that counts.
+        ("Визит Цахиагийн Элбэгдоржа", "ru"),
+    ],
+)
+def test_mongolian_case_endings_tell_a_title_without_its_letters(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
-    # Mongolian without its own letters: no word list or stoplist knows its words...
-    assert detect_language("Цагдаагийн газраас").code == "und"
-    assert detect_language("Цагдаагийн газраас", hint="mn").code == "mn"
+    # Mongolian without its own letters or case endings: no word list or stoplist knows its
+    # words...
+    assert detect_language("Цагдаагийн газар").code == "und"
+    assert detect_language("Цагдаагийн газар", hint="mn").code == "mn"
     # ...while a Russian title's words are known.
     assert detect_language("Прогноз погоды").code == "ru"
 
