@@ -368,6 +368,23 @@ def test_mongolian_case_endings_tell_a_title_without_its_letters(title: str, cod
     assert detect_language(title).code == code
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        # Belarusian вось and дарэчы, which its stoplist lacks: these had been Russian,
+        # Ukrainian or und.
+        ("А вось мост", "be"),
+        ("Вось кава", "be"),
+        ("Дарэчы, мост", "be"),
+        # Russian вот and Ukrainian ось in the same titles.
+        ("Вот так", "ru"),
+        ("Ось так", "uk"),
+    ],
+)
+def test_belarusian_words_spelled_its_own_way_tell_a_title(title: str, code: str) -> None:
+    assert detect_language(title).code == code
+
+
 def test_words_no_listed_language_knows_give_und_or_the_hint() -> None:
     # Mongolian without its own letters or case endings: no word list or stoplist knows its
     # words...
