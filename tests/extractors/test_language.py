@@ -376,9 +376,13 @@ def test_mongolian_case_endings_tell_a_title_without_its_letters(title: str, cod
         ("А вось мост", "be"),
         ("Вось кава", "be"),
         ("Дарэчы, мост", "be"),
-        # Russian вот and Ukrainian ось in the same titles.
+        # Russian вот and Ukrainian ось in the same titles; Macedonian таму (there) and
+        # нешта (things), and Serbian таму (darkness), are not Belarusian words here.
         ("Вот так", "ru"),
         ("Ось так", "uk"),
+        ("Таму е подобро", "mk"),
+        ("Пет нешта за летото", "mk"),
+        ("Кроз таму", "sr"),
     ],
 )
 def test_belarusian_words_spelled_its_own_way_tell_a_title(title: str, code: str) -> None:
