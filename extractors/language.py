@@ -158,6 +158,11 @@ _RULED_OUT_BY = (("ru", _NOT_RUSSIAN), ("uz", _NOT_UZBEK))
 _STOPLIST_SPELLING = 20.0
 # A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is two pieces to
 # the word lists, which know neither: the pieces do not count as words no list knows.
+# Mongolian case and verb endings with a long vowel, in a word of five letters or more: the
+# ablative -аас, the comitative -тэй, the past -жээ, -лээ, -гээ. Not the instrumental -аар
+# (Kyrgyz writes its future participle so: болоор), the past -чээ (Kyrgyz кечээ, yesterday)
+# or the genitive -ийн, which ends the Mongolian full names other languages print.
+_MONGOLIAN_ENDING = re.compile(r"^\w{2,}(?:аас|ээс|оос|өөс|тэй|гээ|лээ|жээ)$")
 _APOSTROPHED = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
@@ -347,7 +352,8 @@ def _by_alphabets(text: str, written: str, script: str, share: float, hint: str 
     if guess is None and short:
         guess = _by_spelling(text, written, words, candidates, share)
     if guess is None and short and _unknown_to_listed(words, candidates):
-        guess = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
+        unknown = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
+        guess = _by_mongolian_ending(text, candidates, share) or unknown
     if guess is None:
         allowed = tuple(code for code in candidates if code in _LANGDETECT.get(script, ()))
         guess = _langdetect(text, script, allowed) if allowed else None
@@ -395,6 +401,15 @@ def _by_spelling(
             if other != code
         ):
             return code, share, "spelling"
+    return None
+
+
+def _by_mongolian_ending(text: str, candidates: tuple[str, ...], share: float) -> Guess | None:
+    """A short text whose words no candidate's list knows is Mongolian where a word ends as
+    only Mongolian's do ("Путинтэй уулзав"). Only there: names keep their endings in other
+    languages' text, whose lists know the other words (Russian "Пожары в аймаке Хэнтэй")."""
+    if "mn" in candidates and any(_MONGOLIAN_ENDING.match(w) for w in words_of(text)):
+        return "mn", share, "words"
     return None
 
 

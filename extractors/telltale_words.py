@@ -90,10 +90,7 @@ TELLTALE_WORDS = _word_sets(
 )
 
 # Word endings only one of two close languages uses: the Turkish present in -yor and
-# infinitive in -mak, the Azerbaijani past in -ib and future in -acaq; the Arabic article;
-# Mongolian case and verb endings with a long vowel (ablative -аас, instrumental -аар,
-# comitative -тэй, past -жээ), which no other Cyrillic language writes. Not Mongolian's
-# genitive -ийн: names carry it into Russian text (Цахиагийн Элбэгдорж).
+# infinitive in -mak, the Azerbaijani past in -ib and future in -acaq; the Arabic article.
 TELLTALE_ENDINGS: dict[str, tuple[str, ...]] = {
     "tr": ("yor", "yordu", "yorlar", "mak", "mek", "acak", "ecek", "acağı", "eceği"),
     "az": ("ib", "ıb", "ub", "üb", "maq", "mək", "acaq", "əcək"),
@@ -101,21 +98,6 @@ TELLTALE_ENDINGS: dict[str, tuple[str, ...]] = {
     "ky": ("нын", "нун", "нүн", "дагы", "деги"),
     "tg": ("ҳо", "ҳои"),
     "uz": ("нинг", "ларни", "лари"),
-    "mn": (
-        "аар",
-        "ээр",
-        "оор",
-        "өөр",
-        "аас",
-        "ээс",
-        "оос",
-        "өөс",
-        "тэй",
-        "гээ",
-        "лээ",
-        "жээ",
-        "чээ",
-    ),
 }
 TELLTALE_BEGINNINGS: dict[str, tuple[str, ...]] = {
     "ar": ("ال", "وال", "بال"),

@@ -355,13 +355,19 @@ def test_latin_letters_no_known_language_writes_give_und_where_words_are_too_few
 @pytest.mark.parametrize(
     ("title", "code"),
     [
-        # Mongolian case endings with long vowels (ablative -аас, instrumental -аар) that no
-        # neighbour writes: these titles had been und.
+        # Mongolian endings with a long vowel (ablative -аас, comitative -тэй) that no
+        # neighbour writes, in titles whose words no list knows: these had been und.
         ("Цагдаагийн газраас", "mn"),
         ("Хотын захиргаанаас", "mn"),
-        ("Хуралдаанаар хэлэлцэв", "mn"),
-        # A Mongolian name's genitive (-ийн) in a Russian title is not an ending that counts.
+        ("Путинтэй уулзав", "mn"),
+        # Names ending so in Russian titles whose other words Russian's list knows; a
+        # Mongolian name's genitive (-ийн); Kyrgyz кечээ (yesterday) and the future
+        # participle in -аар.
+        ("Лесные пожары в аймаке Хэнтэй", "ru"),
+        ("Клаас Кнот выступил", "ru"),
         ("Визит Цахиагийн Элбэгдоржа", "ru"),
+        ("Кечээ шаарда", "ky"),
+        ("Ким баштаар экен", "ky"),
     ],
 )
 def test_mongolian_case_endings_tell_a_title_without_its_letters(title: str, code: str) -> None:
