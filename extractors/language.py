@@ -235,8 +235,11 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     share = round(count / len(letters), 3)
     if script not in _SINGLE_LANGUAGE_SCRIPTS and len(letters) < _SHORT_LETTERS:
         # A Georgian or Armenian word or case ending in a short text ("Samsung-ը եւ",
-        # "Deep Purple-ის") is written by no other language's outlets.
+        # "Deep Purple-ის") is written by no other language's outlets; nor, beside Latin
+        # brands and names, is a Cyrillic, Arabic or Hebrew word ("Новый iPhone").
         single = [s for s in scripts if s in _SINGLE_LANGUAGE_SCRIPTS]
+        if not single and script == "LATIN":
+            single = [s for s in scripts if s in ALPHABETS and scripts[s] >= _MIN_LETTERS]
         script = max(single, key=scripts.__getitem__, default=script)
     if script in _EAST_ASIAN:
         return _east_asian(scripts, hint)

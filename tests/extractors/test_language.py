@@ -765,6 +765,12 @@ def test_han_characters_alone_follow_a_declared_japanese_or_korean() -> None:
         ("Samsung-ը եւ Apple", "hy"),
         ("Deep Purple-ის ალბომი", "ka"),
         ("Samsung and Apple", "en"),
+        # A Cyrillic or Arabic word beside a Latin brand with more letters; one Cyrillic
+        # letter does not count.
+        ("Новый iPhone", "ru"),
+        ("Starlink працює", "uk"),
+        ("إطلاق iPhone", "ar"),
+        ("Apple и Google", "en"),
         # Azerbaijani q and x in lowercase words, and the ordinal ending; Turkish beside them.
         ("Bu vaxt", "az"),
         ("Bu hüquq", "az"),
