@@ -409,9 +409,12 @@ def _by_spelling(
 
 def _by_mongolian_ending(text: str, candidates: tuple[str, ...], share: float) -> Guess | None:
     """A short text whose words no candidate's list knows is Mongolian where a word ends as
-    only Mongolian's do ("Путинтэй уулзав"). Only there: names keep their endings in other
-    languages' text, whose lists know the other words (Russian "Пожары в аймаке Хэнтэй")."""
-    if "mn" in candidates and any(_MONGOLIAN_ENDING.match(w) for w in words_of(text)):
+    only Mongolian's do ("Путинтэй уулзав"), and a word is written in lower case. Names keep
+    their endings in other languages' text: where the lists know the other words (Russian
+    "Пожары в аймаке Хэнтэй"), or there are none (Japanese "Хотэй Томоясу")."""
+    if "mn" not in candidates or not common_words_of(text):
+        return None
+    if any(_MONGOLIAN_ENDING.match(word) for word in words_of(text)):
         return "mn", share, "words"
     return None
 

@@ -45,10 +45,11 @@ TELLTALE_WORDS = _word_sets(
         "ми ви від й їх її",
         "be": "што гэта ці таксама ужо яшчэ была быў будзе пасля паміж каб беларусі беларусь "
         "годзе заявіў супраць калі дзе цяпер ад ён яна яны вельмі толькі раней сёння ў "
-        # Common words Belarusian spells its own way (Russian вот, потом; Ukrainian ось,
-        # потім), two of them missing from its stoplist (вось, дарэчы); not таму and нешта,
-        # Macedonian words (there, things).
-        "вось дарэчы нават трэба потым разам напрыклад менавіта гэты гэтая гэтыя гэтага гэтым",
+        # Common words Belarusian spells its own way (Russian потом, например; Ukrainian
+        # потім, наприклад), дарэчы missing from its stoplist. Not таму and нешта (Macedonian
+        # there, things), nor вось, разам and нават: a Russian word cut short (восьмой), a
+        # surname (Woś), a movement's or a restaurant's name.
+        "дарэчы трэба потым напрыклад менавіта гэты гэтая гэтыя гэтага гэтым",
         "bg": "това тази този които която който през след към във със година българия каза "
         "заяви още вече трябва също днес ние вие той тя ще",
         "mk": "од ќе кој која кое тоа оваа овој ова таа тие нив сум сме сте години "
