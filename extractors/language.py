@@ -163,6 +163,11 @@ _STOPLIST_SPELLING = 20.0
 # (Kyrgyz writes its future participle so: болоор), the past -чээ (Kyrgyz кечээ, yesterday)
 # or the genitive -ийн, which ends the Mongolian full names other languages print.
 _MONGOLIAN_ENDING = re.compile(r"^\w{2,}(?:аас|ээс|оос|өөс|тэй|гээ|лээ|жээ)$")
+# Brackets and quotation marks, closed or cut off, hold glosses, native spellings of names
+# and quoted words; a quote mark after a letter is an apostrophe (Putin's).
+_BRACKETED = re.compile(
+    r"\([^)]*\)?|\[[^\]]*\]?|«[^»]*»?|“[^”]*”?|„[^“”]*[“”]?|\"[^\"]*\"?|(?<!\w)['‘][^'’]*['’]?"
+)
 _APOSTROPHED = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
@@ -239,7 +244,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         # brands and names, is a Cyrillic, Arabic or Hebrew word ("Новый iPhone").
         single = [s for s in scripts if s in _SINGLE_LANGUAGE_SCRIPTS]
         if not single and script == "LATIN":
-            single = [s for s in scripts if s in ALPHABETS and scripts[s] >= _MIN_LETTERS]
+            single = _beside_latin_brands(text)
         script = max(single, key=scripts.__getitem__, default=script)
     if script in _EAST_ASIAN:
         return _east_asian(scripts, hint)
@@ -278,6 +283,23 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     if script == "LATIN" and _no_word_known(in_script, words, guess, fits):
         guess = _instead_of_unknown(in_script, words, guess, hint, None)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
+
+
+def _beside_latin_brands(text: str) -> list[str]:
+    """The Cyrillic, Arabic or Hebrew script of a short text whose Latin words are all brands,
+    names and acronyms (each with a capital or a digit: "Новый iPhone", "Starlink працює"),
+    where that script has three letters or more in whole words outside brackets and quotes.
+    Not a Latin-script headline quoting or glossing a word ("Russischer Begriff 'дача'",
+    "Putin (Путин)"), nor mojibake, whose stray Cyrillic sits inside Latin words (MbappГ©:
+    a word of both scripts, which the homoglyphs left mixed)."""
+    letters = Counter[str]()
+    for word in WORD.findall(_BRACKETED.sub(" ", text)):
+        found = {script_of(ch) for ch in word}
+        if "LATIN" in found and (len(found) > 1 or word == word.lower()):
+            return []
+        if len(found) == 1 and (script := found.pop()) in ALPHABETS:
+            letters[script] += len(word)
+    return [script for script, count in letters.items() if count >= _MIN_LETTERS]
 
 
 def _east_asian(scripts: Counter[str], hint: str | None) -> Language:

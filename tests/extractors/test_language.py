@@ -767,11 +767,17 @@ def test_han_characters_alone_follow_a_declared_japanese_or_korean() -> None:
         ("Deep Purple-ის ალბომი", "ka"),
         ("Samsung and Apple", "en"),
         # A Cyrillic or Arabic word beside a Latin brand with more letters; one Cyrillic
-        # letter does not count.
+        # letter does not count, nor a word a Latin headline quotes or glosses, an acronym
+        # in Cyrillic look-alikes beside Latin words in lower case, or mojibake.
         ("Новый iPhone", "ru"),
         ("Starlink працює", "uk"),
         ("إطلاق iPhone", "ar"),
         ("Apple и Google", "en"),
+        ("Russischer Begriff 'дача'", "de"),
+        ("Le mot « дача » expliqué", "fr"),
+        ("Hamas (حماس) rejects offer", "en"),
+        ("ВВС News: storm hits UK", "en"),
+        ("MbappГ© blessГ© Г  la cuisse", "fr"),
         # Azerbaijani q and x in lowercase words, and the ordinal ending; Turkish beside them.
         ("Bu vaxt", "az"),
         ("Bu hüquq", "az"),
