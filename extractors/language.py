@@ -156,8 +156,6 @@ _RULED_OUT_BY = (("ru", _NOT_RUSSIAN), ("uz", _NOT_UZBEK))
 # гедзі: 8.6 to 16.9); 20 keeps 13 of the 17 Belarusian titles gained at 5 on the development
 # split, and lost none.
 _STOPLIST_SPELLING = 20.0
-# A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is two pieces to
-# the word lists, which know neither: the pieces do not count as words no list knows.
 # Mongolian case and verb endings with a long vowel, in a word of five letters or more: the
 # ablative -аас, the comitative -тэй, the past -жээ, -лээ, -гээ. Not the instrumental -аар
 # (Kyrgyz writes its future participle so: болоор), the past -чээ (Kyrgyz кечээ, yesterday)
@@ -168,6 +166,8 @@ _MONGOLIAN_ENDING = re.compile(r"^\w{2,}(?:аас|ээс|оос|өөс|тэй|г
 _BRACKETED = re.compile(
     r"\([^)]*\)?|\[[^\]]*\]?|«[^»]*»?|“[^”]*”?|„[^“”]*[“”]?|\"[^\"]*\"?|(?<!\w)['‘][^'’]*['’]?"
 )
+# A word written with an apostrophe (Ukrainian кав'ярні, Belarusian з'ява) is two pieces to
+# the word lists, which know neither: the pieces do not count as words no list knows.
 _APOSTROPHED = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
 # A Latin text of at least so many words is in a language newsmon cannot name when the
 # stoplist of such a language (``UNNAMED``) knows such a share of them and fits them so much
