@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from newsmon.alerts import deliver_pending, smtp_reason
 from newsmon.cli import app
-from newsmon.digests import last_period
+from newsmon.digests import DIGEST_GRACE, last_period
 from newsmon.messages import headline
 from newsmon.settings import Settings, load_settings
 from newsmon.store import (
@@ -314,7 +314,9 @@ def test_digest_holds_every_story_of_the_period_once(
         digest_cron="0 8 * * *",
         digest_timezone="Asia/Tbilisi",
     )
-    period = last_period(settings.digest_cron, settings.digest_timezone, now())
+    # The digest due now is of the period that ended DIGEST_GRACE ago: in the first minutes
+    # after 08:00 Tbilisi, the day before's.
+    period = last_period(settings.digest_cron, settings.digest_timezone, now() - DIGEST_GRACE)
     inside, before = period.end - timedelta(hours=2), period.start - timedelta(hours=2)
     wire = _story_text("tass_like.txt")
     articles = [
