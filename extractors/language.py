@@ -378,7 +378,7 @@ def _by_alphabets(text: str, written: str, script: str, share: float, hint: str 
         guess = _by_spelling(text, written, words, candidates, share)
     if guess is None and short and _unknown_to_listed(words, candidates):
         unknown = UNDETERMINED, share, f"words ({_UNLISTED_WHY})"
-        guess = _by_mongolian_ending(text, candidates, share) or unknown
+        guess = _by_mongolian_ending(text, words, candidates, share) or unknown
     if guess is None:
         allowed = tuple(code for code in candidates if code in _LANGDETECT.get(script, ()))
         guess = _langdetect(text, script, allowed) if allowed else None
@@ -429,14 +429,16 @@ def _by_spelling(
     return None
 
 
-def _by_mongolian_ending(text: str, candidates: tuple[str, ...], share: float) -> Guess | None:
+def _by_mongolian_ending(
+    text: str, words: list[str], candidates: tuple[str, ...], share: float
+) -> Guess | None:
     """A short text whose words no candidate's list knows is Mongolian where a word ends as
     only Mongolian's do ("Путинтэй уулзав"), and a word is written in lower case. Names keep
     their endings in other languages' text: where the lists know the other words (Russian
     "Пожары в аймаке Хэнтэй"), or there are none (Japanese "Хотэй Томоясу")."""
     if "mn" not in candidates or not common_words_of(text):
         return None
-    if any(_MONGOLIAN_ENDING.match(word) for word in words_of(text)):
+    if any(_MONGOLIAN_ENDING.match(word) for word in words):
         return "mn", share, "words"
     return None
 
