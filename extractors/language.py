@@ -87,6 +87,10 @@ _LANGDETECT = {
 # langdetect's Norwegian profile is of Bokmål, which wordfreq lists as "nb"; a page
 # declaring "no" is read the same way.
 _LANGDETECT_CODES = {"no": "nb"}
+_PROFILE_CODES = {code: profile for profile, code in _LANGDETECT_CODES.items()}
+# A letter beyond a-z is a language's own where its profile has it once in a thousand
+# letters or more (Finnish ä 0.028, Polish ł 0.013, Spanish ñ 0.002; English é 0.0002).
+_OWN_LETTER = 0.001
 # wordfreq lists for languages of the tabled scripts; Serbian is read in its Latin spelling.
 _WORD_LISTS = {
     "ru": "ru", "uk": "uk", "bg": "bg", "mk": "mk", "sr": "sh",
@@ -280,7 +284,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
             guess = _instead_of_unknown(in_script, words, guess, hint, bar)
     elif script == "LATIN":
         guess = _unless_unknown_words(in_script, words, guess, hint)
-    if script == "LATIN" and _no_word_known(in_script, words, guess, fits):
+    if script == "LATIN" and _no_word_known(in_script, words, guess, fits, long):
         guess = _instead_of_unknown(in_script, words, guess, hint, None)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
 
@@ -572,15 +576,23 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
     return guess
 
 
-def _no_word_known(text: str, words: list[str], guess: Guess, fits: dict[str, WordFit]) -> bool:
+def _no_word_known(
+    text: str, words: list[str], guess: Guess, fits: dict[str, WordFit], long: bool
+) -> bool:
     """Whether langdetect's answer to a text of two words or more is unsure and no Latin word
     list, nor the stoplist of the language answered, knows a single word: the nearest n-gram
     profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is, and the
-    languages newsmon names have their common words listed. A sure answer stands (Welsh,
-    Somali and Estonian titles have words only their short stoplists or none would know),
-    and so does a lone word (a German compound, Regierungskrise; a name)."""
+    languages newsmon names have their common words listed. A sure answer stands where the
+    text is long, or the language answered has no wordfreq list (Welsh, Somali and Estonian
+    titles have words only their short stoplists or none would know): langdetect is sure of
+    most short texts on a few n-grams (Zulu "Nkosi yethu" as Finnish), so a short one stands
+    only on a letter the language writes. A lone word stands too (a German compound,
+    Regierungskrise; a name)."""
     code, probability, method = guess
-    if method != "langdetect" or probability >= _CONFIDENT or len(words) < 2:
+    sure = probability >= _CONFIDENT and (
+        long or code not in LISTED["LATIN"] or _writes_its_letter(words, code)
+    )
+    if method != "langdetect" or sure or len(words) < 2:
         return False
     if code in RANKED and ranked_fit(words, code).known:
         return False
@@ -589,6 +601,20 @@ def _no_word_known(text: str, words: list[str], guess: Guess, fits: dict[str, Wo
     # Turkish in capitals lowers I to ı (MISIR: mısır), and is often typed without its
     # letters (Disisleri aciklamasi).
     return not fit(words_of(turkic_lower(text)), "tr").known and not known_typed_plain(words, "tr")
+
+
+def _writes_its_letter(words: list[str], code: str) -> bool:
+    """Whether a word has a letter beyond a-z that ``code`` writes often (one letter in
+    ``_OWN_LETTER`` or more in langdetect's profile of it: Finnish ä, Polish ł, Turkish ğ),
+    which the languages newsmon cannot name seldom share."""
+    factory = _detector_factory()
+    profile = _PROFILE_CODES.get(code, code)
+    if profile not in factory.langlist:
+        return False
+    index = factory.langlist.index(profile)
+    unigrams = factory.word_lang_prob_map
+    letters = {NGram.normalize(ch) for word in words for ch in word.lower() if not ch.isascii()}
+    return any(letter in unigrams and unigrams[letter][index] >= _OWN_LETTER for letter in letters)
 
 
 def _in_neighbours_words(words: list[str], code: str) -> bool:
