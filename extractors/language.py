@@ -583,14 +583,15 @@ def _no_word_known(
     list, nor the stoplist of the language answered, knows a single word: the nearest n-gram
     profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is, and the
     languages newsmon names have their common words listed. A sure answer stands where the
-    text is long, or the language answered has no wordfreq list (Welsh, Somali and Estonian
-    titles have words only their short stoplists or none would know): langdetect is sure of
-    most short texts on a few n-grams (Zulu "Nkosi yethu" as Finnish), so a short one stands
-    only on a letter the language writes. A lone word stands too (a German compound,
-    Regierungskrise; a name)."""
+    text is long, the language answered is the desk's (its new words, names and words typed
+    without their letters: Buergergeld), or it has no wordfreq list (Welsh, Somali and
+    Estonian titles have words only their short stoplists or none would know); langdetect
+    is sure of most short texts on a few n-grams (Zulu "Nkosi yethu" as Finnish), so
+    another short one stands only on a letter the language writes. A lone word stands too
+    (a German compound, Regierungskrise; a name)."""
     code, probability, method = guess
     sure = probability >= _CONFIDENT and (
-        long or code not in LISTED["LATIN"] or _writes_its_letter(words, code)
+        long or code in _DESK or code not in LISTED["LATIN"] or _writes_its_letter(words, code)
     )
     if method != "langdetect" or sure or len(words) < 2:
         return False
