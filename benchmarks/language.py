@@ -3,7 +3,9 @@ same texts. The labelled sentences (Leipzig corpora via lingua-py; a test split 
 2026-12-02, and a development split), read as sentences, as their first 20 characters and
 as their first two words (titles), and as paragraphs of twelve sentences (longer than
 newsmon's bounded sample); then the
-region-language texts of tests/fixtures/language/ (right, und, wrong neighbour).
+region-language texts of tests/fixtures/language/ (right, und, wrong neighbour), and the
+Serbian, Croatian, Bosnian, Montenegrin and Slovenian texts in Latin letters of seeds/language/
+(the split's file).
 Prints markdown tables for docs/benchmarks.md.
 
 Run: .venv/bin/python benchmarks/language.py [--per-language N] [--split test|dev]
@@ -35,6 +37,7 @@ DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 REGION = ("be", "bg", "kk", "mk", "mn", "sr", "fa", "ur", "he")
 FORMS = ("sentence", "title (2 words)", "first 20 characters", "paragraph")
 FIXTURES = ROOT / "tests" / "fixtures" / "language"
+SEEDS = ROOT / "seeds" / "language"
 # Languages of the test data that newsmon has no profile, alphabet table or word list for.
 UNKNOWN_TO_NEWSMON = {
     "bs", "eo", "eu", "ga", "la", "lg", "mi", "nn", "sn", "st", "tn", "ts", "xh", "yo", "zu",
@@ -201,23 +204,50 @@ def region_table(systems: dict[str, Callable[[str], str]]) -> None:
     texts whose letters and words cannot tell)."""
     cases = []
     for path in sorted(FIXTURES.glob("*.json")):
-        cases += [(path.stem, c["text"], c["language"]) for c in json.loads(path.read_text())]
-    print(f"\n### Region languages, texts of tests/fixtures/language/ ({len(cases)} texts)\n")
+        cases += [((path.stem,), c["text"], c["language"]) for c in json.loads(path.read_text())]
+    heading = f"Region languages, texts of tests/fixtures/language/ ({len(cases)} texts)"
+    outcome_table(heading, ("language",), cases, systems)
+
+
+def serbo_croatian_table(systems: dict[str, Callable[[str], str]], split: str) -> None:
+    """Right / und / wrong counts on seeds/language/serbo-croatian-{split}.jsonl: Serbian,
+    Croatian, Bosnian, Montenegrin and Slovenian in Latin letters, titles and sentences apart
+    (Bosnian and Montenegrin are languages newsmon cannot name: ``und`` is its best)."""
+    path = SEEDS / f"serbo-croatian-{split}.jsonl"
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        variety = f" ({case['variety']})" if case["variety"] else ""
+        cases.append(((case["language"] + variety, case["form"]), case["text"], case["language"]))
+    heading = f"Serbian and its neighbours in Latin letters, {path.name} ({len(cases)} texts)"
+    outcome_table(heading, ("language", "form"), cases, systems)
+
+
+def outcome_table(
+    heading: str,
+    columns: tuple[str, ...],
+    cases: list[tuple[tuple[str, ...], str, str]],
+    systems: dict[str, Callable[[str], str]],
+) -> None:
+    """Per group of ``cases`` (group, text, true language): how many texts each system
+    answers right, ``und`` or wrong."""
+    print(f"\n### {heading}\n")
     names = list(systems)
-    print("| language | n | " + " | ".join(f"{n} right / und / wrong" for n in names) + " |")
-    print("| --- | --- |" + " --- |" * len(names))
-    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for stem, text, expected in cases:
+    head = " | ".join(columns)
+    print(f"| {head} | n | " + " | ".join(f"{n} right / und / wrong" for n in names) + " |")
+    print("|" + " --- |" * (len(columns) + 1 + len(names)))
+    counts: dict[tuple[str, ...], dict[str, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for group, text, expected in cases:
         for name, identify in systems.items():
             found = identify(text)
             outcome = "right" if found == expected else "und" if found == "und" else "wrong"
-            counts[stem, name][outcome] += 1
-    for stem in sorted({c[0] for c in cases}):
-        n = sum(1 for c in cases if c[0] == stem)
-        cells = [
-            "{right} / {und} / {wrong}".format_map(Counter(counts[stem, name])) for name in names
-        ]
-        print(f"| {stem} | {n} | " + " | ".join(cells) + " |")
+            counts[group][name][outcome] += 1
+    for group, by_system in sorted(counts.items()):
+        n = by_system[names[0]].total()
+        cells = ["{right} / {und} / {wrong}".format_map(by_system[name]) for name in names]
+        print(f"| {' | '.join(group)} | {n} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -242,6 +272,7 @@ def main() -> None:
         if form == "title (2 words)":
             shared_titles(texts)
     region_table(systems)
+    serbo_croatian_table(systems, args.split)
 
 
 if __name__ == "__main__":

@@ -323,6 +323,32 @@ def test_a_neighbour_newsmon_cannot_name_is_und_not_the_language_it_reads_as(
     assert detect_language(named[0]).code == named[1]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Serbian in Latin letters had read as Croatian (langdetect has no Serbian profile)...
+        ("Predsednik Srbije rekao je da će saradnja sa Rusijom biti nastavljena.", "sr"),
+        ("Uhapšen osumnjičeni za ubistvo u Nišu", "sr"),
+        # ...or, short and typed without its letters, as Slovenian.
+        ("Takodje, vlada ce sledece nedelje usvojiti budzet", "sr"),
+        ("Vlada treba da usvoji budžet do kraja godine", "sr"),
+        # The same news in Croatian and in Slovenian stays as it was.
+        ("Predsjednik Hrvatske rekao je da će suradnja s Rusijom biti nastavljena.", "hr"),
+        ("Vlada bi trebala usvojiti proračun do kraja godine", "hr"),
+        ("Predsednik Slovenije je dejal, da se bo sodelovanje z Rusijo nadaljevalo.", "sl"),
+        ("Predsednik vlade je odstopil", "sl"),
+    ],
+)
+def test_serbian_in_latin_letters_is_told_from_croatian_and_slovenian(text: str, code: str) -> None:
+    assert detect_language(text).code == code
+
+
+def test_a_latin_title_of_a_page_declaring_serbian_is_serbian() -> None:
+    # Serbian is written in both alphabets: its declaration fits a Latin title too.
+    assert detect_language("Vučić sa Putinom").code == "hr"
+    assert detect_language("Vučić sa Putinom", hint="sr-Latn").code == "sr"
+
+
 def test_letters_no_known_language_writes_give_und_not_a_neighbour() -> None:
     # Yakut ҥ, Komi ӧ, Sorani ە and ێ: no listed alphabet has them.
     for text in ("Саҥа оскуола аһылынна", "Комиын олӧм", "هەرێمی کوردستان"):
