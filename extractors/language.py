@@ -125,8 +125,8 @@ class UnnamedBars:
 # The desk's languages (config/topic): ties in short texts go to them.
 # What langdetect and the word lists make of Serbian and Croatian in Latin letters.
 _SERBO_CROATIAN_READ_AS = ("hr", "sl")
-# Languages of the tabled scripts written in Latin letters too: a page may declare them.
-_ALSO_IN_LATIN = ("sr",)
+# Pages declaring these keep their texts from turning Serbian on a word.
+_NOT_SERBIAN_PAGES = ("hr", "sl", "bs", "cnr")
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
 _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
@@ -291,12 +291,12 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         guess = _unless_unknown_words(in_script, words, guess, hint)
     if script == "LATIN" and _no_word_known(in_script, words, guess, fits, long):
         guess = _instead_of_unknown(in_script, words, guess, hint, None)
-    # Not a page's declared language standing in for a neighbour's text (Bosnian).
-    if (
-        script == "LATIN"
-        and guess[0] in _SERBO_CROATIAN_READ_AS
-        and not guess[2].startswith("hint")
-    ):
+    # Not a page's declared language standing in for a neighbour's text (Bosnian), nor
+    # against a page declaring Croatian or Slovenian.
+    serbo_croatian = (
+        guess[0] in _SERBO_CROATIAN_READ_AS and _primary(hint) not in _NOT_SERBIAN_PAGES
+    )
+    if script == "LATIN" and serbo_croatian and not guess[2].startswith("hint"):
         told = serbian_or_croatian(words, guess[0])
         guess = (told, guess[1], "words (Serbian or Croatian)") if told else guess
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
@@ -965,8 +965,6 @@ def _detector_factory() -> DetectorFactory:
 
 
 def _script_fits(code: str, script: str) -> bool:
-    if script == "LATIN" and code in _ALSO_IN_LATIN:
-        return True
     for single_script, language in _SINGLE_LANGUAGE_SCRIPTS.items():
         if code == language:
             return script == single_script

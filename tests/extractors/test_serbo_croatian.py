@@ -22,6 +22,10 @@ from extractors.words import words_of
         ("Vlada donijela novi paket mjera", "sl", "hr"),
         # Ijekavian Serbian of Republika Srpska writes both kinds: no answer either way.
         ("Predsjednik Republike Srpske o saradnji", "hr", None),
+        # A word Croatian writes too in sport, quoted speech or names counts only beside
+        # another Serbian one.
+        ("Bogdanović ubacio 25 poena tokom utakmice", "hr", None),
+        ("Uhapšen navijač tokom utakmice", "hr", "sr"),
         # Read as Croatian, Croatian words cannot make it Croatian again.
         ("Vlada donijela novi paket mjera", "hr", None),
     ],
