@@ -122,11 +122,11 @@ class UnnamedBars:
     margin: float
 
 
-# The desk's languages (config/topic): ties in short texts go to them.
 # What langdetect and the word lists make of Serbian and Croatian in Latin letters.
 _SERBO_CROATIAN_READ_AS = ("hr", "sl")
 # Pages declaring these keep their texts from turning Serbian on a word.
 _NOT_SERBIAN_PAGES = ("hr", "sl", "bs", "cnr")
+# The desk's languages (config/topic): ties in short texts go to them.
 _DESK = ("en", "ru", "ka", "ar", "uk", "tr", "hy", "az", "de", "fr")
 # Latin desk languages whose telltale words settle a title; those with word lists.
 _LATIN_TELLTALE = ("en", "de", "fr", "tr", "az")
@@ -237,8 +237,9 @@ Guess = tuple[str, float, str]
 
 
 def detect_language(text: str, hint: str | None = None) -> Language:
-    """Identify the language of ``text``; ``hint`` (page or feed language) is used only when
-    the text itself is inconclusive."""
+    """Identify the language of ``text``; ``hint`` (page or feed language) is used when the
+    text itself is inconclusive, and keeps a page declaring Croatian, Slovenian, Bosnian or
+    Montenegrin from turning Serbian on its words."""
     # Composed, so that an accent typed as a separate mark stays part of its letter.
     text = _without_homoglyphs(unicodedata.normalize("NFC", bounded_sample(text)))
     letters = [ch for ch in text if ch.isalpha() and ch not in _NOT_LETTERS]
@@ -291,15 +292,21 @@ def detect_language(text: str, hint: str | None = None) -> Language:
         guess = _unless_unknown_words(in_script, words, guess, hint)
     if script == "LATIN" and _no_word_known(in_script, words, guess, fits, long):
         guess = _instead_of_unknown(in_script, words, guess, hint, None)
-    # Not a page's declared language standing in for a neighbour's text (Bosnian), nor
-    # against a page declaring Croatian or Slovenian.
-    serbo_croatian = (
-        guess[0] in _SERBO_CROATIAN_READ_AS and _primary(hint) not in _NOT_SERBIAN_PAGES
-    )
-    if script == "LATIN" and serbo_croatian and not guess[2].startswith("hint"):
-        told = serbian_or_croatian(words, guess[0])
-        guess = (told, guess[1], "words (Serbian or Croatian)") if told else guess
+    if script == "LATIN":
+        guess = _serbian_or_croatian(words, guess, hint)
     return _settle(guess, len(letters), hint, lambda code: _script_fits(code, script))
+
+
+def _serbian_or_croatian(words: list[str], guess: Guess, hint: str | None) -> Guess:
+    """A Latin text read as Croatian or Slovenian, whose words are Serbian's or Croatian's
+    (``serbian_or_croatian``), is that language; not Serbian where the page declares
+    Croatian, Slovenian, Bosnian or Montenegrin."""
+    if guess[0] not in _SERBO_CROATIAN_READ_AS:
+        return guess
+    told = serbian_or_croatian(words, guess[0])
+    if told is None or (told == "sr" and _primary(hint) in _NOT_SERBIAN_PAGES):
+        return guess
+    return told, guess[1], "words (Serbian or Croatian)"
 
 
 def _beside_latin_brands(text: str) -> list[str]:
@@ -592,8 +599,9 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
 def _no_word_known(
     text: str, words: list[str], guess: Guess, fits: dict[str, WordFit], long: bool
 ) -> bool:
-    """Whether langdetect's answer to a text of two words or more is unsure and no Latin word
-    list, nor the stoplist of the language answered, knows a single word: the nearest n-gram
+    """Whether langdetect's answer to a text of two words or more is not to be trusted (below)
+    and no Latin word list, nor the stoplist of the language answered, knows a single word:
+    the nearest n-gram
     profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is, and the
     languages newsmon names have their common words listed. A sure answer stands where the
     text is long, the language answered is the desk's (its new words, names and words typed
@@ -603,10 +611,12 @@ def _no_word_known(
     another short one stands only on a letter the language writes. A lone word stands too
     (a German compound, Regierungskrise; a name)."""
     code, probability, method = guess
+    if method != "langdetect" or len(words) < 2:
+        return False
     sure = probability >= _CONFIDENT and (
         long or code in _DESK or code not in LISTED["LATIN"] or _writes_its_letter(words, code)
     )
-    if method != "langdetect" or sure or len(words) < 2:
+    if sure:
         return False
     if code in RANKED and ranked_fit(words, code).known:
         return False
@@ -618,16 +628,19 @@ def _no_word_known(
 
 
 def _writes_its_letter(words: list[str], code: str) -> bool:
-    """Whether a word has a letter beyond a-z that ``code`` writes often (one letter in
-    ``_OWN_LETTER`` or more in langdetect's profile of it: Finnish ä, Polish ł, Turkish ğ),
-    which the languages newsmon cannot name seldom share."""
+    """Whether a (lower-case) word has a letter beyond a-z that makes up a share of
+    ``_OWN_LETTER`` or more of the letters in langdetect's profile of ``code`` (Finnish ä,
+    Polish ł, Turkish ğ), which the languages newsmon cannot name seldom share. Letters the
+    profiles fold into one (Vietnamese's, and Yoruba ẹ and ọ with them) are no evidence."""
     factory = _detector_factory()
     profile = _PROFILE_CODES.get(code, code)
     if profile not in factory.langlist:
         return False
     index = factory.langlist.index(profile)
     unigrams = factory.word_lang_prob_map
-    letters = {NGram.normalize(ch) for word in words for ch in word.lower() if not ch.isascii()}
+    letters = {
+        ch for word in words for ch in word if not ch.isascii() and NGram.normalize(ch) == ch
+    }
     return any(letter in unigrams and unigrams[letter][index] >= _OWN_LETTER for letter in letters)
 
 

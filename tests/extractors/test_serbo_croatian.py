@@ -10,11 +10,14 @@ from extractors.words import words_of
         # The ekavian reflex and Serbian's own words against Croatian's ijekavian ones.
         ("Predsednik je posle sastanka rekao da saradnja ide dobro", "hr", "sr"),
         ("Predsjednik je poslije sastanka rekao da suradnja ide dobro", "hr", None),
-        # Typed without its letters (takođe as takodje, sledeće as sledece).
+        # Typed without its letters (takođe as takodje or takode, sledeće as sledece).
         ("Takodje, vlada ce sledece nedelje usvojiti budzet", "hr", "sr"),
+        ("Takode, vlada ce sledece nedelje usvojiti budzet", "hr", "sr"),
         # A modal verb joined to the present with da; Croatian writes the infinitive.
         ("Vlada treba da usvoji budžet", "hr", "sr"),
         ("Vlada treba usvojiti proračun", "hr", None),
+        # Slovenian writes "ni treba, da": read as Slovenian, the pair does not count.
+        ("Ni treba, da vlada sprejme proračun", "sl", None),
         # Read as Slovenian, words Slovenian writes too count for neither...
         ("Predsednik je posle sestanka", "sl", None),
         # ...but those it does not write do, for either language.
