@@ -599,17 +599,16 @@ def _unless_unknown_words(text: str, words: list[str], guess: Guess, hint: str |
 def _no_word_known(
     text: str, words: list[str], guess: Guess, fits: dict[str, WordFit], long: bool
 ) -> bool:
-    """Whether langdetect's answer to a text of two words or more is not to be trusted (below)
-    and no Latin word list, nor the stoplist of the language answered, knows a single word:
-    the nearest n-gram
-    profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is, and the
-    languages newsmon names have their common words listed. A sure answer stands where the
-    text is long, the language answered is the desk's (its new words, names and words typed
-    without their letters: Buergergeld), or it has no wordfreq list (Welsh, Somali and
-    Estonian titles have words only their short stoplists or none would know); langdetect
-    is sure of most short texts on a few n-grams (Zulu "Nkosi yethu" as Finnish), so
-    another short one stands only on a letter the language writes. A lone word stands too
-    (a German compound, Regierungskrise; a name)."""
+    """Whether langdetect's answer to a text of two words or more is not to be trusted (below) and
+    no Latin word list, nor the stoplist of the language answered, knows a single word: the
+    nearest n-gram profile (Zulu's "Izimvula zidale umonakalo" as Swahili) is then all there is,
+    and the languages newsmon names have their common words listed. A sure answer stands where
+    the text is long, the language answered is the desk's (its new words, names and words typed
+    without their letters: Buergergeld), or it has no wordfreq list (Welsh, Somali and Estonian
+    titles have words only their short stoplists or none would know); langdetect is sure of most
+    short texts on a few n-grams (Zulu "Nkosi yethu" as Finnish), so another short one stands
+    only on a letter the language writes. A lone word stands too (a German compound,
+    Regierungskrise; a name)."""
     code, probability, method = guess
     if method != "langdetect" or len(words) < 2:
         return False

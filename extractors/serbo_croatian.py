@@ -21,15 +21,15 @@ from extractors.words import is_common
 
 # Slovenian's wordfreq list down to one word in three million.
 _SLOVENIAN_LOG = -6.5
-_PLAIN = str.maketrans({"č": "c", "ć": "c", "š": "s", "ž": "z", "đ": "dj"})
-_PLAINER = str.maketrans({"č": "c", "ć": "c", "š": "s", "ž": "z", "đ": "d"})
+_MARKLESS = str.maketrans({"č": "c", "ć": "c", "š": "s", "ž": "z"})
 
 
 def _forms(spaced: str) -> frozenset[str]:
     """The words, and each as typed without its letters (č and ć as c, đ as dj or d)."""
     words = spaced.split()
+    plain = [word.translate(_MARKLESS) for word in words]
     return frozenset(
-        words + [word.translate(_PLAIN) for word in words] + [w.translate(_PLAINER) for w in words]
+        words + [w.replace("đ", "dj") for w in plain] + [w.replace("đ", "d") for w in plain]
     )
 
 
